@@ -59,6 +59,8 @@ class AnnotateConfig(_Strict):
     tgt_model: Optional[str] = None
     #: gazetteer backend / extra entity lexicon
     gazetteer: Optional[str] = None
+    #: stanza backend: folder holding downloaded stanza models
+    stanza_dir: Optional[str] = None
     max_tokens: int = Field(200, gt=0)
 
 
@@ -94,6 +96,8 @@ class RunConfig(_Strict):
     score: Optional[List[str]] = None  # None = every registered default scorer
     filter: List[FilterConfig] = Field(default_factory=list)
     dedup: Dict[str, Any] = Field(default_factory=dict)
+    #: distribution-matched top-k sampling per source pair (see pipeline.filter.sampling)
+    sampling: Optional[Dict[str, Any]] = None
     output: OutputConfig = Field(default_factory=OutputConfig)
     seed: int = 0
 

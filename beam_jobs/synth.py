@@ -1,0 +1,261 @@
+"""The main Beam job: read -> annotate -> align -> transform -> score/filter
+-> dedup -> settle per pair -> write shards + manifest.
+
+Thin wiring only: every DoFn builds a :class:`pipeline.engine.Engine` once
+per worker in ``setup()`` and calls one of its stage methods; rejects leave
+through a tagged output with their reason; ``Metrics.counter`` counts.
+
+Run it with ``cs-synth run CONFIG --output DIR`` or directly::
+
+    python -m beam_jobs.synth --config CONFIG --output DIR [beam options]
+
+On Dataflow add ``--runner DataflowRunner --project P --region R
+--temp_location gs://B/tmp --setup_file ./setup.py``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from typing import List, Optional
+
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+from apache_beam.options.pipeline_options import PipelineOptions, SetupOptions
+
+from pipeline import __version__
+from pipeline.config import RunConfig, load_config
+from pipeline.engine import ERROR_REASON, Engine, settle_pair
+from pipeline.read.readers import check_input, read_file, read_units
+from pipeline.write.arrow_writer import (DATA_DIR, REJECTED_DIR, prepare_output, shard_of, write_manifest,
+                                         write_shard)
+
+REJECTED = "rejected"
+
+
+class _EngineDoFn(beam.DoFn):
+    """Builds the Engine once per worker; subclasses call one stage."""
+
+    def __init__(self, cfg: RunConfig):
+        self.cfg = cfg
+        self.engine: Optional[Engine] = None
+
+    def setup(self):
+        self.engine = Engine(self.cfg)
+
+
+class ReadFile(beam.DoFn):
+    def __init__(self, cfg: RunConfig):
+        self.cfg = cfg
+        self.read = Metrics.counter("cs_synth", "read")
+
+    def process(self, unit):
+        n, t0 = 0, time.time()
+        for rec in read_file(unit, self.cfg.input):
+            n += 1
+            self.read.inc()
+            if n % 5000 == 0:
+                print(f"[cs-synth] read {n} pairs from {unit} ({n / (time.time() - t0):.0f}/s)",
+                      file=sys.stderr, flush=True)
+            yield rec
+
+
+class Annotate(_EngineDoFn):
+    def process(self, rec):
+        out = self.engine.annotate(rec)
+        if out.rejected:
+            Metrics.counter("cs_synth", f"rejected_{out.reject_reason}").inc()
+            yield beam.pvalue.TaggedOutput(REJECTED, out)
+        else:
+            yield out
+
+
+class Transform(_EngineDoFn):
+    def process(self, rec):
+        for out in self.engine.transform(rec):
+            if not out.rejected:
+                out = self.engine.score_and_filter(out)
+            if out.rejected:
+                Metrics.counter("cs_synth", f"rejected_{out.reject_reason}").inc()
+                yield beam.pvalue.TaggedOutput(REJECTED, out)
+            else:
+                Metrics.counter("cs_synth", "candidates_kept").inc()
+                yield out
+
+
+class _Settle(beam.DoFn):
+    """One input pair: its kept and rejected records -> where it ends."""
+
+    def __init__(self, cfg: RunConfig):
+        self.cfg = cfg
+        self.sampler = None
+
+    def setup(self):
+        from pipeline.filter import sampling
+
+        self.sampler = sampling.build_sampler(self.cfg) if hasattr(sampling, "build_sampler") else None
+
+    def process(self, element):
+        pair_id, groups = element
+        records = list(groups["kept"]) + list(groups["rejected"])
+        if self.sampler is not None:
+            kept = [r for r in records if not r.rejected]
+            records = [r for r in records if r.rejected] + list(self.sampler(kept))
+        kept, rejected, outcome = settle_pair(records)
+        for r in kept:
+            yield r
+        for r in rejected:
+            yield beam.pvalue.TaggedOutput(REJECTED, r)
+        yield beam.pvalue.TaggedOutput("outcome", outcome)
+
+
+class WriteShards(beam.PTransform):
+    """Deterministic sharding: shard count from the record count, shard of a
+    record from its id, rows sorted by id inside each shard."""
+
+    def __init__(self, out_dir: str, kind: str, max_rows: int, metadata):
+        super().__init__()
+        self.out_dir, self.kind, self.max_rows, self.metadata = out_dir, kind, max_rows, metadata
+
+    def expand(self, records):
+        total = (records | "Count" >> beam.combiners.Count.Globally()
+                 | "Shards" >> beam.Map(lambda n, m: max(1, math.ceil(n / m)), self.max_rows))
+        keyed = records | "Key" >> beam.Map(lambda r, n: (shard_of(r.id, n), r), n=beam.pvalue.AsSingleton(total))
+        # one empty placeholder per shard index so empty shards are written too
+        slots = (records.pipeline | "Seed" >> beam.Create([None])
+                 | "Slots" >> beam.FlatMap(lambda _, n: [(i, None) for i in range(n)],
+                                           n=beam.pvalue.AsSingleton(total)))
+        out_dir, kind, md = self.out_dir, self.kind, self.metadata
+        return ((keyed, slots) | "Merge" >> beam.Flatten() | "Group" >> beam.GroupByKey()
+                | "Write" >> beam.Map(lambda kv, n: write_shard(out_dir, kind, kv[0], n,
+                                                              [r for r in kv[1] if r is not None], md),
+                                      n=beam.pvalue.AsSingleton(total)))
+
+
+def _manifest(_, *, cfg_hash, read, outcomes, kept_shards, rejected_shards, rejected_reasons, out_dir, config):
+    by_reason = {}
+    pairs_with_output = 0
+    for (kind, reason), n in outcomes:
+        if kind == "output":
+            pairs_with_output += n
+        else:
+            by_reason[reason] = by_reason.get(reason, 0) + n
+    rejected = sum(by_reason.values())
+    rec_reasons = dict(sorted(rejected_reasons))
+    manifest = {
+        "tool": "cs-synth",
+        "version": __version__,
+        "config_hash": cfg_hash,
+        "config": config,
+        "read": read,
+        "pairs_with_output": pairs_with_output,
+        "rejected": {"total": rejected, "by_reason": dict(sorted(by_reason.items()))},
+        "written": sum(s["rows"] for s in kept_shards),
+        "rejected_records": {"total": sum(s["rows"] for s in rejected_shards), "by_reason": rec_reasons},
+        "errors": rec_reasons.get(ERROR_REASON, 0),
+        "accounting_ok": read == pairs_with_output + rejected,
+        "shards": sorted(s["path"] for s in kept_shards),
+        "rejected_shards": sorted(s["path"] for s in rejected_shards),
+    }
+    write_manifest(out_dir, manifest)
+    return manifest
+
+
+def build(p: beam.Pipeline, cfg: RunConfig, out_dir: str) -> None:
+    """Add the whole job to pipeline ``p``."""
+    units = read_units(cfg.input, cfg.context().resolve)
+    metadata = {"cs_synth.version": __version__, "cs_synth.config_hash": cfg.config_hash()}
+
+    records = (p | "Inputs" >> beam.Create(units, reshuffle=False)
+               | "Read" >> beam.ParDo(ReadFile(cfg))
+               | "Spread" >> beam.Reshuffle())
+    read_count = records | "CountRead" >> beam.combiners.Count.Globally()
+    ok = records | "DropReadRejects" >> beam.Filter(lambda r: not r.rejected)
+    read_rejected = records | "ReadRejects" >> beam.Filter(lambda r: r.rejected)
+
+    annotated = ok | "Annotate" >> beam.ParDo(Annotate(cfg)).with_outputs(REJECTED, main="ok")
+    rejects = [read_rejected, annotated[REJECTED]]
+    stream = annotated.ok
+    if cfg.align is not None and cfg.input.tgt_lang:
+        from beam_jobs.align_stage import AlignStage
+
+        stream, align_rejected = stream | "Align" >> AlignStage(cfg.align, cfg.context())
+        rejects.append(align_rejected)
+    transformed = stream | "Transform" >> beam.ParDo(Transform(cfg)).with_outputs(REJECTED, main="ok")
+    rejects.append(transformed[REJECTED])
+    kept = transformed.ok
+    if cfg.dedup:
+        from beam_jobs.dedup import build_dedup
+
+        kept, dup_rejected = kept | "Dedup" >> build_dedup(cfg.dedup)
+        rejects.append(dup_rejected)
+
+    all_rejected = rejects | "AllRejects" >> beam.Flatten()
+    by_pair = ({"kept": kept | "KeyKept" >> beam.Map(lambda r: (r.pair_id, r)),
+                "rejected": all_rejected | "KeyRejected" >> beam.Map(lambda r: (r.pair_id, r))}
+               | "ByPair" >> beam.CoGroupByKey())
+    settled = by_pair | "Settle" >> beam.ParDo(_Settle(cfg)).with_outputs(REJECTED, "outcome", main="kept")
+
+    kept_shards = settled.kept | "WriteKept" >> WriteShards(out_dir, DATA_DIR, cfg.output.max_records_per_shard,
+                                                             metadata)
+    final_rejected = settled[REJECTED]
+    if not cfg.output.write_rejected:
+        final_rejected = final_rejected | "NoRejectedRows" >> beam.Filter(lambda r: False)
+    rejected_shards = final_rejected | "WriteRejected" >> WriteShards(
+        out_dir, REJECTED_DIR, cfg.output.max_records_per_shard, metadata)
+    outcomes = settled.outcome | "CountOutcomes" >> beam.combiners.Count.PerElement()
+    reasons = (settled[REJECTED] | "Reasons" >> beam.Map(lambda r: r.reject_reason)
+               | "CountReasons" >> beam.combiners.Count.PerElement())
+    _ = (p | "ManifestSeed" >> beam.Create([None])
+         | "Manifest" >> beam.Map(_manifest, cfg_hash=cfg.config_hash(),
+                                  read=beam.pvalue.AsSingleton(read_count),
+                                  outcomes=beam.pvalue.AsList(outcomes),
+                                  kept_shards=beam.pvalue.AsList(kept_shards),
+                                  rejected_shards=beam.pvalue.AsList(rejected_shards),
+                                  rejected_reasons=beam.pvalue.AsList(reasons),
+                                  out_dir=out_dir, config=cfg.model_dump(mode="json")))
+
+
+def beam_options(extra: List[str], workers: int = 1) -> PipelineOptions:
+    """Local default: FnApiRunner (never tries the Prism download), in-process
+    for one worker, multi-process for more."""
+    args = list(extra)
+    if not any(a.startswith("--runner") for a in args):
+        args.append("--runner=FnApiRunner")
+        if workers > 1:
+            args += [f"--direct_num_workers={workers}", "--direct_running_mode=multi_processing"]
+    opts = PipelineOptions(args)
+    opts.view_as(SetupOptions).save_main_session = False
+    return opts
+
+
+def run_job(cfg: RunConfig, out_dir: str, *, workers: int = 1, beam_args: Optional[List[str]] = None,
+            overwrite: bool = False) -> dict:
+    """Validate, run, and return the manifest."""
+    check_input(cfg.input, cfg.context().resolve)
+    Engine(cfg)  # builds every unit once: bad options / missing models fail now
+    prepare_output(out_dir, overwrite)
+    p = beam.Pipeline(options=beam_options(beam_args or [], workers))
+    build(p, cfg, out_dir)
+    p.run().wait_until_finish()
+    from apache_beam.io.filesystems import FileSystems
+
+    with FileSystems.open(FileSystems.join(out_dir, "manifest.json")) as fh:
+        return json.loads(fh.read().decode("utf-8"))
+
+
+def run(argv: Optional[List[str]] = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--output", required=True)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--overwrite", action="store_true")
+    args, beam_args = parser.parse_known_args(argv)
+    return run_job(load_config(args.config), args.output, workers=args.workers, beam_args=beam_args,
+                   overwrite=args.overwrite)
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=2))

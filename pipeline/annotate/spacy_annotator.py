@@ -1,0 +1,104 @@
+"""spaCy annotator: tokenization for any language, full annotation with a
+trained pipeline.
+
+With no model named, spaCy's blank pipeline for the language tokenizes
+(Chinese through jieba, unknown codes through the multi-language ``xx``
+tokenizer).  With a trained pipeline (``annotate.src_model`` /
+``tgt_model``) the side also gets lemmas, POS, dependency heads/labels and
+entity spans.  A side that already has tokens (e.g. given with token
+labels) keeps them: the pipeline runs over those words.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from pipeline.record import Record, Side, Span
+from pipeline.registry import annotators
+from pipeline.resources import check_spacy_model, load_spacy
+from pipeline.units import Context
+
+
+def doc_to_side(doc, side: Side) -> Side:
+    has_parse = doc.has_annotation("DEP")
+    has_pos = doc.has_annotation("POS") or doc.has_annotation("TAG")
+    has_lemma = doc.has_annotation("LEMMA")
+    toks = [t for t in doc]
+    return Side(
+        text=side.text,
+        lang=side.lang,
+        tokens=tuple(t.text for t in toks),
+        spaces=tuple(bool(t.whitespace_) for t in toks),
+        lemmas=tuple(t.lemma_ for t in toks) if has_lemma else (),
+        pos=tuple(t.pos_ or t.tag_ for t in toks) if has_pos else (),
+        heads=tuple(t.head.i for t in toks) if has_parse else (),
+        deps=tuple(t.dep_ for t in toks) if has_parse else (),
+        entities=tuple(Span(e.start, e.end, e.label_, e.kb_id_) for e in doc.ents),
+        labels=side.labels,
+    )
+
+
+def _strip_whitespace_tokens(doc):
+    """spaCy keeps runs of extra spaces as tokens; drop them so every token
+    is a word, number or punctuation mark."""
+    if not any(t.is_space for t in doc):
+        return doc
+    from spacy.tokens import Doc
+
+    words, spaces = [], []
+    for t in doc:
+        if t.is_space:
+            if spaces:
+                spaces[-1] = True
+            continue
+        words.append(t.text)
+        spaces.append(bool(t.whitespace_))
+    return Doc(doc.vocab, words=words, spaces=spaces)
+
+
+class SpacyAnnotator:
+    name = "spacy_annotate.v1"
+
+    def __init__(self, src_lang: str, tgt_lang: str, src_model: Optional[str] = None,
+                 tgt_model: Optional[str] = None, max_tokens: int = 200):
+        for m in (src_model, tgt_model):
+            if m:
+                check_spacy_model(m)  # fail at once, naming the package
+        self.langs = {"src": (src_lang, src_model), "tgt": (tgt_lang, tgt_model)}
+        self.max_tokens = max_tokens
+
+    def annotate_side(self, side: Side, which: str) -> Side:
+        lang, model = self.langs[which]
+        nlp = load_spacy(side.lang or lang, model)
+        if side.tokens:
+            from spacy.tokens import Doc
+
+            doc = Doc(nlp.vocab, words=list(side.tokens), spaces=list(side.token_spaces()))
+            for _, proc in nlp.pipeline:
+                doc = proc(doc)
+        else:
+            doc = nlp.make_doc(side.text)
+            doc = _strip_whitespace_tokens(doc)
+            for _, proc in nlp.pipeline:
+                doc = proc(doc)
+        return doc_to_side(doc, side)
+
+    def __call__(self, record: Record) -> Record:
+        if record.rejected:
+            return record
+        src = self.annotate_side(record.src, "src")
+        tgt = self.annotate_side(record.tgt, "tgt") if record.tgt is not None else None
+        for which, side in (("source", src), ("target", tgt)):
+            if side is None:
+                continue
+            if not side.tokens:
+                return record.reject("empty_side", f"{which} side has no tokens", stage="annotate")
+            if len(side.tokens) > self.max_tokens:
+                return record.reject("too_long", f"{which} side has {len(side.tokens)} tokens "
+                                     f"(annotate.max_tokens={self.max_tokens})", stage="annotate")
+        return record.evolve(src=src, tgt=tgt)
+
+
+@annotators.register("spacy")
+def spacy_factory(ctx: Context, src_model: Optional[str] = None, tgt_model: Optional[str] = None,
+                  max_tokens: int = 200, **_ignored) -> SpacyAnnotator:
+    return SpacyAnnotator(ctx.src_lang, ctx.tgt_lang, src_model, tgt_model, max_tokens)

@@ -1,0 +1,102 @@
+"""Python API: apply a recipe to one sentence pair.
+
+>>> from pipeline import augment
+>>> out = augment("The cat sleeps .", "बिल्ली सोती है ।", src_lang="en", tgt_lang="hi",
+...               recipe="noun-swap", alignment="1-0 2-1 2-2 3-3", pretokenized=True)
+>>> out[0].text, out[0].langs
+
+The pair takes the same path as in the Beam job (:class:`pipeline.engine.Engine`):
+annotate, align (or the given alignment), transform, score, filter, settle.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any, Dict, List, Optional, Sequence, Union
+
+from pipeline.config import RunConfig, parse_config
+from pipeline.engine import Engine, settle_pair
+from pipeline.read.readers import build_record
+from pipeline.record import Record, Side
+
+RecipeSpec = Union[str, Dict[str, Any], Sequence[Union[str, Dict[str, Any]]]]
+
+
+def _steps(recipe: RecipeSpec, options: Dict[str, Any]) -> List[Dict[str, Any]]:
+    if isinstance(recipe, str):
+        return [{"recipe": recipe, "options": dict(options)}]
+    if isinstance(recipe, dict):
+        return [{"recipe": recipe["recipe"], "options": dict(recipe.get("options", {}))}]
+    steps = [_steps(r, {})[0] for r in recipe]
+    if options:
+        steps[0]["options"].update(options)
+    return steps
+
+
+@functools.lru_cache(maxsize=32)
+def _engine(cfg_json: str, base_dir: str) -> Engine:
+    return Engine(parse_config(json.loads(cfg_json), base_dir=base_dir, where="(augment arguments)"))
+
+
+def build_config(*, src_lang: str, tgt_lang: Optional[str], recipe: RecipeSpec, seed: int = 0,
+                 alignment: Optional[str] = None, aligner: Optional[str] = None,
+                 aligner_options: Optional[Dict[str, Any]] = None, annotate: Optional[Dict[str, Any]] = None,
+                 filters: Optional[List[Dict[str, Any]]] = None, score: Optional[List[str]] = None,
+                 **options) -> Dict[str, Any]:
+    cfg: Dict[str, Any] = {
+        "input": {"format": "tsv" if tgt_lang else "text", "path": "<api>", "src_lang": src_lang,
+                  "tgt_lang": tgt_lang or ""},
+        "annotate": dict(annotate or {}),
+        "transform": _steps(recipe, options) if recipe else [],
+        "filter": list(filters or []),
+        "seed": seed,
+    }
+    if score is not None:
+        cfg["score"] = list(score)
+    if tgt_lang:
+        backend = "given" if alignment is not None else (aligner or "eflomal")
+        cfg["align"] = {"backend": backend, "options": dict(aligner_options or {})}
+    else:
+        cfg["align"] = None
+    return cfg
+
+
+def augment(src: str, tgt: Optional[str] = None, *, src_lang: str, tgt_lang: Optional[str] = None,
+            recipe: RecipeSpec, seed: int = 0, alignment: Optional[str] = None,
+            pretokenized: bool = False, record_id: str = "api:00000001", base_dir: str = ".",
+            **options) -> List[Record]:
+    """Apply ``recipe`` to one pair (or one monolingual sentence) and return
+    its records: kept records first, then rejected ones (``.rejected`` true,
+    ``.reject_reason`` says why).  ``alignment`` takes Pharaoh text
+    (``"0-0 1-2"``) over the annotator's tokens (whitespace tokens with
+    ``pretokenized=True``) and skips the aligner.  Other keyword arguments
+    are the recipe's options; ``aligner=``, ``aligner_options=``,
+    ``annotate=``, ``filters=`` and ``score=`` configure the other stages.
+    ``recipe`` may also be a list of recipe names / ``{"recipe", "options"}``
+    dicts, applied in sequence.
+    """
+    stage_keys = ("aligner", "aligner_options", "annotate", "filters", "score")
+    stage_opts = {k: options.pop(k) for k in stage_keys if k in options}
+    cfg_dict = build_config(src_lang=src_lang, tgt_lang=tgt_lang, recipe=recipe, seed=seed,
+                            alignment=alignment, **stage_opts, **options)
+    engine = _engine(json.dumps(cfg_dict, sort_keys=True, default=str), base_dir)
+    cfg: RunConfig = engine.cfg
+    rec = build_record(cfg.input, record_id, "api", src, tgt, alignment=alignment)
+    if pretokenized and not rec.rejected:
+        words = src.split()
+        sides = {"src": Side(text=src, lang=src_lang, tokens=tuple(words), spaces=tuple(True for _ in words))}
+        if tgt is not None and rec.tgt is not None:
+            tw = tgt.split()
+            sides["tgt"] = Side(text=tgt, lang=tgt_lang, tokens=tuple(tw), spaces=tuple(True for _ in tw))
+        rec = rec.evolve(**sides)
+    return run_one(engine, rec)
+
+
+def run_one(engine: Engine, rec: Record) -> List[Record]:
+    """The per-pair path of the Beam job, in sequence."""
+    rec = engine.annotate(rec)
+    if engine.aligner is not None:
+        rec = engine.align_one(rec)
+    outs = [o if o.rejected else engine.score_and_filter(o) for o in engine.transform(rec)]
+    kept, rejected, _ = settle_pair(outs)
+    return kept + rejected

@@ -1,0 +1,148 @@
+"""``cs-synth`` command line.
+
+    cs-synth run CONFIG.yaml --output DIR [--workers N] [--overwrite] [beam options]
+    cs-synth augment --src TEXT [--tgt TEXT] --src-lang en [--tgt-lang hi] --recipe NAME [-o key=value ...]
+    cs-synth recipes | align-eval | dialect-features | report OUTPUT_DIR
+
+Subcommands other than ``run`` and ``augment`` live in their stage's
+package and are imported only when called.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+import time
+from typing import List, Optional
+
+import yaml
+
+from pipeline.units import ConfigError
+
+# subcommand -> module exposing add_arguments(parser) and run(args)
+SUBCOMMANDS = {
+    "recipes": ("transforms.catalog", "list the recipes with a description and the paper each follows"),
+    "align-eval": ("pipeline.align.evaluate", "word-alignment AER / precision / recall against gold links"),
+    "dialect-features": ("transforms.dialect.cli", "list the implemented eWAVE dialect features"),
+    "report": ("pipeline.report", "write an HTML + JSON statistics report for an output folder"),
+}
+
+
+def _add_run(sub) -> None:
+    p = sub.add_parser("run", help="run a recipe config over a corpus with Apache Beam")
+    p.add_argument("config", help="YAML config (see samples/recipes/)")
+    p.add_argument("--output", "-o", required=True, help="output folder (local path or gs://...)")
+    p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1: in-process)")
+    p.add_argument("--overwrite", action="store_true", help="replace an earlier run in the output folder")
+    p.add_argument("--no-report", action="store_true", help="do not write the HTML report after the run")
+
+
+def _add_augment(sub) -> None:
+    p = sub.add_parser("augment", help="apply a recipe to one pair and print JSON")
+    p.add_argument("--src", required=True)
+    p.add_argument("--tgt")
+    p.add_argument("--src-lang", required=True)
+    p.add_argument("--tgt-lang")
+    p.add_argument("--recipe", required=True)
+    p.add_argument("--alignment", help="Pharaoh links over the tokens, e.g. '0-0 1-2'")
+    p.add_argument("--pretokenized", action="store_true", help="split both sides on whitespace")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--option", "-O", action="append", default=[], metavar="KEY=VALUE",
+                   help="recipe option (value parsed as YAML), repeatable")
+
+
+def _summary(manifest: dict, seconds: float, out_dir: str) -> str:
+    lines = [
+        f"cs-synth: read {manifest['read']} pairs in {seconds:.1f}s ({manifest['read'] / max(seconds, 1e-9):.1f} pairs/s)",
+        f"  pairs with output: {manifest['pairs_with_output']}   records written: {manifest['written']}",
+        f"  pairs rejected:    {manifest['rejected']['total']}",
+    ]
+    for reason, n in sorted(manifest["rejected"]["by_reason"].items(), key=lambda kv: (-kv[1], kv[0])):
+        lines.append(f"    {reason:<28} {n}")
+    if manifest["rejected_records"]["total"] != manifest["rejected"]["total"]:
+        lines.append(f"  rejected records (incl. filtered candidates): {manifest['rejected_records']['total']}")
+    if manifest.get("errors"):
+        lines.append(f"  unit errors: {manifest['errors']} (see rejected shards, reason unit_error)")
+    lines.append(f"  accounting: read == pairs_with_output + rejected -> {manifest['accounting_ok']}")
+    lines.append(f"  shards: {out_dir}/data ({len(manifest['shards'])}), manifest: {out_dir}/manifest.json")
+    return "\n".join(lines)
+
+
+def cmd_run(args, beam_args: List[str]) -> int:
+    from beam_jobs.synth import run_job
+    from pipeline.config import load_config
+
+    cfg = load_config(args.config)
+    print(f"[cs-synth] running {args.config} -> {args.output} with {args.workers} worker(s)", file=sys.stderr)
+    t0 = time.time()
+    manifest = run_job(cfg, args.output, workers=args.workers, beam_args=beam_args, overwrite=args.overwrite)
+    print(_summary(manifest, time.time() - t0, args.output))
+    if not args.no_report:
+        try:
+            from pipeline.report import write_report
+        except ImportError:
+            pass
+        else:
+            print(f"  report: {write_report(args.output)}")
+    return 0 if manifest["accounting_ok"] else 3
+
+
+def cmd_augment(args) -> int:
+    from pipeline.api import augment
+
+    options = {}
+    for item in args.option:
+        if "=" not in item:
+            raise ConfigError(f"--option {item!r}: expected KEY=VALUE")
+        k, v = item.split("=", 1)
+        options[k] = yaml.safe_load(v)
+    records = augment(args.src, args.tgt, src_lang=args.src_lang, tgt_lang=args.tgt_lang, recipe=args.recipe,
+                      seed=args.seed, alignment=args.alignment, pretokenized=args.pretokenized, **options)
+    from pipeline.write.schema import record_to_row
+
+    rows = []
+    for r in records:
+        row = record_to_row(r)
+        row["scores"] = {k: v for k, v in row["scores"].items() if v is not None}
+        rows.append(row)
+    print(json.dumps(rows, ensure_ascii=False, indent=2))
+    return 0 if any(not r.rejected for r in records) else 1
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="cs-synth", description="Code-switching / transliteration / dialect "
+                                     "data synthesis on Apache Beam")
+    from pipeline import __version__
+
+    parser.add_argument("--version", action="version", version=f"cs-synth {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    _add_run(sub)
+    _add_augment(sub)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv else None
+    for name, (module, help_text) in SUBCOMMANDS.items():
+        p = sub.add_parser(name, help=help_text)
+        if name == command:
+            try:
+                importlib.import_module(module).add_arguments(p)
+            except ModuleNotFoundError as exc:
+                print(f"cs-synth {name}: not available ({exc})", file=sys.stderr)
+                return 2
+    if command == "run":
+        args, beam_args = parser.parse_known_args(argv)
+    else:
+        args, beam_args = parser.parse_args(argv), []
+    try:
+        if args.command == "run":
+            return cmd_run(args, beam_args)
+        if args.command == "augment":
+            return cmd_augment(args)
+        return int(importlib.import_module(SUBCOMMANDS[args.command][0]).run(args) or 0)
+    except ConfigError as exc:
+        print(f"cs-synth: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
