@@ -62,7 +62,7 @@ def load_builtins() -> None:
 def get(registry: catalogue.Registry, name: str) -> Callable:
     """Look ``name`` up, failing with the list of known names."""
     load_builtins()
-    if not registry.has(name):
+    if name not in registry:  # catalogue.Registry has __contains__, no .has()
         known = ", ".join(sorted(registry.get_all())) or "(none)"
         kind = registry.namespace[-1].rstrip("s")
         raise KeyError(f"unknown {kind} {name!r}; known: {known}")
