@@ -93,9 +93,10 @@ class _Settle(beam.DoFn):
         self.sampler = None
 
     def setup(self):
-        from pipeline.filter import sampling
+        if self.cfg.sampling is not None:
+            from pipeline.filter.sampling import build_sampler
 
-        self.sampler = sampling.build_sampler(self.cfg) if hasattr(sampling, "build_sampler") else None
+            self.sampler = build_sampler(self.cfg.context(), **self.cfg.sampling)
 
     def process(self, element):
         pair_id, groups = element

@@ -110,7 +110,16 @@ def cmd_augment(args) -> int:
     return 0 if any(not r.rejected for r in records) else 1
 
 
+def _quiet_logs() -> None:
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for name in ("apache_beam", "root"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
+    _quiet_logs()
     parser = argparse.ArgumentParser(prog="cs-synth", description="Code-switching / transliteration / dialect "
                                      "data synthesis on Apache Beam")
     from pipeline import __version__
