@@ -1,0 +1,204 @@
+"""Distribution-matched top-k sampling per source pair.
+
+A recipe may produce many candidate outputs for one source pair.  Keeping
+the k "best" per pair by a fixed rule skews the corpus (e.g. always the most
+switched candidate).  Instead we want the *corpus* distribution of a
+code-mixing metric (``switch_points`` by default, or ``spf``, ``cmi``...) to
+match a target taken from a real code-switched corpus, given as a mean and
+standard deviation (or as the list of its per-sentence values).  GCM
+(Rizvi et al. 2021) samples its generated sentences by SPF for the same
+purpose; here the metric is the correctly computed one of
+:mod:`pipeline.score.metrics`.
+
+Per pair, independently (so it runs inside one Beam group per pair, on any
+worker, in any order):
+
+1. draw ``k`` target values from the target distribution, with the rng
+   derived from ``(seed, pair_id, "sample.v1")`` -- the same on every worker
+   and retry;
+2. assign them to ``k`` distinct candidates so that the total absolute
+   difference between each target and its candidate's metric is minimal
+   (exact: in one dimension an optimal assignment preserves order, so a small
+   dynamic program over the sorted candidates and sorted targets finds it);
+   ties go to the smaller record id;
+3. keep those ``k``; every other candidate is rejected with reason
+   ``not_sampled`` (detail: its value and the pair's kept values).
+
+A pair with at most ``k`` candidates keeps them all.  Candidates without the
+metric are rejected with ``missing_score_<metric>``.  Because each pair's
+targets are independent draws from the target distribution, the kept values
+over many pairs follow it as closely as the candidates allow (a pair whose
+candidates all have 0 switch points cannot contribute a 3);
+:func:`distribution_stats` / :func:`compare_to_target` measure the result,
+and ``benchmarks/sampling_distribution.py`` shows it against baselines.
+"""
+from __future__ import annotations
+
+import math
+import random
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from pipeline.record import Record
+from pipeline.rng import derive_rng
+from pipeline.score import SCORE_NAMES
+from pipeline.units import ConfigError, Context
+
+UNIT = "sample.v1"
+STAGE = "sample"
+
+
+def _value(record: Record, metric: str) -> Optional[float]:
+    if metric not in record.scores or record.scores[metric] is None:
+        return None
+    v = float(record.scores[metric])
+    return None if math.isnan(v) else v
+
+
+def draw_targets(rng: random.Random, k: int, mean: Optional[float], std: Optional[float],
+                 values: Optional[Sequence[float]] = None) -> List[float]:
+    """``k`` target values: from the empirical ``values`` when given (drawn
+    with replacement), else from a normal distribution N(mean, std)."""
+    if values:
+        return sorted(values[rng.randrange(len(values))] for _ in range(k))
+    return sorted(rng.gauss(mean, std) for _ in range(k))
+
+
+def match_targets(values: Sequence[float], targets: Sequence[float]) -> List[int]:
+    """Indices (into ``values``, which must be sorted ascending) of the
+    ``len(targets)`` entries matched one-to-one to the sorted ``targets``
+    with minimal total absolute difference.  O(n*k)."""
+    n, k = len(values), len(targets)
+    if k >= n:
+        return list(range(n))
+    inf = float("inf")
+    # cost[i][j]: best cost of matching targets[:j] within values[:i]
+    cost = [[inf] * (k + 1) for _ in range(n + 1)]
+    take = [[False] * (k + 1) for _ in range(n + 1)]
+    for i in range(n + 1):
+        cost[i][0] = 0.0
+    for i in range(1, n + 1):
+        for j in range(1, min(i, k) + 1):
+            skip = cost[i - 1][j]
+            use = cost[i - 1][j - 1] + abs(values[i - 1] - targets[j - 1])
+            # on a tie, skipping keeps target j on an earlier candidate
+            # (smaller value, then smaller id): deterministic
+            if use < skip:
+                cost[i][j], take[i][j] = use, True
+            else:
+                cost[i][j] = skip
+    out, i, j = [], n, k
+    while j > 0:
+        if take[i][j]:
+            out.append(i - 1)
+            j -= 1
+        i -= 1
+    return sorted(out)
+
+
+class DistributionSampler:
+    """Callable ``records -> records`` for the candidates of one pair."""
+
+    name = UNIT
+
+    def __init__(self, *, k: int, metric: str, mean: Optional[float], std: Optional[float],
+                 values: Optional[Tuple[float, ...]], seed: int):
+        self.k, self.metric, self.mean, self.std, self.values, self.seed = k, metric, mean, std, values, seed
+
+    def __call__(self, records: Iterable[Record]) -> List[Record]:
+        records = list(records)
+        out: List[Record] = [r for r in records if r.rejected]
+        cands: List[Tuple[float, str, Record]] = []
+        for r in records:
+            if r.rejected:
+                continue
+            v = _value(r, self.metric)
+            if v is None:
+                out.append(r.reject(f"missing_score_{self.metric}", f"no {self.metric} score to sample on",
+                                    stage=STAGE))
+            else:
+                cands.append((v, r.id, r))
+        if len(cands) <= self.k:
+            return out + [r for _, _, r in cands]
+        cands.sort(key=lambda c: (c[0], c[1]))
+        pair_key = "\x1f".join(sorted({r.pair_id for _, _, r in cands}))
+        rng = derive_rng(self.seed, pair_key, UNIT)
+        targets = draw_targets(rng, self.k, self.mean, self.std, self.values)
+        chosen = set(match_targets([v for v, _, _ in cands], targets))
+        kept_vals = ", ".join(f"{cands[i][0]:g}" for i in sorted(chosen))
+        for idx, (v, _, r) in enumerate(cands):
+            if idx in chosen:
+                out.append(r)
+            else:
+                out.append(r.reject("not_sampled", f"{self.metric}={v:g}; kept {self.k} of {len(cands)} "
+                                                   f"with {self.metric} {kept_vals}", stage=STAGE))
+        return out
+
+
+def build_sampler(ctx: Context, *, k: int = 1, mean: Optional[float] = None, std: Optional[float] = None,
+                  metric: str = "switch_points", values: Optional[Sequence[float]] = None,
+                  seed: Optional[int] = None) -> DistributionSampler:
+    """The config's ``sampling:`` block, e.g.::
+
+        sampling: {k: 1, metric: switch_points, mean: 2.1, std: 1.4}
+
+    ``values`` (a list of the real corpus's per-sentence values) may replace
+    ``mean``/``std``.  ``seed`` defaults to the run's seed."""
+    where = "sampling"
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise ConfigError(f"{where}.k: expected an integer >= 1, got {k!r}")
+    if metric not in SCORE_NAMES:
+        raise ConfigError(f"{where}.metric: unknown score {metric!r}; known: {', '.join(SCORE_NAMES)}")
+    if values is not None:
+        if mean is not None or std is not None:
+            raise ConfigError(f"{where}: give either values or mean/std, not both")
+        if not isinstance(values, (list, tuple)) or not values or not all(
+                isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in values):
+            raise ConfigError(f"{where}.values: expected a non-empty list of finite numbers")
+        values = tuple(float(x) for x in values)
+    else:
+        for opt, v in (("mean", mean), ("std", std)):
+            if v is None:
+                raise ConfigError(f"{where}.{opt}: required (the target corpus's {metric} {opt}), "
+                                  f"or give values")
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                raise ConfigError(f"{where}.{opt}: expected a number, got {v!r}")
+        if std < 0:
+            raise ConfigError(f"{where}.std: must be >= 0, got {std}")
+        mean, std = float(mean), float(std)
+    return DistributionSampler(k=k, metric=metric, mean=mean, std=std, values=values,
+                               seed=ctx.seed if seed is None else int(seed))
+
+
+def sample_pair(records: Iterable[Record], *, k: int, mean: Optional[float] = None, std: Optional[float] = None,
+                metric: str = "switch_points", values: Optional[Sequence[float]] = None,
+                seed: int = 0) -> List[Record]:
+    """Convenience: build a sampler and apply it to one pair's candidates."""
+    return build_sampler(Context(seed=seed), k=k, mean=mean, std=std, metric=metric, values=values)(records)
+
+
+# ----------------------------------------------------------- corpus check
+def distribution_stats(values: Sequence[float]) -> Dict[str, float]:
+    """n, mean and population standard deviation of ``values``."""
+    n = len(values)
+    if n == 0:
+        return {"n": 0, "mean": 0.0, "std": 0.0}
+    mu = sum(values) / n
+    return {"n": n, "mean": mu, "std": math.sqrt(sum((v - mu) ** 2 for v in values) / n)}
+
+
+def corpus_distribution(records: Iterable[Record], metric: str = "switch_points") -> Dict[str, float]:
+    """Stats of ``metric`` over the kept (not rejected) records that have it."""
+    vals = [v for v in (_value(r, metric) for r in records if not r.rejected) if v is not None]
+    return distribution_stats(vals)
+
+
+def compare_to_target(records: Iterable[Record], *, mean: float, std: float,
+                      metric: str = "switch_points") -> Dict[str, float]:
+    """The kept records' mean/std next to the target, with the differences."""
+    got = corpus_distribution(records, metric)
+    return {"metric": metric, "n": got["n"], "mean": got["mean"], "std": got["std"],
+            "target_mean": mean, "target_std": std,
+            "mean_error": got["mean"] - mean, "std_error": got["std"] - std}
+
+
+SamplerFn = Callable[[Iterable[Record]], List[Record]]
