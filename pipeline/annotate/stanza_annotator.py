@@ -48,7 +48,8 @@ def stanza_doc_to_side(doc, side: Side) -> Side:
     for sent in doc.sentences:
         offset = len(tokens)
         for tok in sent.tokens:
-            space_after = "SpaceAfter=No" not in (tok.misc or "")
+            after = getattr(tok, "spaces_after", None)
+            space_after = bool(after) if after is not None else "SpaceAfter=No" not in (tok.misc or "")
             for k, w in enumerate(tok.words):
                 idx = len(tokens)
                 tokens.append(w.text)
