@@ -27,7 +27,7 @@ from apache_beam.options.pipeline_options import PipelineOptions, SetupOptions
 
 from pipeline import __version__
 from pipeline.config import RunConfig, load_config
-from pipeline.engine import ERROR_REASON, Engine, settle_pair
+from pipeline.engine import ERROR_REASON, Engine
 from pipeline.read.readers import check_input, read_file, read_units
 from pipeline.write.arrow_writer import (DATA_DIR, REJECTED_DIR, prepare_output, shard_of, write_manifest,
                                          write_shard)
@@ -85,26 +85,12 @@ class Transform(_EngineDoFn):
                 yield out
 
 
-class _Settle(beam.DoFn):
+class _Settle(_EngineDoFn):
     """One input pair: its kept and rejected records -> where it ends."""
-
-    def __init__(self, cfg: RunConfig):
-        self.cfg = cfg
-        self.sampler = None
-
-    def setup(self):
-        if self.cfg.sampling is not None:
-            from pipeline.filter.sampling import build_sampler
-
-            self.sampler = build_sampler(self.cfg.context(), **self.cfg.sampling)
 
     def process(self, element):
         pair_id, groups = element
-        records = list(groups["kept"]) + list(groups["rejected"])
-        if self.sampler is not None:
-            kept = [r for r in records if not r.rejected]
-            records = [r for r in records if r.rejected] + list(self.sampler(kept))
-        kept, rejected, outcome = settle_pair(records)
+        kept, rejected, outcome = self.engine.settle(list(groups["kept"]) + list(groups["rejected"]))
         for r in kept:
             yield r
         for r in rejected:

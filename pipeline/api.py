@@ -15,7 +15,7 @@ import json
 from typing import Any, Dict, List, Optional, Sequence, Union
 
 from pipeline.config import RunConfig, parse_config
-from pipeline.engine import Engine, settle_pair
+from pipeline.engine import Engine
 from pipeline.read.readers import build_record
 from pipeline.record import Record, Side
 
@@ -98,5 +98,5 @@ def run_one(engine: Engine, rec: Record) -> List[Record]:
     if engine.aligner is not None:
         rec = engine.align_one(rec)
     outs = [o if o.rejected else engine.score_and_filter(o) for o in engine.transform(rec)]
-    kept, rejected, _ = settle_pair(outs)
+    kept, rejected, _ = engine.settle(outs)
     return kept + rejected

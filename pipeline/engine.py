@@ -67,6 +67,11 @@ class Engine:
         names = cfg.score if cfg.score is not None else list(_scorers.DEFAULT_SCORERS)
         self.scorers = [registry.get(registry.scorers, n)(ctx) for n in names]
         self.filters = [registry.get(registry.filters, f.name)(ctx, **f.options) for f in cfg.filter]
+        self.sampler = None
+        if cfg.sampling is not None:
+            from pipeline.filter.sampling import build_sampler
+
+            self.sampler = build_sampler(ctx, **cfg.sampling)
 
     # ---------------------------------------------------------------- annotate
     def annotate(self, record: Record) -> Record:
@@ -167,6 +172,15 @@ class Engine:
 
     def score_and_filter(self, record: Record) -> Record:
         return self.filter(self.score(record))
+
+    # ------------------------------------------------------------------ settle
+    def settle(self, records: Iterable[Record]):
+        """All records of one pair -> (kept, rejected, outcome), after the
+        optional distribution-matched sampling of the pair's candidates."""
+        records = list(records)
+        if self.sampler is not None:
+            records = list(self.sampler(records))
+        return settle_pair(records)
 
 
 def settle_pair(records: Iterable[Record]) -> Tuple[List[Record], List[Record], Tuple[str, str]]:
