@@ -25,6 +25,8 @@ INSTALL_REQUIRES = [
     "pydantic>=2,<3",
     "catalogue>=2.0.10",
     "numpy>=1.26",
+    # English inflection for the dialect recipe (transforms/dialect)
+    "lemminflect>=0.2.3",
 ]
 
 EXTRAS = {

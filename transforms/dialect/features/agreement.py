@@ -1,0 +1,4 @@
+"""agreement"""
+from transforms.dialect.rules import RuleSet
+
+RULES = RuleSet("agreement")

@@ -1,0 +1,4 @@
+"""comparison"""
+from transforms.dialect.rules import RuleSet
+
+RULES = RuleSet("comparison")

@@ -1,0 +1,4 @@
+"""complementation"""
+from transforms.dialect.rules import RuleSet
+
+RULES = RuleSet("complementation")

@@ -1,0 +1,4 @@
+"""copula"""
+from transforms.dialect.rules import RuleSet
+
+RULES = RuleSet("copula")

@@ -1,0 +1,4 @@
+"""discourse"""
+from transforms.dialect.rules import RuleSet
+
+RULES = RuleSet("discourse")

@@ -1,0 +1,4 @@
+"""negation"""
+from transforms.dialect.rules import RuleSet
+
+RULES = RuleSet("negation")

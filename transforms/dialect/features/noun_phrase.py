@@ -1,0 +1,246 @@
+"""Noun phrases: plural marking, articles, demonstratives and possession
+(eWAVE features 48-77)."""
+from __future__ import annotations
+
+from transforms.dialect.morph import indefinite, match_case, regular_plural
+from transforms.dialect.rules import Hit, RuleSet
+
+RULES = RuleSet("noun_phrase")
+
+HUMAN_NOUNS = frozenset("""
+person people man men woman women child children kid boy girl baby babies adult teenager youth guy lady gentleman
+mother father mom mum dad daddy mommy parent brother sister son daughter uncle aunt cousin nephew niece grandmother
+grandfather grandparent grandchild husband wife friend neighbour neighbor wife partner fiance bride groom family
+teacher student pupil doctor nurse worker farmer soldier officer policeman police driver player singer dancer
+artist writer author musician priest king queen prince princess boss chief leader member citizen visitor tourist
+customer client guest stranger owner employee manager official president minister lawyer judge cook chef waiter
+waitress fisherman miner sailor pilot engineer scientist researcher professor athlete fan crowd audience colleague
+classmate mate buddy fellow folk individual human chap lad lass
+""".split())
+MASS_NOUNS = frozenset("""advice furniture equipment information luggage baggage homework staff stuff evidence
+research machinery jewellery jewelry news knowledge mail traffic scenery clothing""".split())
+QUANTITY_NOUNS = frozenset("lot few little bit couple number deal kind sort type".split())
+QUANTIFIERS = frozenset("all many several few some both various numerous".split())
+
+
+def _dets(noun):
+    return [c for c in noun.children if c.dep_ in ("det", "poss", "predet", "nummod")]
+
+
+def _is_plural_noun(tok) -> bool:
+    return tok.tag_ == "NNS" and tok.text.isalpha()
+
+
+def _singular_hit(tok):
+    lemma = tok.lemma_.lower()
+    if lemma and lemma != tok.lower_ and lemma.isalpha():
+        return Hit(tok.i, tok.i + 1, (match_case(lemma, tok.text),))
+    return None
+
+
+@RULES.func(48, "Regularization of plural formation: extension of -s to StE irregular plurals")
+def plural_s_extension(doc):
+    for tok in doc:
+        if _is_plural_noun(tok) and not tok.lower_.endswith("s"):
+            yield Hit(tok.i, tok.i + 1, (tok.text + "s",))
+
+
+@RULES.func(49, "Regularization of plural formation: phonological regularization")
+def plural_f_regularization(doc):
+    for tok in doc:
+        if _is_plural_noun(tok) and tok.lower_.endswith("ves"):
+            lemma = tok.lemma_.lower()
+            if lemma.endswith(("f", "fe")):
+                new = regular_plural(lemma)
+                if new != tok.lower_:
+                    yield Hit(tok.i, tok.i + 1, (match_case(new, tok.text),))
+
+
+@RULES.match(52, "Associative plural marked by postposed and them/them all/dem", [[
+    {"LOWER": "and"}, {"TAG": "PRP$"},
+    {"LOWER": {"IN": ["friends", "family", "colleagues", "mates", "buddies", "pals", "folks", "people", "crew",
+                      "gang", "lot"]}},
+]])
+def and_them(doc, start, end):
+    return Hit(start + 1, end, ("them",))
+
+
+@RULES.func(55, "Different count/mass noun distinctions resulting in use of plural for StE singular")
+def mass_plural(doc):
+    for tok in doc:
+        if tok.tag_ == "NN" and tok.lower_ in MASS_NOUNS and tok.dep_ in ("dobj", "pobj", "attr", "conj") \
+                and not any(c.lower_ in ("a", "an", "this", "that", "every", "each") for c in tok.children):
+            yield Hit(tok.i, tok.i + 1, (tok.text + "s",))
+
+
+@RULES.func(56, "Absence of plural marking only after quantifiers")
+def no_plural_after_quantifier(doc):
+    for tok in doc:
+        if not _is_plural_noun(tok):
+            continue
+        quantified = any((c.dep_ == "nummod" and c.like_num and c.lower_ not in ("one", "1"))
+                         or (c.dep_ in ("amod", "det", "predet") and c.lower_ in QUANTIFIERS) for c in tok.children)
+        if quantified:
+            hit = _singular_hit(tok)
+            if hit:
+                yield hit
+
+
+def _optional_plural(doc, human: bool):
+    for tok in doc:
+        if _is_plural_noun(tok) and (tok.lemma_.lower() in HUMAN_NOUNS) == human:
+            hit = _singular_hit(tok)
+            if hit:
+                yield hit
+
+
+@RULES.func(57, "Plural marking generally optional : for nouns with human referents")
+def optional_plural_human(doc):
+    return _optional_plural(doc, True)
+
+
+@RULES.func(58, "Plural marking generally optional: for nouns with non-human referents")
+def optional_plural_nonhuman(doc):
+    return _optional_plural(doc, False)
+
+
+@RULES.func(59, "Double determiners")
+def double_determiner(doc):
+    """*Our common problem* -> *This our common problem* (singular subjects)."""
+    for tok in doc:
+        if tok.tag_ != "NN" or tok.dep_ not in ("nsubj", "nsubjpass", "dobj"):
+            continue
+        poss = [c for c in tok.children if c.dep_ == "poss" and c.tag_ == "PRP$"]
+        if poss and poss[0].i == tok.left_edge.i:
+            yield Hit(poss[0].i, poss[0].i, ("this",))
+
+
+def _article(tok, words):
+    return tok.dep_ == "det" and tok.lower_ in words and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.i > tok.i
+
+
+def _count_singular(noun) -> bool:
+    return noun.tag_ == "NN" and noun.lower_ not in QUANTITY_NOUNS and noun.lower_ not in MASS_NOUNS
+
+
+ORDINAL_LIKE = {"same", "first", "last", "next", "only", "other", "whole", "rest", "world", "most"}
+
+
+def _definite_the(tok) -> bool:
+    if not _article(tok, ("the",)) or not _count_singular(tok.head):
+        return False
+    between = tok.doc[tok.i + 1: tok.head.i]
+    return not any(t.tag_ == "JJS" or t.lower_ in ORDINAL_LIKE for t in between) and tok.head.lower_ not in ORDINAL_LIKE
+
+
+def _plain_indefinite(tok) -> bool:
+    return _article(tok, ("a", "an")) and tok.head.lower_ not in QUANTITY_NOUNS
+
+
+@RULES.func(60, "Use of definite article where StE has indefinite article")
+def the_for_a(doc):
+    for tok in doc:
+        if _plain_indefinite(tok) and tok.head.dep_ != "attr":
+            yield Hit(tok.i, tok.i + 1, (match_case("the", tok.text),))
+
+
+@RULES.func(61, "Use of indefinite article where StE has definite article")
+def a_for_the(doc):
+    for tok in doc:
+        if _definite_the(tok) and tok.i + 1 < len(doc):
+            yield Hit(tok.i, tok.i + 1, (match_case(indefinite(doc[tok.i + 1].text), tok.text),))
+
+
+@RULES.func(62, "Use of zero article where StE has definite article")
+def zero_for_the(doc):
+    for tok in doc:
+        if _definite_the(tok):
+            yield Hit(tok.i, tok.i + 1, ())
+
+
+@RULES.func(63, "Use of zero article where StE has indefinite article")
+def zero_for_a(doc):
+    for tok in doc:
+        if _plain_indefinite(tok):
+            yield Hit(tok.i, tok.i + 1, ())
+
+
+@RULES.func(64, "Use of definite article where StE favours zero")
+def the_for_zero(doc):
+    """*Do they keep goats?* -> *Do they keep the goats?* (bare object nouns)."""
+    for tok in doc:
+        if tok.tag_ not in ("NNS", "NN") or tok.dep_ not in ("dobj", "pobj") or _dets(tok):
+            continue
+        if tok.tag_ == "NN" and tok.lower_ not in ("hunger", "thirst", "cold", "flu", "fever", "measles"):
+            continue
+        left = tok.left_edge
+        if left.tag_ in ("DT", "PRP$", "CD", "WDT", "WP$", "POS") or left.lower_ in QUANTIFIERS \
+                or any(t.dep_ in ("poss", "case") for t in doc[left.i: tok.i]):
+            continue
+        yield Hit(left.i, left.i, ("the",))
+
+
+@RULES.match(65, "Use of indefinite article where StE favours zero", [[
+    {"LOWER": {"IN": ["about", "around", "some"]}}, {"LIKE_NUM": True, "LOWER": {"NOT_IN": ["one", "1"]}},
+    {"TAG": "NNS"},
+]])
+def a_before_number(doc, start, end):
+    return Hit(start + 1, start + 1, ("a",))
+
+
+@RULES.func(66, "Indefinite article one/wan")
+def one_for_a(doc):
+    for tok in doc:
+        if _plain_indefinite(tok) and tok.head.dep_ != "attr":
+            yield Hit(tok.i, tok.i + 1, (match_case("one", tok.text),))
+
+
+@RULES.func(67, "Demonstratives for definite articles")
+def demonstrative_for_the(doc):
+    for tok in doc:
+        if _article(tok, ("the",)) and tok.head.tag_ in ("NN", "NNS"):
+            new = "those" if tok.head.tag_ == "NNS" else "that"
+            if tok.head.tag_ == "NN" and not _definite_the(tok):
+                continue
+            yield Hit(tok.i, tok.i + 1, (match_case(new, tok.text),))
+
+
+RULES.lex(68, "Them instead of demonstrative those", {"those": "them"}, DEP="det")
+
+
+@RULES.func(70, "Proximal and distal demonstratives with  \u02bchere\u02bc and  \u02bcthere\u02bc")
+def this_here(doc):
+    adverb = {"this": "here", "these": "here", "that": "there", "those": "there"}
+    for tok in doc:
+        if tok.dep_ == "det" and tok.lower_ in adverb and tok.head.pos_ == "NOUN":
+            yield Hit(tok.i + 1, tok.i + 1, (adverb[tok.lower_],))
+
+
+RULES.lex(71, "No number distinction in demonstratives", {"these": "this", "those": "that"}, DEP="det")
+
+
+@RULES.func(74, "Phrases with for + noun to express possession: for-phrase following possessed NP")
+def for_possession(doc):
+    """*John's knife* -> *the knife for John*."""
+    for case in doc:
+        if case.tag_ != "POS":
+            continue
+        owner = case.head
+        noun = owner.head
+        if owner.dep_ != "poss" or noun.pos_ not in ("NOUN",) or noun.i <= case.i:
+            continue
+        start = owner.left_edge.i
+        if any(t.dep_ == "poss" for t in owner.children) or _dets(noun) != [owner]:
+            continue
+        owner_toks = [t.text for t in doc[start: case.i]]
+        if start == 0 and doc[start].pos_ != "PROPN":
+            owner_toks[0] = owner_toks[0][0].lower() + owner_toks[0][1:]
+        middle = [t.text for t in doc[case.i + 1: noun.i + 1]]
+        yield Hit(start, noun.i + 1, tuple(["the"] + middle + ["for"] + owner_toks))
+
+
+@RULES.func(77, "Omission of genitive suffix; possession expressed through bare juxtaposition of nouns")
+def bare_genitive(doc):
+    for tok in doc:
+        if tok.tag_ == "POS" and tok.head.pos_ in ("NOUN", "PROPN"):
+            yield Hit(tok.i, tok.i + 1, ())

@@ -1,0 +1,4 @@
+"""questions"""
+from transforms.dialect.rules import RuleSet
+
+RULES = RuleSet("questions")

@@ -1,0 +1,4 @@
+"""relativizers"""
+from transforms.dialect.rules import RuleSet
+
+RULES = RuleSet("relativizers")

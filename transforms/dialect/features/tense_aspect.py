@@ -1,0 +1,4 @@
+"""tense_aspect"""
+from transforms.dialect.rules import RuleSet
+
+RULES = RuleSet("tense_aspect")

@@ -1,0 +1,248 @@
+"""English morphology and parse helpers shared by the feature rules.
+
+Verb and noun inflection comes from ``lemminflect`` (its lexicon for the
+standard forms, its out-of-vocabulary rules for the regularized forms such
+as *catched*, *knowed*, *childs*).  It is imported on first use.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Optional
+
+# ------------------------------------------------------------------ words
+SUBJ_TO_OBJ = {"i": "me", "he": "him", "she": "her", "we": "us", "they": "them", "you": "you", "it": "it"}
+OBJ_TO_SUBJ = {v: k for k, v in SUBJ_TO_OBJ.items() if k not in ("you", "it")}
+PERSONAL = {"i", "me", "you", "he", "him", "she", "her", "it", "we", "us", "they", "them"}
+NEGATIVE_OF = {"any": "no", "anything": "nothing", "anybody": "nobody", "anyone": "nobody",
+               "anywhere": "nowhere", "ever": "never", "either": "neither", "anymore": "no more"}
+BE_PRESENT = {"am", "is", "are", "'m", "'s", "'re"}
+BE_PAST = {"was", "were"}
+HAVE_FORMS = {"have", "has", "'ve", "had", "'d"}
+CLITICS = {"n't", "'s", "'m", "'re", "'ve", "'ll", "'d", "'S", "'M", "'RE", "'VE", "'LL", "'D", "N'T"}
+HABITUAL_ADVERBS = {"always", "usually", "often", "sometimes", "normally", "generally", "regularly",
+                    "constantly", "frequently", "typically"}
+
+
+def match_case(new: str, old: str) -> str:
+    """Give ``new`` the casing of ``old`` (UPPER, Title or lower)."""
+    if not new or not old:
+        return new
+    if old == "I":  # capital only as a pronoun; the engine recapitalizes sentence starts
+        return new if new == "I" else new[0].lower() + new[1:]
+    if old.isupper() and len(old) > 1 and old.isalpha():
+        return new.upper()
+    if old[0].isupper():
+        return new[0].upper() + new[1:]
+    if new == "I":
+        return new
+    return new[0].lower() + new[1:]
+
+
+def indefinite(word: str) -> str:
+    """``a`` or ``an`` before ``word`` (by sound, with the usual exceptions)."""
+    w = word.lower()
+    if w.startswith(("hour", "honest", "honour", "honor", "heir")):
+        return "an"
+    if w.startswith(("uni", "use", "usu", "uti", "eu", "one", "once", "ewe", "uk", "ura", "ure")):
+        return "a"
+    if len(w) == 1 or (w.isupper() and len(w) <= 4):
+        return "an" if w[0] in "aefhilmnorsx" else "a"
+    return "an" if w[:1] in "aeiou" else "a"
+
+
+# ------------------------------------------------------------- inflection
+@functools.lru_cache(maxsize=4096)
+def _inflect(lemma: str, tag: str) -> Optional[str]:
+    from lemminflect import getInflection
+
+    forms = getInflection(lemma, tag=tag, inflect_oov=True)
+    return forms[0] if forms else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _regular(lemma: str, upos: str, tag: str) -> Optional[str]:
+    from lemminflect import getAllInflectionsOOV
+
+    forms = getAllInflectionsOOV(lemma, upos=upos).get(tag)
+    return forms[0] if forms else None
+
+
+def lemma_of(tok) -> str:
+    lem = tok.lemma_.lower()
+    if tok.lower_ in ("'s", "'re", "'m", "ai"):
+        return "be"
+    if tok.lower_ == "'ve":
+        return "have"
+    if tok.lower_ in ("'ll", "wo"):
+        return "will"
+    if tok.lower_ == "ca":
+        return "can"
+    return lem or tok.lower_
+
+
+def past(lemma: str) -> str:
+    return _inflect(lemma, "VBD") or lemma + "ed"
+
+
+def participle(lemma: str) -> str:
+    return _inflect(lemma, "VBN") or lemma + "ed"
+
+
+def third_singular(lemma: str) -> str:
+    return _inflect(lemma, "VBZ") or lemma + "s"
+
+
+def gerund(lemma: str) -> str:
+    return _inflect(lemma, "VBG") or lemma + "ing"
+
+
+def regular_past(lemma: str) -> str:
+    """The regularized ``-ed`` form (``catch`` -> ``catched``)."""
+    return _regular(lemma, "VERB", "VBD") or lemma + "ed"
+
+
+def is_irregular(lemma: str) -> bool:
+    return past(lemma) != regular_past(lemma) or participle(lemma) != regular_past(lemma)
+
+
+def plural(lemma: str) -> str:
+    return _inflect(lemma, "NNS") or lemma + "s"
+
+
+def regular_plural(lemma: str) -> str:
+    return _regular(lemma, "NOUN", "NNS") or lemma + "s"
+
+
+def comparative(lemma: str) -> Optional[str]:
+    return _regular(lemma, "ADJ", "JJR")
+
+
+def superlative(lemma: str) -> Optional[str]:
+    return _regular(lemma, "ADJ", "JJS")
+
+
+@functools.lru_cache(maxsize=4096)
+def is_known_adjective(word: str) -> bool:
+    from lemminflect import getAllInflections
+
+    return bool(getAllInflections(word, upos="ADJ"))
+
+
+# ----------------------------------------------------------------- parse
+def subject_of(verb):
+    """The nominal subject of ``verb`` (or of the verb an auxiliary serves)."""
+    for tok in (verb, verb.head) if verb.dep_ in ("aux", "auxpass") else (verb,):
+        for c in tok.children:
+            if c.dep_ in ("nsubj", "nsubjpass", "expl"):
+                return c
+        if tok.dep_ == "conj" and tok.head is not tok:
+            return subject_of(tok.head)
+    return None
+
+
+def is_third_singular(subj) -> bool:
+    """Third person singular subject (``he``, ``the dog``, ``John``)."""
+    if subj is None:
+        return False
+    if any(c.dep_ == "conj" for c in subj.children):
+        return False
+    low = subj.lower_
+    if low in ("he", "she", "it", "this", "that", "one", "everybody", "everyone", "nobody", "somebody",
+               "someone", "anybody", "anyone", "something", "nothing", "everything", "anything", "who",
+               "what", "which", "there"):
+        return True
+    if low in ("i", "you", "we", "they", "these", "those", "y'", "ye"):
+        return False
+    if subj.tag_ in ("NN", "NNP"):
+        return True
+    if subj.tag_ in ("NNS", "NNPS"):
+        return False
+    return subj.morph.get("Number") == ["Sing"] and subj.morph.get("Person") in ([], ["3"])
+
+
+def be_present_for(subj) -> str:
+    if subj is not None and subj.lower_ == "i":
+        return "am"
+    if subj is not None and subj.lower_ == "there":
+        return "is"
+    return "is" if is_third_singular(subj) else "are"
+
+
+def be_past_for(subj) -> str:
+    if subj is not None and subj.lower_ == "i":
+        return "was"
+    return "was" if is_third_singular(subj) else "were"
+
+
+def neg_of(tok):
+    """The ``not``/``n't``/``never`` child of ``tok`` (or of its head if aux)."""
+    for c in tok.children:
+        if c.dep_ == "neg":
+            return c
+    return None
+
+
+def is_negated(verb) -> bool:
+    if neg_of(verb) is not None:
+        return True
+    return any(neg_of(a) is not None for a in verb.children if a.dep_ in ("aux", "auxpass"))
+
+
+def aux_children(verb):
+    return [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+
+
+def is_question(doc) -> bool:
+    return len(doc) > 0 and doc[-1].text == "?"
+
+
+def has_habitual_cue(verb) -> bool:
+    """An adverb or ``every``-phrase marking habitual meaning in ``verb``'s clause."""
+    for t in verb.subtree:
+        if t.lower_ in HABITUAL_ADVERBS and t.head == verb:
+            return True
+        if t.lower_ == "every" and t.head.head == verb:
+            return True
+        if t.lower_ == "lot" and t.head == verb and t.i > 0 and t.doc[t.i - 1].lower_ == "a":
+            return True
+    return False
+
+
+WEATHER_VERBS = {"rain", "snow", "hail", "drizzle", "pour", "thunder", "sleet", "freeze", "storm", "shower"}
+
+
+def is_dummy_it(tok) -> bool:
+    """``it`` without a referent: weather (*it rained*), extraposition
+    (*it is hard to say*, *it seems that*), clefts and time (*it is late*)."""
+    if tok.lower_ != "it":
+        return False
+    if tok.dep_ == "expl":
+        return True
+    head = tok.head
+    if tok.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    if head.lemma_ in WEATHER_VERBS:
+        return True
+    for c in head.children:
+        if c.dep_ in ("ccomp", "xcomp", "csubj") and c.i > tok.i:
+            return True
+        if c.dep_ in ("acomp", "attr") :
+            if any(g.dep_ in ("xcomp", "ccomp", "relcl") for g in c.children):
+                return True
+            if c.lower_ in ("late", "early", "time", "dark", "cold", "hot", "warm", "sunny", "windy", "cloudy",
+                            "foggy", "raining", "snowing"):
+                return True
+        if c.dep_ in ("nummod", "npadvmod") and c.like_num:
+            return True
+    return False
+
+
+def is_finite_subject(tok) -> bool:
+    """``tok`` is the subject of a finite clause (so it takes nominative case
+    in StE); the subject of a bare small clause (*saw it burn*) is not."""
+    if tok.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    head = tok.head
+    if head.tag_ in ("VBD", "VBZ", "VBP", "MD"):
+        return True
+    return any(c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ", "VBP", "MD") for c in head.children)

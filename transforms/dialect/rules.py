@@ -1,0 +1,198 @@
+"""Building blocks for eWAVE feature rules.
+
+A rule reads a parsed spaCy ``Doc`` and proposes :class:`Hit` s: one
+contiguous token span ``[start, end)`` of the doc replaced by new tokens
+(an *insert* when the span is empty, a *delete* when there are no new
+tokens).  Rules never touch the doc and never draw random numbers; the
+engine (:mod:`transforms.dialect.engine`) decides which hits apply.
+
+Three kinds of rule, from most to least declarative:
+
+* :class:`LexRule` - a spaCy ``Matcher`` token pattern over one token plus
+  a word map (``{"himself": "hisself"}``); the case of the old word is kept.
+* :class:`MatchRule` - a ``Matcher`` pattern plus a small rewrite function
+  ``rewrite(doc, start, end) -> Hit | None``.
+* :class:`FuncRule` - a function ``find(doc) -> iterable of Hit`` for rules
+  that need the dependency tree in ways a pattern cannot say.
+
+Compiled matchers are cached per (rule, vocab) at first use, so defining
+rules at import time costs nothing and loads no model.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Replace doc tokens ``[start, end)`` with ``tokens``.
+
+    ``spaces`` optionally fixes whether a space follows each new token
+    (e.g. ``("a", "-", "doing")`` with ``(False, False, True)``); the value
+    for the last token is decided by the engine from the context.
+    """
+
+    start: int
+    end: int
+    tokens: Tuple[str, ...] = ()
+    spaces: Optional[Tuple[bool, ...]] = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "tokens", tuple(self.tokens))
+        if self.spaces is not None:
+            object.__setattr__(self, "spaces", tuple(self.spaces))
+            if len(self.spaces) != len(self.tokens):
+                raise ValueError("Hit.spaces must have one value per new token")
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad hit span [{self.start}, {self.end})")
+        if self.start == self.end and not self.tokens:
+            raise ValueError("empty hit: nothing inserted, nothing deleted")
+
+    @property
+    def op(self) -> str:
+        if self.start == self.end:
+            return "insert"
+        return "replace" if self.tokens else "delete"
+
+
+@dataclass(frozen=True, eq=False)
+class Rule:
+    """Base class: one eWAVE feature (``fid`` 1..235, ``name`` exactly as in
+    the eWAVE catalogue) and the grammatical ``area`` it belongs to."""
+
+    fid: int
+    name: str
+    area: str
+
+    def find(self, doc) -> Iterator[Hit]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def hits(self, doc) -> List[Hit]:
+        """Valid hits in document order (a rule never returns two hits over
+        the same tokens; later duplicates are dropped)."""
+        out: List[Hit] = []
+        n = len(doc)
+        for h in self.find(doc):
+            if h is None or h.end > n:
+                continue
+            out.append(h)
+        out.sort(key=lambda h: (h.start, h.end))
+        return out
+
+
+@functools.lru_cache(maxsize=None)
+def _matcher(rule: "Rule", vocab):
+    from spacy.matcher import Matcher
+
+    m = Matcher(vocab)
+    m.add(f"f{rule.fid}", [list(p) for p in rule.patterns])
+    return m
+
+
+def _longest_first(matches) -> List[Tuple[int, int]]:
+    """Non-overlapping spans, preferring the earliest then the longest."""
+    spans = sorted({(s, e) for _, s, e in matches}, key=lambda se: (se[0], -(se[1] - se[0])))
+    out, last_end = [], -1
+    for s, e in spans:
+        if s >= last_end:
+            out.append((s, e))
+            last_end = e
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class MatchRule(Rule):
+    """A ``Matcher`` pattern (list of token patterns) plus a rewrite."""
+
+    patterns: Tuple[Sequence[dict], ...] = ()
+    rewrite: Callable = None  # (doc, start, end) -> Hit | None
+
+    def find(self, doc):
+        for s, e in _longest_first(_matcher(self, doc.vocab)(doc)):
+            hit = self.rewrite(doc, s, e)
+            if hit is not None:
+                yield hit
+
+
+@dataclass(frozen=True, eq=False)
+class LexRule(Rule):
+    """Replace single words by a word map, restricted by token attributes.
+
+    ``attrs`` are extra ``Matcher`` attributes the token must have (e.g.
+    ``{"TAG": "PRP$"}``); ``when`` is an optional predicate on the token.
+    """
+
+    mapping: Mapping[str, object] = field(default_factory=dict)
+    attrs: Mapping[str, object] = field(default_factory=dict)
+    when: Optional[Callable] = None
+
+    @property
+    def patterns(self):
+        tok = {"LOWER": {"IN": sorted(self.mapping)}}
+        tok.update(self.attrs)
+        return ([tok],)
+
+    def find(self, doc):
+        from transforms.dialect.morph import match_case
+
+        for _, s, e in _matcher(self, doc.vocab)(doc):
+            tok = doc[s]
+            if self.when is not None and not self.when(tok):
+                continue
+            new = self.mapping[tok.lower_]
+            words = new if isinstance(new, tuple) else tuple(new.split(" "))
+            yield Hit(s, e, (match_case(words[0], tok.text),) + tuple(words[1:]))
+
+
+@dataclass(frozen=True, eq=False)
+class FuncRule(Rule):
+    """A rule written as a function ``find(doc) -> iterable of Hit``."""
+
+    fn: Callable = None
+
+    def find(self, doc):
+        return self.fn(doc) or ()
+
+
+class RuleSet:
+    """Collects the rules of one feature module in definition order."""
+
+    def __init__(self, area: str):
+        self.area = area
+        self.rules: List[Rule] = []
+
+    def add(self, rule: Rule) -> Rule:
+        self.rules.append(rule)
+        return rule
+
+    def lex(self, fid: int, name: str, mapping: Mapping[str, object], when: Callable = None, **attrs) -> Rule:
+        return self.add(LexRule(fid, name, self.area, mapping=dict(mapping), attrs=attrs, when=when))
+
+    def match(self, fid: int, name: str, patterns: Iterable[Sequence[dict]]):
+        """Decorator: ``@rs.match(154, NAME, [[{...}, {...}]])`` over a rewrite."""
+
+        def deco(fn):
+            self.add(MatchRule(fid, name, self.area, patterns=tuple(tuple(p) for p in patterns), rewrite=fn))
+            return fn
+
+        return deco
+
+    def func(self, fid: int, name: str):
+        """Decorator: ``@rs.func(99, NAME)`` over ``find(doc)``."""
+
+        def deco(fn):
+            self.add(FuncRule(fid, name, self.area, fn=fn))
+            return fn
+
+        return deco
+
+
+def by_id(rules: Iterable[Rule]) -> Dict[int, Rule]:
+    out: Dict[int, Rule] = {}
+    for r in rules:
+        if r.fid in out:
+            raise ValueError(f"eWAVE feature {r.fid} is defined twice")
+        out[r.fid] = r
+    return out
