@@ -1,0 +1,154 @@
+"""The ``translit`` recipe: transliterate the whole text, the tokens of one
+language, or the tokens a predicate selects.
+
+Options (``factory(ctx, **options)``):
+
+``backend``
+    ``icu`` (with ``transform_id``, any ICU transform or compound ID, e.g.
+    ``Devanagari-Latin``, ``Any-Latin; Latin-ASCII``, ``Latin-Devanagari``),
+    ``sanscript`` (with ``scheme`` and ``source_scheme``, default
+    ``devanagari``: e.g. devanagari -> iast / itrans / hk, or itrans ->
+    devanagari), ``uroman`` (optional ``lcode``, ISO 639-3) or ``hinglish``
+    (Devanagari -> casual Hinglish with schwa deletion, see
+    :mod:`transforms.translit.hinglish`).
+``mode``
+    ``text`` (every token), ``lang`` (tokens whose language tag is in
+    ``langs``, e.g. romanize the ``hi`` tokens of a code-switched Hindi-English
+    output to get Hinglish) or ``predicate`` (tokens that the registered
+    predicate ``predicate`` with ``predicate_options`` selects; see
+    :mod:`transforms.translit.predicates`).
+
+Output: one record ``<id>/translit/0`` (``recipe`` joined with ``+`` after
+earlier steps) built by :func:`transforms.common.build_output`.  A
+transliterated token **keeps its language tag** (a romanized Hindi word is
+still Hindi; the script is not a language), keeps its spacing, labels and
+entity spans (character offsets are recomputed).  Each changed token is one
+edit: ``unit="translit.v1"``, ``op="transliterate"``, ``before``/``after``
+the token, ``detail="<backend>:<scheme>"`` (``icu:Devanagari-Latin``,
+``sanscript:devanagari>iast``, ``uroman:hin``, ``hinglish:casual``).
+
+Text the backend cannot handle is never dropped and never rejected: when no
+token changed, the record passes through with its text unchanged and one
+marker edit ``op="unchanged"`` whose ``detail`` says why:
+``no_selected_tokens`` (the mode selected nothing, e.g. no ``hi`` token) or
+``no_applicable_tokens`` (tokens were selected but the backend left them as
+they were, e.g. Latin text given to ``Devanagari-Latin``).  A token on which
+the backend raises is left unchanged and gets an ``op="unchanged"`` edit with
+``detail="backend_error:<backend>:<scheme>:<ExceptionName>"``.  Downstream
+filters can drop pass-throughs by that marker.  A record with no tokens at
+all is rejected with ``no_tokens``.
+"""
+from __future__ import annotations
+
+import unicodedata
+from typing import Optional, Sequence, Union
+
+from pipeline.record import Edit, Record
+from pipeline.registry import register_recipe
+from pipeline.units import ConfigError, Context
+from transforms.common import Base, Replacement, build_output
+from transforms.translit.backends import Backend, build_backend
+from transforms.translit.predicates import Predicate, build_predicate
+
+UNIT = "translit.v1"
+RECIPE = "translit"
+MODES = ("text", "lang", "predicate")
+
+NO_SELECTED = "no_selected_tokens"
+NO_APPLICABLE = "no_applicable_tokens"
+
+
+class Transliterate:
+    """``(record, rng) -> [record]``; deterministic (uses no randomness)."""
+
+    name = UNIT
+    recipe = RECIPE
+
+    def __init__(self, backend: Backend, mode: str = "text", langs: Sequence[str] = (),
+                 predicate: Optional[Predicate] = None):
+        self.backend = backend
+        self.mode = mode
+        self.langs = frozenset(langs)
+        self.predicate = predicate
+
+    def selected(self, token: str, lang: str) -> bool:
+        if self.mode == "text":
+            return True
+        if self.mode == "lang":
+            return lang in self.langs
+        return bool(self.predicate(token, lang))
+
+    def __call__(self, record: Record, rng=None):
+        if record.rejected:
+            yield record
+            return
+        base = Base.of(record)
+        if not base.tokens:
+            yield record.reject("no_tokens", f"{self.name}: the record has no tokens to transliterate "
+                                "(is the annotate stage configured?)", stage="transform")
+            return
+        detail = self.backend.detail
+        reps, failed = [], []
+        n_selected = 0
+        for i, (tok, lang) in enumerate(zip(base.tokens, base.langs)):
+            if not self.selected(tok, lang):
+                continue
+            n_selected += 1
+            try:
+                new = unicodedata.normalize("NFC", self.backend.transliterate(tok))
+            except Exception as exc:  # noqa: BLE001 - a token the backend chokes on stays as it is
+                failed.append(Edit(unit=self.name, op="unchanged", src_start=i, src_end=i + 1, out_start=i,
+                                   out_end=i + 1, before=tok, after=tok,
+                                   detail=f"backend_error:{detail}:{type(exc).__name__}"))
+                continue
+            if new and new != tok:
+                reps.append(Replacement(i, i + 1, (new,), (lang,), op="transliterate", detail=detail))
+        out = build_output(record, base, reps, unit=self.name, recipe=self.recipe)
+        extra = list(failed)
+        if not reps:
+            why = NO_SELECTED if n_selected == 0 else NO_APPLICABLE
+            extra.append(Edit(unit=self.name, op="unchanged", detail=why))
+        if extra:
+            out = out.evolve(edits=out.edits + tuple(extra))
+        yield out
+
+    def __repr__(self) -> str:
+        return f"<Transliterate {self.backend.detail} mode={self.mode}>"
+
+
+def _langs(value) -> tuple:
+    if isinstance(value, str):
+        value = [value]
+    if not value or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError("option 'langs' is required for mode 'lang': the language tags whose tokens to "
+                          "transliterate, e.g. [hi]")
+    return tuple(value)
+
+
+@register_recipe("translit", description="transliterate the whole text, the tokens of given languages, or the "
+                 "tokens a predicate selects (ICU, indic-transliteration, uroman, casual Hinglish)",
+                 paper="Hinglish schwa deletion after Ohala (1983); selective transliteration as in Micallef "
+                       "et al. (2024) for Maltese")
+def translit_factory(ctx: Context, backend: str = "icu", transform_id: Optional[str] = None,
+                     scheme: Optional[str] = None, source_scheme: Optional[str] = None,
+                     lcode: Optional[str] = None, mode: str = "text",
+                     langs: Union[str, Sequence[str], None] = None, predicate: Optional[str] = None,
+                     predicate_options: Optional[dict] = None) -> Transliterate:
+    be = build_backend(backend, transform_id=transform_id, scheme=scheme, source_scheme=source_scheme,
+                       lcode=lcode)
+    if mode not in MODES:
+        raise ConfigError(f"option 'mode': unknown mode {mode!r}; valid modes: {', '.join(MODES)}")
+    if mode != "lang" and langs is not None:
+        raise ConfigError(f"option 'langs' only applies to mode 'lang' (mode is {mode!r})")
+    if mode != "predicate" and (predicate is not None or predicate_options is not None):
+        raise ConfigError(f"options 'predicate'/'predicate_options' only apply to mode 'predicate' (mode is {mode!r})")
+    if mode == "lang":
+        return Transliterate(be, mode, langs=_langs(langs))
+    if mode == "predicate":
+        if predicate is None:
+            from transforms.translit.predicates import predicate_names
+
+            raise ConfigError(f"option 'predicate' is required for mode 'predicate'; known: "
+                              f"{', '.join(predicate_names())}")
+        return Transliterate(be, mode, predicate=build_predicate(ctx, predicate, predicate_options or {}))
+    return Transliterate(be, mode)
