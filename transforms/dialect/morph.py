@@ -246,3 +246,40 @@ def is_finite_subject(tok) -> bool:
     if head.tag_ in ("VBD", "VBZ", "VBP", "MD"):
         return True
     return any(c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ", "VBP", "MD") for c in head.children)
+
+
+NEGATED_AUX = {"can": ("ca", "n't"), "will": ("wo", "n't"), "shall": ("sha", "n't"), "am": ("ai", "n't")}
+
+
+def negated(aux_word: str):
+    """Tokens of the ``n't`` form of an auxiliary, spaCy style (``can`` ->
+    ``ca`` + ``n't``), with the spaces between them."""
+    low = aux_word.lower()
+    toks = NEGATED_AUX.get(low, (low, "n't"))
+    return (match_case(toks[0], aux_word), toks[1]), (False, True)
+
+
+def operators(doc):
+    """``(operator, negator)`` pairs: an auxiliary or copula directly followed
+    by ``n't``/``not`` (*is n't*, *do not*, *wo n't*)."""
+    for tok in doc:
+        if tok.lower_ in ("n't", "not") and tok.i > 0:
+            op = doc[tok.i - 1]
+            if op.tag_ in ("MD", "VBZ", "VBP", "VBD", "VB") and (op.lemma_ in ("be", "have", "do") or op.tag_ == "MD"
+                                                                  or lemma_of(op) in ("be", "have", "do")):
+                yield op, tok
+
+
+def surface(tok) -> str:
+    """The token's text, lower-cased when it is a sentence-initial common word
+    that a rule moves away from the start."""
+    first = next((t for t in tok.doc if not (t.is_punct or t.is_space)), None)
+    if first is not None and tok.i == first.i and tok.text != "I" and tok.pos_ != "PROPN" \
+            and not (tok.text.isupper() and len(tok.text) > 1):
+        return tok.text[0].lower() + tok.text[1:]
+    return tok.text
+
+
+def clause_subject_before(verb) -> bool:
+    subj = subject_of(verb)
+    return subj is not None and subj.i < verb.i

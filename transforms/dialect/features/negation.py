@@ -1,4 +1,157 @@
-"""negation"""
-from transforms.dialect.rules import RuleSet
+"""Negation: negative concord, ain't, invariant don't, preverbal negators,
+was/weren't, tags and negative inversion (eWAVE features 154-169, 226)."""
+from __future__ import annotations
+
+from transforms.dialect.morph import (NEGATIVE_OF, lemma_of, match_case, negated, operators, past, subject_of,
+                                      surface)
+from transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("negation")
+PRESENT_BE = {"am", "is", "are", "'m", "'s", "'re"}
+NEGATIVE_SUBJECTS = {"nobody", "nothing", "none", "noone", "no-one"}
+
+
+def _ain_t(op, neg):
+    """``is n't`` -> ``ai n't``; ``is not`` / ``'m not`` -> ``ai n't``."""
+    if neg.lower_ == "n't":
+        return Hit(op.i, op.i + 1, (match_case("ai", op.text) if not op.text.startswith("'") else "ai",))
+    return Hit(op.i, neg.i + 1, (match_case("ai", op.text) if not op.text.startswith("'") else "ai", "n't"),
+               spaces=(False, True))
+
+
+@RULES.func(154, "Multiple negation / negative concord")
+def negative_concord(doc):
+    """Indefinites after a negated verb become negative: *won't do any harm*
+    -> *won't do no harm*, *anybody* -> *nobody*, *ever* -> *never*."""
+    seen = set()
+    for tok in doc:
+        if tok.dep_ != "neg" or tok.lower_ not in ("n't", "not", "never"):
+            continue
+        for t in tok.head.subtree:
+            if t.i > tok.i and t.lower_ in NEGATIVE_OF and t.i not in seen:
+                if t.lower_ == "either" and t.dep_ != "advmod":
+                    continue
+                seen.add(t.i)
+                words = NEGATIVE_OF[t.lower_].split(" ")
+                yield Hit(t.i, t.i + 1, (match_case(words[0], t.text),) + tuple(words[1:]))
+
+
+@RULES.func(155, "Ain\u2019t as the negated form of be")
+def aint_be(doc):
+    for op, neg in operators(doc):
+        if op.lower_ in PRESENT_BE and lemma_of(op) == "be":
+            yield _ain_t(op, neg)
+
+
+@RULES.func(156, "Ain\u02bct as the negated form of have")
+def aint_have(doc):
+    for op, neg in operators(doc):
+        if op.lower_ in ("have", "has", "'ve") and op.dep_ == "aux" and op.head.tag_ == "VBN":
+            yield _ain_t(op, neg)
+
+
+def _do_support(doc, tenses=("VBP", "VBZ", "VBD")):
+    """``(do, neg, verb)`` for *do/does/did + n't/not + bare verb*."""
+    for op, neg in operators(doc):
+        verb = op.head
+        if op.lemma_ == "do" and op.dep_ == "aux" and op.tag_ in tenses and verb.tag_ == "VB" and verb.i > neg.i:
+            yield op, neg, verb
+
+
+@RULES.func(157, "Ain\u02bct as generic negator before a main verb")
+def aint_generic(doc):
+    for op, neg, verb in _do_support(doc):
+        if op.i < verb.i and (subject_of(verb) is None or subject_of(verb).i < op.i):
+            yield _ain_t(op, neg)
+
+
+@RULES.func(158, "Invariant don\u2019t for all persons in the present tense")
+def invariant_dont(doc):
+    for op, neg in operators(doc):
+        if op.lower_ == "does":
+            yield Hit(op.i, op.i + 1, (match_case("do", op.text),))
+
+
+def _declarative(op, verb) -> bool:
+    subj = subject_of(verb)
+    return subj is not None and subj.i < op.i
+
+
+@RULES.func(159, "Never as preverbal past tense negator")
+def never_past(doc):
+    """*He didn't come* -> *He never came*."""
+    for op, neg, verb in _do_support(doc, ("VBD",)):
+        if neg.i + 1 == verb.i and _declarative(op, verb):
+            yield Hit(op.i, verb.i + 1, ("never", match_case(past(lemma_of(verb)), verb.text)))
+
+
+def _preverbal(doc, word):
+    for op, neg, verb in _do_support(doc):
+        if neg.i + 1 == verb.i and _declarative(op, verb):
+            yield Hit(op.i, neg.i + 1, (word,))
+
+
+@RULES.func(160, "No as preverbal negator")
+def no_preverbal(doc):
+    return _preverbal(doc, "no")
+
+
+@RULES.func(161, "Not as a preverbal negator")
+def not_preverbal(doc):
+    return _preverbal(doc, "not")
+
+
+@RULES.func(163, "Was \u2013 weren\u2019t split")
+def was_werent(doc):
+    """Positive *was* for all persons, negative *weren't* for all persons."""
+    negated_ops = {op.i for op, neg in operators(doc) if neg.lower_ == "n't"}
+    for tok in doc:
+        if tok.lower_ == "were" and tok.i not in negated_ops and not _followed_by_not(tok):
+            yield Hit(tok.i, tok.i + 1, (match_case("was", tok.text),))
+        elif tok.lower_ == "was" and tok.i in negated_ops:
+            yield Hit(tok.i, tok.i + 1, (match_case("were", tok.text),))
+
+
+def _followed_by_not(tok) -> bool:
+    return tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "not"
+
+
+@RULES.match(164, "Amn\u02bct in tag questions", [[
+    {"ORTH": ","}, {"LOWER": "are"}, {"LOWER": "n't"}, {"ORTH": "I"}, {"ORTH": "?"}]])
+def amnt_tag(doc, start, end):
+    return Hit(start + 1, start + 2, ("am",))
+
+
+@RULES.match(165, "Invariant non-concord tags", [[
+    {"ORTH": ","}, {"TAG": {"IN": ["MD", "VBZ", "VBP", "VBD"]}}, {"LOWER": {"IN": ["n't", "not"]}, "OP": "?"},
+    {"TAG": "PRP"}, {"ORTH": "?"}]])
+def innit(doc, start, end):
+    return Hit(start + 1, end - 1, ("innit",))
+
+
+@RULES.func(226, "\u201cNegative inversion\u201d")
+def negative_inversion(doc):
+    """*Nobody showed up* -> *Didn't nobody show up*; *Nobody can stop us*
+    -> *Can't nobody stop us*."""
+    for subj in doc:
+        if subj.dep_ != "nsubj":
+            continue
+        is_neg = subj.lower_ in NEGATIVE_SUBJECTS or any(c.dep_ == "det" and c.lower_ == "no" for c in subj.children)
+        verb = subj.head
+        if not is_neg or verb.i <= subj.i or any(c.dep_ == "neg" for c in verb.children):
+            continue
+        start = subj.left_edge.i
+        if subj.right_edge.i + 1 != verb.i and not any(c.dep_ == "aux" and c.i == subj.right_edge.i + 1
+                                                        for c in verb.children):
+            continue
+        np = [surface(t) for t in doc[start: subj.right_edge.i + 1]]
+        auxes = [c for c in verb.children if c.dep_ == "aux" and c.i == subj.right_edge.i + 1]
+        if auxes:
+            neg, sp = negated(auxes[0].text)
+            yield Hit(start, auxes[0].i + 1, neg + tuple(np), spaces=sp + tuple(True for _ in np))
+        elif verb.tag_ in ("VBD", "VBZ", "VBP") and verb.lemma_ not in ("be", "have"):
+            do = "did" if verb.tag_ == "VBD" else "do"
+            yield Hit(start, verb.i + 1, (do, "n't") + tuple(np) + (lemma_of(verb),),
+                      spaces=(False, True) + tuple(True for _ in np) + (True,))
+        elif verb.lemma_ == "be" and verb.tag_ in ("VBZ", "VBP"):
+            yield Hit(start, verb.i + 1, ("ai", "n't") + tuple(np), spaces=(False, True) + tuple(True for _ in np))
