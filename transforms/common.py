@@ -1,0 +1,309 @@
+"""Building an output record from span replacements.
+
+Every rewriting unit (code-switching, transliteration, dialect rules) does
+the same bookkeeping once it has decided *what* to put *where*: splice new
+tokens into the text it started from, tag their languages, keep spacing,
+rebuild ``text``, record one :class:`~pipeline.record.Edit` per change,
+carry token labels and entity spans over to the new tokens (with character
+offsets) and give the output a stable id.  This module does that once.
+
+A unit describes its changes as :class:`Replacement` objects over the
+*base* (:class:`Base`, what :meth:`Record.current` returns plus the labels
+and entities that belong to it) and calls :func:`build_output`.
+
+Token labels are projected through ``Replacement.origins``: for each new
+token, the base positions it derives from (its alignment links inside the
+replaced span).  BIO/IOB2 sequences are re-chunked so that an entity keeps
+its type over its new tokens and ``B-`` restarts exactly where a new chunk
+begins; other label sequences (POS tags, ...) take the label of the origin.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Dict, Mapping, Optional, Sequence, Tuple
+
+from pipeline.record import Edit, FrozenMap, Record, Span, char_offsets, detokenize, tag_tokens
+
+
+@dataclass(frozen=True)
+class Base:
+    """The text a unit starts from, with the labels and entities over it.
+
+    On the first step that is the source side (``src.tokens`` tagged with the
+    source language, ``src.labels``, ``src.entities``); when units are chained
+    it is the previous unit's output (``tokens``, ``token_labels``,
+    ``entities``)."""
+
+    tokens: Tuple[str, ...]
+    langs: Tuple[str, ...]
+    spaces: Tuple[bool, ...]
+    labels: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
+    entities: Tuple[Span, ...] = ()
+    is_source: bool = True
+
+    @classmethod
+    def of(cls, record: Record) -> "Base":
+        tokens, langs, spaces = record.current()
+        if record.tokens:
+            return cls(tuple(tokens), tuple(langs), tuple(spaces), dict(record.token_labels),
+                       tuple(record.entities), is_source=False)
+        return cls(tuple(tokens), tuple(langs), tuple(spaces), dict(record.src.labels),
+                   tuple(record.src.entities), is_source=True)
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """Replace base tokens ``[start, end)`` by ``tokens``.
+
+    ``spaces[k]`` is whether a space follows new token ``k``; the last new
+    token takes the space that followed the last replaced token, so
+    punctuation after the span stays attached.  ``origins[k]`` lists the base
+    positions (inside ``[start, end)``) new token ``k`` derives from, used to
+    project labels; leave it empty when every new token derives from the
+    whole span.  ``entity`` marks the new tokens as one entity in the output
+    (its ``start``/``end`` are ignored and recomputed)."""
+
+    start: int
+    end: int
+    tokens: Tuple[str, ...]
+    langs: Tuple[str, ...]
+    spaces: Tuple[bool, ...] = ()
+    origins: Tuple[Tuple[int, ...], ...] = ()
+    op: str = "switch"
+    detail: str = ""
+    entity: Optional[Span] = None
+
+    def __post_init__(self):
+        for name in ("tokens", "langs", "spaces", "origins"):
+            v = getattr(self, name)
+            if not isinstance(v, tuple):
+                object.__setattr__(self, name, tuple(v))
+        object.__setattr__(self, "origins", tuple(tuple(o) for o in self.origins))
+        n = len(self.tokens)
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"replacement [{self.start}, {self.end}) is negative")
+        if len(self.langs) != n:
+            raise ValueError(f"replacement has {len(self.langs)} language tags for {n} tokens")
+        if self.spaces and len(self.spaces) != n:
+            raise ValueError(f"replacement has {len(self.spaces)} spaces for {n} tokens")
+        if self.origins and len(self.origins) != n:
+            raise ValueError(f"replacement has {len(self.origins)} origins for {n} tokens")
+        for o in self.origins:
+            for p in o:
+                if not self.start <= p < self.end:
+                    raise ValueError(f"origin {p} outside replaced span [{self.start}, {self.end})")
+
+    @classmethod
+    def tagged(cls, start: int, end: int, tokens: Sequence[str], lang: str, **kw) -> "Replacement":
+        """A replacement whose tokens are all in ``lang`` (``zxx`` for
+        punctuation, numbers and symbols)."""
+        tokens = tuple(tokens)
+        return cls(start, end, tokens, tag_tokens(tokens, lang), **kw)
+
+    def token_origins(self, k: int) -> Tuple[int, ...]:
+        if self.origins:
+            return self.origins[k]
+        return tuple(range(self.start, self.end))
+
+
+def output_id(record: Record, recipe: str, k: int) -> str:
+    return f"{record.id}/{recipe}/{k}"
+
+
+def build_output(record: Record, base: Base, replacements: Sequence[Replacement], *,
+                 unit: str, recipe: str, index: int = 0) -> Record:
+    """Apply ``replacements`` (non-overlapping, over ``base``) to ``record``.
+
+    Returns a new record with ``id = f"{record.id}/{recipe}/{index}"``, the
+    same ``pair_id``, ``recipe`` set (joined with ``+`` after earlier steps),
+    the new ``tokens``/``langs``/``spaces``/``text``, one edit per
+    replacement appended to ``record.edits`` (``unit`` is the versioned unit
+    name), token labels projected and entities with character offsets."""
+    reps = sorted(replacements, key=lambda r: (r.start, r.end))
+    n = len(base.tokens)
+    prev_end = 0
+    for r in reps:
+        if r.start < prev_end or r.end > n:
+            raise ValueError(f"replacements overlap or leave the base: [{r.start}, {r.end}) with {n} tokens")
+        prev_end = max(prev_end, r.end)
+
+    tokens: list = []
+    langs: list = []
+    spaces: list = []
+    origins: list = []   # per output token: base positions it derives from
+    group: list = []     # per output token: replacement index or -1
+    rep_out: list = []   # per replacement: (out_start, out_end)
+    pos = 0
+    for ri, r in enumerate(reps):
+        for p in range(pos, r.start):
+            tokens.append(base.tokens[p]); langs.append(base.langs[p]); spaces.append(base.spaces[p])
+            origins.append((p,)); group.append(-1)
+        out_start = len(tokens)
+        m = len(r.tokens)
+        for k in range(m):
+            tokens.append(r.tokens[k]); langs.append(r.langs[k])
+            if k == m - 1:
+                spaces.append(base.spaces[r.end - 1] if r.end > r.start else (r.spaces[k] if r.spaces else True))
+            else:
+                spaces.append(r.spaces[k] if r.spaces else True)
+            origins.append(r.token_origins(k)); group.append(ri)
+        rep_out.append((out_start, len(tokens)))
+        pos = r.end
+    for p in range(pos, n):
+        tokens.append(base.tokens[p]); langs.append(base.langs[p]); spaces.append(base.spaces[p])
+        origins.append((p,)); group.append(-1)
+
+    edits = []
+    for r, (a, b) in zip(reps, rep_out):
+        edits.append(Edit(unit=unit, op=r.op, src_start=r.start, src_end=r.end, out_start=a, out_end=b,
+                          before=detokenize(base.tokens[r.start:r.end], base.spaces[r.start:r.end]),
+                          after=detokenize(tokens[a:b], spaces[a:b]), detail=r.detail))
+
+    labels = {name: project_labels(seq, origins, group, reps) for name, seq in base.labels.items()}
+    offsets = char_offsets(tokens, spaces)
+    entities = _project_entities(base.entities, reps, rep_out, origins, group, offsets)
+    return record.evolve(
+        id=output_id(record, recipe, index),
+        recipe=f"{record.recipe}+{recipe}" if record.recipe else recipe,
+        tokens=tuple(tokens), langs=tuple(langs), spaces=tuple(spaces),
+        text=detokenize(tokens, spaces),
+        entities=entities,
+        token_labels=FrozenMap({k: tuple(v) for k, v in labels.items()}),
+        edits=tuple(record.edits) + tuple(edits),
+    )
+
+
+# ---------------------------------------------------------------- labels
+def is_bio(seq: Sequence[str]) -> bool:
+    """True for BIO / IOB2 sequences (``O``, ``B-X``, ``I-X``) with at least
+    one chunk tag."""
+    seen = False
+    for t in seq:
+        if t == "O":
+            continue
+        if len(t) > 2 and t[1] == "-" and t[0] in "BI":
+            seen = True
+            continue
+        return False
+    return seen
+
+
+def _bio_instances(seq: Sequence[str]) -> list:
+    """Per token: the index of the token starting its chunk, or None for O."""
+    inst: list = []
+    for p, t in enumerate(seq):
+        if t == "O":
+            inst.append(None)
+        elif t.startswith("I-") and p and inst[p - 1] is not None and seq[p - 1][2:] == t[2:]:
+            inst.append(inst[p - 1])
+        else:
+            inst.append(p)
+    return inst
+
+
+def _majority(values: Sequence, default=None):
+    vals = [v for v in values if v is not None]
+    if not vals:
+        return default
+    counts = Counter(vals)
+    best = max(counts.values())
+    for v in vals:  # first in order among the most frequent: deterministic
+        if counts[v] == best:
+            return v
+    return default
+
+
+def _fill_unaligned(values: list, group: Sequence[int], reps: Sequence[Replacement], whole_span) -> None:
+    """New tokens with no origin (value None, marked by the caller) take the
+    value shared by their whole replaced span, else that of the nearest
+    preceding new token of the same replacement, else the following one."""
+    n = len(values)
+    for k in range(n):
+        if values[k] is not _MISSING:
+            continue
+        g = group[k]
+        shared = whole_span(reps[g])
+        if shared is not _MISSING:
+            values[k] = shared
+            continue
+        left = next((values[q] for q in range(k - 1, -1, -1) if group[q] == g and values[q] is not _MISSING), _MISSING)
+        right = next((values[q] for q in range(k + 1, n) if group[q] == g and values[q] is not _MISSING), _MISSING)
+        values[k] = left if left is not _MISSING else right
+
+
+_MISSING = object()
+
+
+def project_labels(seq: Sequence[str], origins: Sequence[Tuple[int, ...]], group: Sequence[int],
+                   reps: Sequence[Replacement]) -> Tuple[str, ...]:
+    """Project a base label sequence onto output tokens.
+
+    ``origins[k]`` are the base positions output token ``k`` derives from and
+    ``group[k]`` its replacement index (-1 when the token is unchanged)."""
+    seq = tuple(seq)
+    n = len(origins)
+    if is_bio(seq):
+        inst = _bio_instances(seq)
+        out_inst: list = []
+        for k in range(n):
+            if group[k] < 0:
+                out_inst.append(inst[origins[k][0]])
+            elif origins[k]:
+                cand = [inst[p] for p in origins[k]]
+                out_inst.append(_majority(cand, None))
+            else:
+                out_inst.append(_MISSING)
+
+        def whole(r):
+            vals = {inst[p] for p in range(r.start, r.end)}
+            return vals.pop() if len(vals) == 1 else _MISSING
+
+        _fill_unaligned(out_inst, group, reps, whole)
+        out = []
+        for k, i in enumerate(out_inst):
+            if i is None or i is _MISSING:
+                out.append("O")
+            else:
+                typ = seq[i][2:]
+                out.append(("I-" if k and out_inst[k - 1] == i else "B-") + typ)
+        return tuple(out)
+
+    vals: list = []
+    for k in range(n):
+        if group[k] < 0:
+            vals.append(seq[origins[k][0]])
+        elif origins[k]:
+            vals.append(_majority([seq[p] for p in origins[k]], None))
+        else:
+            vals.append(_MISSING)
+
+    def whole_plain(r):
+        s = {seq[p] for p in range(r.start, r.end)}
+        return s.pop() if len(s) == 1 else _MISSING
+
+    _fill_unaligned(vals, group, reps, whole_plain)
+    fallback = "O" if any(v == "O" for v in seq) else (seq[0] if seq else "")
+    return tuple(v if v is not _MISSING else fallback for v in vals)
+
+
+# -------------------------------------------------------------- entities
+def _project_entities(entities, reps, rep_out, origins, group, offsets) -> Tuple[Span, ...]:
+    out: Dict[Tuple[int, int], Span] = {}
+    covered = []
+    for r, (a, b) in zip(reps, rep_out):
+        if r.entity is not None and b > a:
+            out[(a, b)] = Span(a, b, r.entity.label, r.entity.kb_id, offsets[a][0], offsets[b - 1][1])
+            covered.append((r.start, r.end))
+    for e in entities:
+        if any(s <= e.start and e.end <= t for s, t in covered):
+            continue  # re-marked by the replacement that switched it
+        ks = [k for k in range(len(origins)) if any(e.start <= p < e.end for p in origins[k])]
+        if not ks:
+            continue
+        a, b = min(ks), max(ks) + 1
+        out.setdefault((a, b), Span(a, b, e.label, e.kb_id, offsets[a][0], offsets[b - 1][1]))
+    return tuple(out[k] for k in sorted(out))
