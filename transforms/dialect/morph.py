@@ -283,3 +283,52 @@ def surface(tok) -> str:
 def clause_subject_before(verb) -> bool:
     subj = subject_of(verb)
     return subj is not None and subj.i < verb.i
+
+
+def verified_lemma(tok) -> Optional[str]:
+    """The lemma of a verb token, only when re-inflecting it for the token's
+    tag gives the token back (guards against lemmatizer slips such as
+    *shining* -> *shin*)."""
+    lemma = lemma_of(tok)
+    low = tok.lower_
+    tag = tok.tag_
+    if tag == "VB" or (tag == "VBP" and lemma != "be"):
+        ok = low == lemma
+    elif tag == "VBD":
+        ok = low == past(lemma)
+    elif tag == "VBN":
+        ok = low == participle(lemma)
+    elif tag == "VBZ":
+        ok = low == third_singular(lemma)
+    elif tag == "VBG":
+        ok = low == gerund(lemma)
+    else:
+        ok = False
+    return lemma if ok and lemma.isalpha() else None
+
+
+def present_for(lemma: str, subj) -> str:
+    """Present tense of ``lemma`` agreeing with ``subj``."""
+    if lemma == "be":
+        return be_present_for(subj)
+    return third_singular(lemma) if is_third_singular(subj) else lemma
+
+
+def perfect(doc):
+    """``(have, verb)`` for present perfects *have/has/'ve + V-en*."""
+    for have in doc:
+        if have.dep_ == "aux" and have.lower_ in ("have", "has", "'ve") and have.head.tag_ == "VBN" \
+                and have.head.i > have.i:
+            yield have, have.head
+
+
+def complement_end(verb) -> int:
+    """Index of the last token of ``verb``'s objects and complements."""
+    end = verb.i
+    for c in verb.children:
+        if c.i > verb.i and c.dep_ in ("dobj", "prep", "prt", "advmod", "npadvmod", "acomp", "attr", "dative",
+                                       "oprd", "pobj"):
+            end = max(end, c.right_edge.i)
+    while end > verb.i and verb.doc[end].is_punct:
+        end -= 1
+    return end
