@@ -135,7 +135,7 @@ def subject_of(verb):
         for c in tok.children:
             if c.dep_ in ("nsubj", "nsubjpass", "expl"):
                 return c
-        if tok.dep_ == "conj" and tok.head is not tok:
+        if tok.dep_ == "conj" and tok.head.i != tok.i:
             return subject_of(tok.head)
     return None
 
