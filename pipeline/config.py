@@ -181,6 +181,14 @@ def validate_units(cfg: RunConfig) -> None:
             bind_options(factory, f.options, f"filter.{k}.options")
             factory(ctx, **f.options)
         for name in cfg.score or []:
-            registry.get(registry.scorers, name)
+            registry.get(registry.scorers, name)(ctx)
+        if cfg.dedup:
+            from beam_jobs.dedup import check_dedup_options
+
+            check_dedup_options(cfg.dedup)
+        if cfg.sampling is not None:
+            from pipeline.filter.sampling import build_sampler
+
+            build_sampler(ctx, **cfg.sampling)
     except KeyError as exc:
         raise ConfigError(str(exc.args[0])) from None

@@ -23,6 +23,8 @@ def base(**kw):
     (base(score=["no_such_score"]), "unknown scorer 'no_such_score'"),
     (base(filter=[{"name": "metric_range", "options": {"metrc": "cmi"}}]), "filter.0.options.metrc: unknown option"),
     ([1, 2], "top level must be a mapping"),
+    (base(dedup={"exactt": True}), "dedup"),
+    (base(sampling={"k": 0, "mean": 1, "std": 1}), "sampling.k"),
 ])
 def test_bad_config_names_the_field(data, expected):
     with pytest.raises(ConfigError) as err:
