@@ -224,7 +224,10 @@ def plot_histogram(path: str, name: str, values: Sequence[Optional[float]]) -> N
             top = len(counts) - 1
             step = max(1, math.ceil((top + 1) / 20))
             ax.set_xticks(list(range(0, top + 1, step)))
-        ax.set_xlim(e[0], e[-1])
+            ax.set_xlim(e[0], e[-1])
+        else:  # up to the last non-empty bin, but at least half the scale (CMI 50, cs_ratio 0.5)
+            last = max(i for i, c in enumerate(counts) if c)
+            ax.set_xlim(e[0], max(e[last + 1], e[0] + (e[-1] - e[0]) / 2))
         ax.set_ylabel("records")
         ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(title)
@@ -287,8 +290,8 @@ def plot_bars(path: str, title: str, series: Dict[str, Dict[str, int]], ylabel: 
         ax.set_xlabel("records")
         ax.set_ylabel(ylabel)
         ax.spines[["top", "right"]].set_visible(False)
-        if n > 1:
-            ax.legend(loc="lower right", frameon=False)
+        if n > 1:  # outside the axes, so it never covers a bar
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     ax.set_title(title)
     fig.tight_layout()
     fig.savefig(path)
