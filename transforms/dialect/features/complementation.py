@@ -1,4 +1,90 @@
-"""complementation"""
-from transforms.dialect.rules import RuleSet
+"""Complementation: complementizers and infinitive markers (eWAVE features
+200-209)."""
+from __future__ import annotations
+
+from transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("complementation")
+SAY_VERBS = {"hear", "say", "know", "think", "tell", "believe", "see", "understand", "learn"}
+NO_TO_DELETION = {"use", "have", "go", "get", "ought", "be", "about", "able", "seem", "appear", "need", "want"}
+CAUSATIVE = {"make", "let", "help", "see", "hear", "watch", "have"}
+OBJECT_CONTROL = {"ask", "tell", "allow", "force", "persuade", "order", "get", "permit", "encourage", "teach",
+                  "remind", "invite", "advise", "urge", "cause", "enable", "require", "need", "like", "love"}
+DESIRE = {"want", "wish", "hope", "expect", "desire", "plan", "intend"}
+
+
+def _infinitives(doc):
+    """``(to, verb, head)`` for *to + bare verb* complements and adjuncts."""
+    for to in doc:
+        if to.tag_ == "TO" and to.dep_ == "aux" and to.i + 1 < len(doc):
+            verb = to.head
+            if verb.tag_ == "VB" and verb.i > to.i and verb.dep_ in ("xcomp", "advcl", "ccomp", "relcl", "acl"):
+                yield to, verb, verb.head
+
+
+@RULES.func(200, "Say-based complementizers")
+def say_complementizer(doc):
+    """*We heard that you went* -> *We heard say you went*."""
+    for tok in doc:
+        if tok.lower_ == "that" and tok.dep_ == "mark" and tok.head.dep_ == "ccomp" \
+                and tok.head.head.lemma_ in SAY_VERBS:
+            yield Hit(tok.i, tok.i + 1, ("say",))
+
+
+def _purpose(to, verb, head) -> bool:
+    if verb.dep_ == "advcl":
+        return True
+    return verb.dep_ == "xcomp" and head.lemma_ not in (DESIRE | CAUSATIVE | OBJECT_CONTROL) - {"have"} and \
+        any(c.dep_ == "dobj" and c.i < to.i for c in head.children)
+
+
+@RULES.func(202, "Unsplit for to in infinitival purpose clauses")
+def for_to_purpose(doc):
+    """*gutters to drain the water* -> *gutters for to drain the water*."""
+    for to, verb, head in _infinitives(doc):
+        if _purpose(to, verb, head) and not (to.i > 0 and doc[to.i - 1].lower_ in ("for", "order")):
+            yield Hit(to.i, to.i, ("for",))
+
+
+@RULES.func(203, "For (to) as infinitive marker")
+def for_to_complement(doc):
+    """*You were not allowed to go* -> *... allowed for to go*."""
+    for to, verb, head in _infinitives(doc):
+        if verb.dep_ == "xcomp" and not _purpose(to, verb, head) and head.lemma_ not in NO_TO_DELETION \
+                and not (to.i > 0 and doc[to.i - 1].lower_ == "for"):
+            yield Hit(to.i, to.i, ("for",))
+
+
+@RULES.func(207, "Substitution of that-clause for infinitival subclause")
+def that_for_infinitive(doc):
+    """*I wanted to see the doctor* -> *I wanted that I should see the doctor*."""
+    for to, verb, head in _infinitives(doc):
+        if head.lemma_ not in DESIRE or verb.dep_ != "xcomp" or to.i != head.i + 1:
+            continue
+        subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+        if subj is None or subj.tag_ != "PRP":
+            continue
+        pron = subj.text if subj.text == "I" else subj.lower_
+        yield Hit(to.i, to.i + 1, ("that", pron, "should"))
+
+
+@RULES.func(208, "Deletion of to before infinitives")
+def delete_to(doc):
+    """*Allow him to go* -> *Allow him go*."""
+    for to, verb, head in _infinitives(doc):
+        if verb.dep_ in ("xcomp", "ccomp") and head.lemma_ not in NO_TO_DELETION and to.i > 0 \
+                and doc[to.i - 1].lower_ not in ("going", "used", "have", "has", "had", "ought", "got"):
+            yield Hit(to.i, to.i + 1, ())
+
+
+@RULES.func(209, "Addition of to where StE has bare infinitive")
+def add_to(doc):
+    """*He made me do it* -> *He made me to do it*."""
+    for verb in doc:
+        head = verb.head
+        if verb.tag_ != "VB" or verb.dep_ not in ("ccomp", "xcomp") or head.lemma_ not in CAUSATIVE \
+                or head.i >= verb.i or any(c.dep_ == "aux" for c in verb.children):
+            continue
+        between = doc[head.i + 1: verb.i]
+        if len(between) and all(t.tag_ in ("PRP", "NN", "NNS", "NNP", "DT", "PRP$", "JJ") for t in between):
+            yield Hit(verb.i, verb.i, ("to",))
