@@ -1,0 +1,58 @@
+import json
+import pathlib
+
+import yaml
+
+from pipeline.cli import main
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+
+
+def test_augment_prints_json(capsys):
+    rc = main(["augment", "--src", "I love my dog", "--tgt", "Yo amo a mi perro", "--src-lang", "en",
+               "--tgt-lang", "es", "--recipe", "word", "-O", f"dictionary={REPO}/samples/lexicons/en-es.tsv",
+               "-O", "probability=1.0"])
+    rows = json.loads(capsys.readouterr().out)
+    assert rc == 0 and rows[0]["recipe"] == "word"
+    assert "es" in rows[0]["langs"] and rows[0]["edits"][0]["unit"] == "word_swap.v1"
+    assert rows[0]["text"] != "I love my dog"
+
+
+def test_run_bad_config_fails_at_once_naming_field(tmp_path, capsys):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(yaml.safe_dump({"input": {"format": "tsv", "path": "x.tsv", "src_lang": "en", "tgt_lang": "es"},
+                                   "align": None, "transform": [{"recipe": "word", "options": {"probablity": 1}}]}))
+    rc = main(["run", str(cfg), "--output", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert rc == 2 and "transform.0.options.probablity: unknown option" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_run_missing_input_file(tmp_path, capsys):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(yaml.safe_dump({"input": {"format": "tsv", "path": "nope.tsv", "src_lang": "en",
+                                             "tgt_lang": "es"}, "align": None}))
+    assert main(["run", str(cfg), "--output", str(tmp_path / "out")]) == 2
+    assert "file not found" in capsys.readouterr().err
+
+
+def test_run_prints_summary_and_writes_output(tmp_path, capsys):
+    (tmp_path / "m.txt").write_text("She is happy.\nHe don't know.\n\n", encoding="utf-8")
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(yaml.safe_dump({"input": {"format": "text", "path": "m.txt", "src_lang": "en"}, "align": None}))
+    rc = main(["run", str(cfg), "--output", str(tmp_path / "out"), "--no-report"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "read 3 pairs" in out and "empty_side" in out and "-> True" in out
+    assert (tmp_path / "out" / "manifest.json").exists()
+    # a second run into the same folder needs --overwrite
+    assert main(["run", str(cfg), "--output", str(tmp_path / "out")]) == 2
+    assert "--overwrite" in capsys.readouterr().err
+
+
+def test_recipes_lists_every_recipe(capsys):
+    from pipeline.registry import recipe_infos
+
+    assert main(["recipes"]) == 0
+    out = capsys.readouterr().out
+    for name in recipe_infos():
+        assert name in out
