@@ -1,4 +1,143 @@
-"""discourse"""
-from transforms.dialect.rules import RuleSet
+"""Adverbs, prepositions, clause linking and discourse: adjective-form
+adverbs, *too* for *very*, preposition omission, clause-final *but*,
+*anymore*, subject imperatives, *like* (eWAVE features 211-235)."""
+from __future__ import annotations
+
+from transforms.dialect.morph import is_known_adjective, match_case, subject_of
+from transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("discourse")
+WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend"}
+MOTION = {"go", "come", "walk", "drive", "run", "travel", "move", "return", "head", "get", "ride"}
+PLACES = {"town", "school", "church", "market", "hospital", "work", "class", "bed", "college", "court", "prison",
+          "jail", "university", "shop", "store", "city"}
+ADVERB_ADJECTIVE = {"really": "real", "awfully": "awful", "terribly": "terrible", "extremely": "extreme",
+                    "incredibly": "incredible", "mighty": "mighty", "truly": "true", "seriously": "serious",
+                    "dreadfully": "dreadful", "remarkably": "remarkable", "exceptionally": "exceptional"}
+
+
+def _end_of_sentence(doc) -> int:
+    end = len(doc)
+    while end > 0 and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return end
+
+
+@RULES.func(211, "Clause-final but = \u02bcthough\u02bc")
+def final_but(doc):
+    """*I wasn't so very cold, though.* -> *I wasn't so very cold but.*"""
+    end = _end_of_sentence(doc)
+    if end > 1 and doc[end - 1].lower_ == "though" and doc[end - 1].dep_ == "advmod":
+        start = end - 2 if doc[end - 2].text == "," else end - 1
+        yield Hit(start, end, ("but",))
+
+
+@RULES.func(215, "Conjunction doubling: correlative conj.s")
+def correlative_but(doc):
+    """*Although you are smart, you are not appreciated* -> *..., but you are ...*"""
+    for mark in doc:
+        if mark.lower_ not in ("although", "though") or mark.dep_ != "mark" or mark.head.dep_ != "advcl":
+            continue
+        clause = mark.head
+        main = clause.head
+        after = clause.right_edge.i + 1
+        if after < len(doc) and doc[after].text == "," and main.i > after:
+            first = next((t for t in doc[after + 1:] if not t.is_space), None)
+            if first is not None and first.lower_ != "but":
+                yield Hit(after + 1, after + 1, ("but",))
+
+
+@RULES.func(216, "Omission of StE prepositions")
+def omit_preposition(doc):
+    """*She went to town* -> *She went town*; *on Tuesday* -> *Tuesday*."""
+    for prep in doc:
+        if prep.dep_ != "prep":
+            continue
+        objs = [c for c in prep.children if c.dep_ == "pobj"]
+        if len(objs) != 1 or objs[0].i != prep.i + 1:
+            continue
+        obj = objs[0]
+        if prep.lower_ == "to" and prep.head.lemma_ in MOTION and obj.lower_ in PLACES:
+            yield Hit(prep.i, prep.i + 1, ())
+        elif prep.lower_ == "on" and obj.lower_ in WEEKDAYS:
+            yield Hit(prep.i, prep.i + 1, ())
+        elif prep.lower_ == "out" and prep.i + 1 < len(doc) and doc[prep.i + 1].lower_ == "of":
+            continue
+
+
+RULES.lex(218, "Affirmative anymore \u2018nowadays\u2019", {"nowadays": "anymore", "these days": "anymore"})
+
+
+@RULES.func(220, "Degree modifier adverbs have the same form as adjectives")
+def degree_adverbs(doc):
+    """*really good* -> *real good*."""
+    for tok in doc:
+        if tok.dep_ == "advmod" and tok.head.pos_ in ("ADJ", "ADV") and tok.head.i == tok.i + 1:
+            new = ADVERB_ADJECTIVE.get(tok.lower_)
+            if new and new != tok.lower_:
+                yield Hit(tok.i, tok.i + 1, (match_case(new, tok.text),))
+
+
+@RULES.func(221, "Other adverbs have the same form as adjectives")
+def manner_adverbs(doc):
+    """*Come quickly!* -> *Come quick!*"""
+    for tok in doc:
+        if tok.dep_ != "advmod" or tok.head.pos_ != "VERB" or not tok.lower_.endswith("ly") or len(tok.text) < 5:
+            continue
+        low = tok.lower_
+        candidates = [low[:-2]]
+        if low.endswith("ily"):
+            candidates.append(low[:-3] + "y")
+        if low.endswith("ably") or low.endswith("ibly"):
+            candidates.append(low[:-1] + "e")
+        for adj in candidates:
+            if adj not in ("on", "ear", "ful", "kind") and is_known_adjective(adj):
+                yield Hit(tok.i, tok.i + 1, (match_case(adj, tok.text),))
+                break
+
+
+@RULES.func(222, "Too; too much; very much \u2018very\u2019 as qualifier")
+def too_for_very(doc):
+    """*It is very difficult* -> *It is too difficult*."""
+    for tok in doc:
+        if tok.lower_ == "very" and tok.dep_ == "advmod" and tok.head.tag_ in ("JJ", "RB") \
+                and not (tok.i > 0 and doc[tok.i - 1].lower_ in ("so", "the", "too", "not")):
+            yield Hit(tok.i, tok.i + 1, (match_case("too", tok.text),))
+
+
+@RULES.func(233, "Presence of subject in imperatives")
+def imperative_subject(doc):
+    """*Go there!* -> *Go you there!*"""
+    words = [t for t in doc if not (t.is_punct or t.is_space)]
+    if not words or doc[-1].text not in ("!", ".") or words[0].tag_ != "VB" or words[0].dep_ != "ROOT":
+        return
+    verb = words[0]
+    if subject_of(verb) is None and not any(c.dep_ in ("aux", "neg") for c in verb.children) \
+            and verb.lower_ not in ("please", "let", "thank"):
+        yield Hit(verb.i + 1, verb.i + 1, ("you",))
+
+
+@RULES.func(234, "Like as a focussing device")
+def like_focus(doc):
+    """*How did you get away with that?* -> *How did you get away with that like?*"""
+    end = _end_of_sentence(doc)
+    if 2 < end < len(doc) and doc[end].text in ("?", "!", ".") and doc[end - 1].lower_ != "like" \
+            and doc[end - 1].is_alpha:
+        yield Hit(end, end, ("like",))
+
+
+@RULES.func(235, "Like as a quotative particle")
+def quotative_like(doc):
+    """*She said, "What do you mean?"* -> *She was like, "What do you mean?"*"""
+    for tok in doc:
+        if tok.lemma_ != "say" or tok.tag_ not in ("VBD", "VBZ", "VBP"):
+            continue
+        subj = subject_of(tok)
+        quote = next((t for t in doc[tok.i + 1: tok.i + 3] if t.text in ('"', "``", "\u201c")), None)
+        if subj is None or subj.i > tok.i or quote is None:
+            continue
+        if tok.tag_ == "VBD":
+            be = "was" if subj.lower_ in ("i", "he", "she", "it") or subj.tag_ in ("NN", "NNP") else "were"
+        else:
+            be = {"i": "am"}.get(subj.lower_, "is" if tok.tag_ == "VBZ" else "are")
+        yield Hit(tok.i, tok.i + 1, (be, "like"))
