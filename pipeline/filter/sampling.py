@@ -24,7 +24,10 @@ worker, in any order):
 3. keep those ``k``; every other candidate is rejected with reason
    ``not_sampled`` (detail: its value and the pair's kept values).
 
-A pair with at most ``k`` candidates keeps them all.  Candidates without the
+A pair with at most ``k`` candidates keeps them all.  When many pairs
+cannot reach the target's tails the corpus comes out narrower than the
+target; :func:`calibrate` replays the sampler on the candidates' scores and
+returns ``draw_mean``/``draw_std`` that correct for it.  Candidates without the
 metric are rejected with ``missing_score_<metric>``.  Because each pair's
 targets are independent draws from the target distribution, the kept values
 over many pairs follow it as closely as the candidates allow (a pair whose
@@ -95,14 +98,32 @@ def match_targets(values: Sequence[float], targets: Sequence[float]) -> List[int
     return sorted(out)
 
 
+def choose(sorted_values: Sequence[float], pair_key: str, *, k: int, seed: int, mean: Optional[float],
+           std: Optional[float], values: Optional[Sequence[float]] = None) -> List[int]:
+    """Indices of the candidates one pair keeps (``sorted_values`` ascending;
+    ties already ordered by record id)."""
+    if len(sorted_values) <= k:
+        return list(range(len(sorted_values)))
+    rng = derive_rng(seed, pair_key, UNIT)
+    return match_targets(sorted_values, draw_targets(rng, k, mean, std, values))
+
+
 class DistributionSampler:
-    """Callable ``records -> records`` for the candidates of one pair."""
+    """Callable ``records -> records`` for the candidates of one pair.
+
+    Targets are drawn from N(``draw_mean``, ``draw_std``), which default to
+    the target ``mean``/``std``; :func:`calibrate` finds values that make
+    the kept corpus hit the target when some pairs cannot reach its tails.
+    """
 
     name = UNIT
 
     def __init__(self, *, k: int, metric: str, mean: Optional[float], std: Optional[float],
-                 values: Optional[Tuple[float, ...]], seed: int):
+                 values: Optional[Tuple[float, ...]], seed: int,
+                 draw_mean: Optional[float] = None, draw_std: Optional[float] = None):
         self.k, self.metric, self.mean, self.std, self.values, self.seed = k, metric, mean, std, values, seed
+        self.draw_mean = mean if draw_mean is None else draw_mean
+        self.draw_std = std if draw_std is None else draw_std
 
     def __call__(self, records: Iterable[Record]) -> List[Record]:
         records = list(records)
@@ -121,9 +142,8 @@ class DistributionSampler:
             return out + [r for _, _, r in cands]
         cands.sort(key=lambda c: (c[0], c[1]))
         pair_key = "\x1f".join(sorted({r.pair_id for _, _, r in cands}))
-        rng = derive_rng(self.seed, pair_key, UNIT)
-        targets = draw_targets(rng, self.k, self.mean, self.std, self.values)
-        chosen = set(match_targets([v for v, _, _ in cands], targets))
+        chosen = set(choose([v for v, _, _ in cands], pair_key, k=self.k, seed=self.seed,
+                            mean=self.draw_mean, std=self.draw_std, values=self.values))
         kept_vals = ", ".join(f"{cands[i][0]:g}" for i in sorted(chosen))
         for idx, (v, _, r) in enumerate(cands):
             if idx in chosen:
@@ -136,13 +156,16 @@ class DistributionSampler:
 
 def build_sampler(ctx: Context, *, k: int = 1, mean: Optional[float] = None, std: Optional[float] = None,
                   metric: str = "switch_points", values: Optional[Sequence[float]] = None,
-                  seed: Optional[int] = None) -> DistributionSampler:
+                  seed: Optional[int] = None, draw_mean: Optional[float] = None,
+                  draw_std: Optional[float] = None) -> DistributionSampler:
     """The config's ``sampling:`` block, e.g.::
 
         sampling: {k: 1, metric: switch_points, mean: 2.1, std: 1.4}
 
     ``values`` (a list of the real corpus's per-sentence values) may replace
-    ``mean``/``std``.  ``seed`` defaults to the run's seed."""
+    ``mean``/``std``.  ``seed`` defaults to the run's seed.  ``draw_mean`` /
+    ``draw_std``: the normal distribution the per-pair targets are drawn
+    from, when it should differ from the target (from :func:`calibrate`)."""
     where = "sampling"
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ConfigError(f"{where}.k: expected an integer >= 1, got {k!r}")
@@ -165,8 +188,56 @@ def build_sampler(ctx: Context, *, k: int = 1, mean: Optional[float] = None, std
         if std < 0:
             raise ConfigError(f"{where}.std: must be >= 0, got {std}")
         mean, std = float(mean), float(std)
+    for opt, v in (("draw_mean", draw_mean), ("draw_std", draw_std)):
+        if v is None:
+            continue
+        if values is not None:
+            raise ConfigError(f"{where}.{opt}: only used with mean/std, not with values")
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or (
+                opt == "draw_std" and v < 0):
+            raise ConfigError(f"{where}.{opt}: expected a{' non-negative' if opt == 'draw_std' else ''} "
+                              f"number, got {v!r}")
     return DistributionSampler(k=k, metric=metric, mean=mean, std=std, values=values,
-                               seed=ctx.seed if seed is None else int(seed))
+                               seed=ctx.seed if seed is None else int(seed),
+                               draw_mean=None if draw_mean is None else float(draw_mean),
+                               draw_std=None if draw_std is None else float(draw_std))
+
+
+def calibrate(pairs: Sequence[Tuple[str, Sequence[float]]], *, k: int, mean: float, std: float, seed: int = 0,
+              iterations: int = 25) -> Dict[str, float]:
+    """Find ``draw_mean``/``draw_std`` so that sampling ``pairs`` (each
+    ``(pair_id, candidate values)``) gives kept values with the target
+    ``mean``/``std``.
+
+    Independent per-pair choices lose the target's tails wherever a pair's
+    candidates cannot reach them (a pair whose candidates all have 0 or 1
+    switch points cannot contribute a 4), which narrows the corpus
+    distribution.  This replays the sampler exactly (same per-pair rng) and
+    adjusts the drawing distribution by fixed-point steps
+    (``mean' += mean - got_mean``, ``std' *= std / got_std``).  Run it on
+    the candidates' scores (or a sample of pairs) and pass the result as
+    ``draw_mean``/``draw_std``.  Returns the draw parameters and the kept
+    mean/std they give."""
+    prepared = [(pid, sorted(float(v) for v in vals)) for pid, vals in pairs]
+
+    def run(dm: float, ds: float) -> Dict[str, float]:
+        kept = []
+        for pid, vals in prepared:
+            kept += [vals[i] for i in choose(vals, pid, k=k, seed=seed, mean=dm, std=ds)]
+        return distribution_stats(kept)
+
+    dm, ds = float(mean), float(std)
+    best = None
+    for _ in range(max(1, iterations)):
+        got = run(dm, ds)
+        err = abs(got["mean"] - mean) + abs(got["std"] - std)
+        if best is None or err < best[0]:
+            best = (err, dm, ds, got)
+        dm += mean - got["mean"]
+        if got["std"] > 0:
+            ds = min(ds * std / got["std"], 10.0 * std + 1.0)
+    _, dm, ds, got = best
+    return {"draw_mean": dm, "draw_std": ds, "mean": got["mean"], "std": got["std"]}
 
 
 def sample_pair(records: Iterable[Record], *, k: int, mean: Optional[float] = None, std: Optional[float] = None,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.filter.sampling import (build_sampler, compare_to_target, corpus_distribution, distribution_stats,
+from pipeline.filter.sampling import (build_sampler, calibrate, compare_to_target, corpus_distribution, distribution_stats,
                                       match_targets, sample_pair)
 from pipeline.record import Record, Side
 from pipeline.units import ConfigError, Context
@@ -120,3 +120,27 @@ def test_spf_metric_and_stats():
 def test_sampler_config_errors(options, match):
     with pytest.raises(ConfigError, match=match):
         build_sampler(Context(), **options)
+
+
+def test_calibrate_corrects_narrow_pairs_and_replays_exactly():
+    # half the pairs can only offer 0..2 switch points, the other half 1..6: plain matching
+    # cannot reach the target's upper tail on the first half, so the corpus comes out too narrow
+    pairs = [(f"q{p}", [0, 1, 1, 2] if p % 2 else [1, 2, 3, 4, 5, 6]) for p in range(1500)]
+    recs = [[cand(pid, i, v) for i, v in enumerate(vals)] for pid, vals in pairs]
+    mean, std = 2.2, 1.4
+
+    def kept_stats(sampler):
+        return distribution_stats([r.scores["switch_points"] for c in recs for r in sampler(c) if not r.rejected])
+
+    plain = kept_stats(build_sampler(Context(seed=5), k=1, mean=mean, std=std))
+    cal = calibrate(pairs, k=1, mean=mean, std=std, seed=5)
+    assert cal["draw_std"] > std  # widened to make up for the narrow pairs
+    tuned = kept_stats(build_sampler(Context(seed=5), k=1, mean=mean, std=std,
+                                     draw_mean=cal["draw_mean"], draw_std=cal["draw_std"]))
+    # the sampler with the calibrated draw gives exactly what calibrate() replayed
+    assert (tuned["mean"], tuned["std"]) == (pytest.approx(cal["mean"]), pytest.approx(cal["std"]))
+    plain_err = abs(plain["mean"] - mean) + abs(plain["std"] - std)
+    tuned_err = abs(tuned["mean"] - mean) + abs(tuned["std"] - std)
+    assert tuned_err < plain_err / 2
+    with pytest.raises(ConfigError, match="sampling.draw_std: expected a non-negative number"):
+        build_sampler(Context(), k=1, mean=1, std=1, draw_std=-1)
