@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from pipeline.record import Record
 from pipeline.rng import derive_rng
@@ -157,7 +157,7 @@ class DistributionSampler:
 def build_sampler(ctx: Context, *, k: int = 1, mean: Optional[float] = None, std: Optional[float] = None,
                   metric: str = "switch_points", values: Optional[Sequence[float]] = None,
                   seed: Optional[int] = None, draw_mean: Optional[float] = None,
-                  draw_std: Optional[float] = None) -> DistributionSampler:
+                  draw_std: Optional[float] = None, **unknown: Any) -> DistributionSampler:
     """The config's ``sampling:`` block, e.g.::
 
         sampling: {k: 1, metric: switch_points, mean: 2.1, std: 1.4}
@@ -167,6 +167,9 @@ def build_sampler(ctx: Context, *, k: int = 1, mean: Optional[float] = None, std
     ``draw_std``: the normal distribution the per-pair targets are drawn
     from, when it should differ from the target (from :func:`calibrate`)."""
     where = "sampling"
+    if unknown:
+        known = "k, mean, std, metric, values, seed, draw_mean, draw_std"
+        raise ConfigError(f"{where}.{sorted(unknown)[0]}: unknown option; known options: {known}")
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ConfigError(f"{where}.k: expected an integer >= 1, got {k!r}")
     if metric not in SCORE_NAMES:

@@ -116,6 +116,7 @@ def test_spf_metric_and_stats():
     (dict(k=1, mean=1, std=1, metric="spx"), "sampling.metric: unknown score 'spx'"),
     (dict(k=1, mean=1, std=1, values=[1.0]), "sampling: give either values or mean/std, not both"),
     (dict(k=1, values=[]), "sampling.values: expected a non-empty list of finite numbers"),
+    (dict(k=1, mean=1, std=1, kk=2), "sampling.kk: unknown option; known options: k, mean, std"),
 ])
 def test_sampler_config_errors(options, match):
     with pytest.raises(ConfigError, match=match):
