@@ -1,0 +1,120 @@
+"""Batched SimAlign vs ``simalign.SentenceAligner``: speed ratio and identity.
+
+Builds an mBERT-sized encoder with random weights (BertConfig: 12 layers,
+hidden 768, 12 heads, a 119,547-row embedding; the WordPiece vocabulary is
+trained on the pairs themselves), then aligns the same pairs with
+``simalign.SentenceAligner`` and with ``simalign-batched`` (batch 32) in the
+same run, and prints pairs/second for each, the ratio, and whether the
+alignments are identical (differences on floating-point near-ties are
+counted separately).
+
+    .venv/bin/python benchmarks/simalign_batched_speed.py --pairs 96 --method itermax
+
+Timings are wall-clock on whatever else the machine is doing; each side is
+timed on the same pairs after one warm-up pair, alternating the two
+aligners ``--rounds`` times and keeping each one's best round.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.environ.get("CS_SYNTH_SHARED", os.path.join(os.path.dirname(REPO), "shared"))
+
+
+def load_pairs(n: int):
+    path = os.path.join(SHARED, "data", "alignment-gold", "enfr.src-tgt")
+    pairs = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            src, tgt = line.rstrip("\n").split(" ||| ")
+            if src.split() and tgt.split():
+                pairs.append((src.split(), tgt.split()))
+    # skip the first, very short ones; take a spread over the file
+    pairs = pairs[20:]
+    step = max(1, len(pairs) // n)
+    return pairs[::step][:n], pairs
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--pairs", type=int, default=96)
+    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--layer", type=int, default=8)
+    ap.add_argument("--layers", type=int, default=12, help="model depth")
+    ap.add_argument("--hidden", type=int, default=768)
+    ap.add_argument("--vocab", type=int, default=119547)
+    ap.add_argument("--method", default="itermax", choices=["argmax", "itermax", "match"])
+    ap.add_argument("--token-type", default="bpe", choices=["bpe", "word"])
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=0, help="torch threads (0 = torch default)")
+    ap.add_argument("--model-dir", default="", help="reuse a model folder built by an earlier run")
+    args = ap.parse_args(argv)
+
+    import numpy as np
+    import torch
+    import transformers
+
+    transformers.logging.set_verbosity_error()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    from pipeline.align.simalign_aligner import decision_margin, simalign_batched_factory, simalign_factory
+    from pipeline.testing.tiny_models import build_tiny_bert
+    from pipeline.units import Context
+
+    pairs, all_pairs = load_pairs(args.pairs)
+    model_dir = args.model_dir or tempfile.mkdtemp(prefix="cs-synth-mbert-sized-")
+    if not os.path.exists(os.path.join(model_dir, "config.json")):
+        t0 = time.perf_counter()
+        sents = [" ".join(x) for p in all_pairs for x in p]
+        build_tiny_bert(model_dir, sents, num_layers=args.layers, hidden_size=args.hidden,
+                        num_heads=max(1, args.hidden // 64), intermediate_size=4 * args.hidden,
+                        vocab_size=8000, model_vocab_size=args.vocab)
+        print(f"built random-weight model in {time.perf_counter() - t0:.1f}s at {model_dir}", file=sys.stderr)
+
+    opts = dict(model=model_dir, layer=args.layer, token_type=args.token_type, method=args.method, device="cpu")
+    ref = simalign_factory(Context(), **opts)
+    bat = simalign_batched_factory(Context(), batch_size=args.batch_size, **opts)
+    # load both models and warm up outside the timed region
+    ref.align(pairs[:1])
+    bat.align(pairs[:1])
+
+    best = {"simalign": float("inf"), "batched": float("inf")}
+    out = {}
+    for _ in range(args.rounds):
+        for name, aligner in (("simalign", ref), ("batched", bat)):
+            t0 = time.perf_counter()
+            out[name] = aligner.align(pairs)
+            best[name] = min(best[name], time.perf_counter() - t0)
+
+    diffs = [k for k in range(len(pairs)) if out["simalign"][k] != out["batched"][k]]
+    near_ties = []
+    if diffs:
+        sims = bat.similarity_matrices([pairs[k] for k in diffs])
+        near_ties = [k for k, (sim, _) in zip(diffs, sims) if decision_margin(sim, args.method) < 1e-5]
+    result = {
+        "pairs": len(pairs),
+        "mean_src_words": float(np.mean([len(s) for s, _ in pairs])),
+        "mean_tgt_words": float(np.mean([len(t) for _, t in pairs])),
+        "model": f"BertConfig(layers={args.layers}, hidden={args.hidden}, vocab={args.vocab}), random weights",
+        "layer": args.layer, "method": args.method, "token_type": args.token_type,
+        "batch_size": args.batch_size, "torch_threads": torch.get_num_threads(),
+        "simalign_s": round(best["simalign"], 3), "batched_s": round(best["batched"], 3),
+        "simalign_pairs_per_s": round(len(pairs) / best["simalign"], 2),
+        "batched_pairs_per_s": round(len(pairs) / best["batched"], 2),
+        "speedup": round(best["simalign"] / best["batched"], 2),
+        "identical": not diffs, "differing_pairs": len(diffs), "near_tie_pairs": len(near_ties),
+    }
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
