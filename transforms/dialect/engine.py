@@ -102,6 +102,9 @@ def apply_hits(doc, selected: Sequence[Tuple[Rule, Hit]]) -> Tuple[List[str], Li
     fixed: List[Optional[bool]] = []
     applied: List[Applied] = []
 
+    opens: dict = {}  # output index of a replacement's first token -> its hit
+    closes: dict = {}  # output index of a replacement's last token -> its hit
+
     def emit(rule, hit):
         start = len(out)
         for k, tok in enumerate(hit.tokens):
@@ -109,6 +112,9 @@ def apply_hits(doc, selected: Sequence[Tuple[Rule, Hit]]) -> Tuple[List[str], Li
             origin.append(None)
             last = k == len(hit.tokens) - 1
             fixed.append(None if (last or hit.spaces is None) else hit.spaces[k])
+        if hit.tokens and hit.start < hit.end:
+            opens[start] = hit
+            closes[len(out) - 1] = hit
         applied.append(Applied(rule, hit, start, len(out)))
 
     k = 0
@@ -137,8 +143,17 @@ def apply_hits(doc, selected: Sequence[Tuple[Rule, Hit]]) -> Tuple[List[str], Li
             spaces.append(in_spaces[origin[j]])
         elif fixed[j] is not None:
             spaces.append(fixed[j])
+        elif _attaches_left(out[j + 1]) or out[j] in OPEN_RIGHT:
+            spaces.append(False)
+        elif j + 1 in opens and origin[j] is not None and origin[j] == opens[j + 1].start - 1:
+            # a replacement right after an untouched token keeps the input
+            # boundary (``dirt-bikes`` -> ``dirt-bike``), unless the replaced
+            # token was a clitic (``He's`` -> ``He is``)
+            spaces.append(in_spaces[origin[j]] or _attaches_left(words[opens[j + 1].start]))
+        elif j in closes and origin[j + 1] is not None and origin[j + 1] == closes[j].end:
+            spaces.append(in_spaces[closes[j].end - 1])
         else:
-            spaces.append(not (_attaches_left(out[j + 1]) or out[j] in OPEN_RIGHT))
+            spaces.append(True)
     applied.sort(key=lambda a: (a.out_start, a.hit.start))
     return out, spaces, origin, applied
 
