@@ -29,6 +29,10 @@ unchanged.
       dedup: {exact: true, near: true, threshold: 0.8, num_perm: 128, ngram: 5,
               lowercase: true, ignore_same_pair: false}
 
+  Defaults: ``exact: true``, ``near: false`` (near dedup runs only when
+  asked for), threshold 0.8, 128 permutations, character 5-grams,
+  case-folded text, records of one pair compared too.
+
   ``ignore_same_pair: true`` never compares records of the same source pair
   (alternative outputs of one pair are expected to be similar; sampling, not
   dedup, chooses among them).
@@ -266,7 +270,7 @@ def check_dedup_options(options: Dict[str, Any]) -> Dict[str, Any]:
     unknown = sorted(set(options) - set(DEDUP_OPTIONS))
     if unknown:
         raise ConfigError(f"dedup.{unknown[0]}: unknown option; known options: {', '.join(DEDUP_OPTIONS)}")
-    opts = {"exact": True, "near": True, "threshold": 0.8, "num_perm": 128, "ngram": 5, "lowercase": True,
+    opts = {"exact": True, "near": False, "threshold": 0.8, "num_perm": 128, "ngram": 5, "lowercase": True,
             "ignore_same_pair": False}
     opts.update(options)
     for name in ("exact", "near", "lowercase", "ignore_same_pair"):

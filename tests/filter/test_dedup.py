@@ -154,6 +154,8 @@ def test_build_dedup_config_errors(options, match):
 
 
 def test_build_dedup_defaults():
-    d = build_dedup({"near": False})
+    d = build_dedup({"exact": True})
     assert (d.exact, d.near) == (True, False)
-    assert build_dedup({}).near_options["threshold"] == 0.8
+    d = build_dedup({"near": True, "exact": False})
+    assert (d.exact, d.near) == (False, True)
+    assert d.near_options["threshold"] == 0.8 and d.near_options["num_perm"] == 128
