@@ -19,6 +19,7 @@ import os
 from typing import Iterable, Iterator, List, Optional, Tuple
 
 from pipeline.record import FrozenMap, Record, RecordError, Side
+from pipeline.registry import readers
 from pipeline.units import ConfigError
 
 GIVEN_ALIGNMENT_KEY = "__alignment__"
@@ -251,6 +252,9 @@ def read_moses(src_path: str, tgt_path: str, cfg) -> Iterator[Record]:
 
 
 READERS = {"tsv": read_tsv, "jsonl": read_jsonl, "parquet": read_parquet, "arrow": read_arrow, "text": read_text}
+for _name, _fn in READERS.items():
+    readers.register(_name, func=_fn)
+readers.register("moses", func=read_moses)
 
 
 def input_files(cfg, resolve) -> List[str]:
@@ -285,7 +289,9 @@ def read_file(path_or_pair, cfg) -> Iterator[Record]:
         src_path, tgt_path = path_or_pair
         yield from read_moses(src_path, tgt_path, cfg)
     else:
-        yield from READERS[cfg.format](path_or_pair, cfg)
+        from pipeline.registry import get
+
+        yield from get(readers, cfg.format)(path_or_pair, cfg)
 
 
 def read_all(cfg, resolve) -> Iterable[Record]:
