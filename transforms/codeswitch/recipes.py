@@ -392,18 +392,25 @@ class Ratio(_AlignedPicker):
                 val += self.spf_weight * abs(s - self.spf)
             return val
 
+        # best-improvement greedy: add the span that brings the loss down the
+        # most; ties go to the first in a random order, so equally good
+        # choices are drawn at random
         order = list(cands)
         rng.shuffle(order)
         chosen: List[sel.Pair] = []
         best = loss(chosen)
-        for c in order:
-            if any(c.overlaps(x) for x in chosen):
-                continue
-            trial = sorted(chosen + [c], key=lambda p: p.start)
-            val = loss(trial)
-            if val < best:
-                chosen, best = trial, val
-        return chosen
+        while True:
+            step = None
+            for c in order:
+                if any(c.overlaps(x) for x in chosen):
+                    continue
+                trial = sorted(chosen + [c], key=lambda p: p.start)
+                val = loss(trial)
+                if val < best - 1e-12:
+                    step, best = trial, val
+            if step is None:
+                return chosen
+            chosen = step
 
     def empty_detail(self, view):
         what = {"noun-token": "aligned noun", "token": "aligned token", "phrase": "consistent phrase pair"}[self.mode]

@@ -13,8 +13,9 @@ Alignment terms used below, over source span ``[i1, i2)`` and target span
 ``[j1, j2)``:
 
 * **consistent** (the phrase-extraction rule of Koehn, Och & Marcu 2003):
-  at least one link inside, and no link joins a word inside one span to a
-  word outside the other;
+  at least one link inside (between two words, not two punctuation
+  marks), and no link joins a token inside one span to one outside the
+  other;
 * **tight**: the first and last word of both spans are aligned;
 * **EC-valid** (Poplack's Equivalence Constraint as operationalised for
   alignments): consistent and tight, and the switch points agree in both
@@ -28,7 +29,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from pipeline.langs import LANG_INDEPENDENT
+from pipeline.langs import LANG_INDEPENDENT, is_language_independent
 from pipeline.record import Record
 from transforms.common import Base
 
@@ -144,13 +145,19 @@ class View:
         return min(js), max(js) + 1
 
     def consistent(self, i1: int, i2: int, j1: int, j2: int) -> bool:
-        linked = False
+        """The phrase-extraction rule, anchored: no link leaves the pair, and
+        at least one link inside joins two words (a link between
+        punctuation marks alone does not make a pair)."""
+        anchored = False
+        src_toks, tgt_toks = self.src.tokens, self.tgt.tokens
         for i in range(i1, i2):
             for j in self.s2t.get(i, ()):
                 if not j1 <= j < j2:
                     return False
-                linked = True
-        if not linked:
+                if not anchored and not (is_language_independent(src_toks[i])
+                                         or is_language_independent(tgt_toks[j])):
+                    anchored = True
+        if not anchored:
             return False
         for j in range(j1, j2):
             for i in self.t2s.get(j, ()):
@@ -384,11 +391,7 @@ def content_pairs(view: View, max_len: int = 3, src_stop=frozenset(), tgt_stop=f
 
 
 def _is_content(token: str, lang: str, pos: str, stop) -> bool:
-    if lang == LANG_INDEPENDENT:
-        return True
-    from pipeline.langs import is_language_independent
-
-    if is_language_independent(token):
+    if lang == LANG_INDEPENDENT or is_language_independent(token):
         return True
     if pos:
         return pos in CONTENT_POS

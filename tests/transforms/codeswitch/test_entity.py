@@ -1,0 +1,103 @@
+"""The entity recipe (EntityCS): lexicon labels, projection fallback, one
+language per output, up to K languages, character offsets."""
+import pytest
+
+from pipeline.record import Span
+from transforms.codeswitch.lexicon import load_lexicon
+
+
+@pytest.fixture(scope="module")
+def lexicon(lexicon_dir):
+    return load_lexicon(str(lexicon_dir / "entities.tsv"))
+
+
+SENTENCES = [
+    "The United Nations will hold a climate summit in Nairobi next year .",
+    "Police in Madrid arrested three men after the robbery .",
+    "The flight from New York to Tokyo was delayed .",
+    "Albert Einstein was born in Germany and died in the United States .",
+    "Doctors Without Borders opened a clinic near Lagos .",
+]
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+@pytest.mark.parametrize("lang", ["hi", "es", "de", "fr"])
+def test_switched_text_contains_exactly_the_lexicon_label(sentence, lang, make_record, build, apply, lexicon,
+                                                          lexicon_dir):
+    unit = build("entity", lexicon=str(lexicon_dir / "entities.tsv"), target_langs=[lang])
+    rec = make_record(sentence)
+    outs = apply(unit, rec, seed=1)
+    assert len(outs) == 1
+    out = outs[0]
+    if sentence.startswith("Doctors") and lang == "hi":  # no Hindi label, no alignment: Lagos only
+        assert [e.kb_id for e in out.entities] == ["loc:lagos"]
+    assert out.entities, out.reject_detail
+    for e in out.entities:
+        label = lexicon.label(e.kb_id, lang)
+        assert out.text[e.char_start:e.char_end] == label
+        assert all(l in (lang, "zxx") for l in out.langs[e.start:e.end])
+    # every token outside the entities is the unchanged source text
+    outside = [t for k, t in enumerate(out.tokens) if not any(e.start <= k < e.end for e in out.entities)]
+    src = sentence.split()
+    assert outside == [t for i, t in enumerate(src) if not any(d.src_start <= i < d.src_end for d in out.edits)]
+    assert [d.before for d in out.edits] == [lexicon[e.kb_id].label("en") for e in out.entities]
+
+
+def test_all_entities_of_one_output_share_a_language_and_k_limits_outputs(make_record, build, apply,
+                                                                          lexicon_dir):
+    unit = build("entity", lexicon=str(lexicon_dir / "entities.tsv"), target_langs=["hi", "es", "de", "fr"], k=2)
+    rec = make_record("Angela Merkel met Barack Obama in Berlin .")
+    seen = set()
+    for seed in range(20):
+        outs = apply(unit, rec, seed=seed)
+        assert [o.id for o in outs] == ["r1/entity/0", "r1/entity/1"]
+        langs_per_out = []
+        for o in outs:
+            langs = {l for l in o.langs if l not in ("en", "zxx")}
+            assert len(langs) == 1
+            langs_per_out.append(langs.pop())
+        assert len(set(langs_per_out)) == 2
+        # outputs follow the order of target_langs
+        order = ["hi", "es", "de", "fr"]
+        assert langs_per_out == sorted(langs_per_out, key=order.index)
+        seen.update(langs_per_out)
+    assert seen == {"hi", "es", "de", "fr"}
+
+
+def test_projection_when_the_lexicon_has_no_label(make_record, build, apply, lexicon_dir):
+    # org:msf has no Hindi label: the aligned Hindi span is projected
+    rec = make_record("Doctors Without Borders opened a clinic .",
+                      "डॉक्टर्स विदाउट बॉर्डर्स ने एक क्लिनिक खोला ।",
+                      "0-0 1-1 2-2 3-6 4-4 5-5 6-7", tgt_lang="hi")
+    unit = build("entity", lexicon=str(lexicon_dir / "entities.tsv"), tgt_lang="hi")
+    out = apply(unit, rec)[0]
+    assert out.tokens == ("डॉक्टर्स", "विदाउट", "बॉर्डर्स", "opened", "a", "clinic", ".")
+    assert out.langs[:3] == ("hi", "hi", "hi")
+    assert out.edits[0].op == "entity_projection" and "source=alignment" in out.edits[0].detail
+    assert [(e.kb_id, e.label, e.char_start, e.char_end) for e in out.entities] == [("org:msf", "ORG", 0, 24)]
+
+
+def test_uses_ner_annotations_and_looks_up_their_ids(make_record, build, apply, lexicon_dir):
+    # entities from a trained NER pipeline carry no id: the lexicon gives one
+    rec = make_record("She moved to Lisbon in May .", src_kw={"entities": (Span(3, 4, "GPE"), Span(5, 6, "DATE"))})
+    unit = build("entity", lexicon=str(lexicon_dir / "entities.tsv"), target_langs=["de"])
+    out = apply(unit, rec)[0]
+    assert out.tokens == ("She", "moved", "to", "Lissabon", "in", "May", ".")
+    assert [(e.label, e.kb_id) for e in out.entities] == [("GPE", "loc:lisbon"), ("DATE", "")]
+
+
+def test_without_lexicon_projects_ner_spans(make_record, build, apply):
+    rec = make_record("I live in Montreal now", "je vis à Montréal maintenant", "0-0 1-1 2-2 3-3 4-4",
+                      src_kw={"entities": (Span(3, 4, "GPE"),)})
+    out = apply(build("entity"), rec)[0]
+    assert out.tokens == ("I", "live", "in", "Montréal", "now")
+    assert out.langs == ("en", "en", "en", "fr", "en")
+
+
+def test_case_insensitive_option(make_record, build, apply, lexicon_dir):
+    rec = make_record("we flew to new york")
+    exact = apply(build("entity", lexicon=str(lexicon_dir / "entities.tsv"), target_langs=["es"]), rec)[0]
+    assert exact.rejected and exact.reject_reason == "no_switchable_span"
+    folded = apply(build("entity", lexicon=str(lexicon_dir / "entities.tsv"), target_langs=["es"],
+                         case_insensitive=True), rec)[0]
+    assert folded.tokens == ("we", "flew", "to", "Nueva", "York")
