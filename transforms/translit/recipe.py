@@ -4,8 +4,9 @@ language, or the tokens a predicate selects.
 Options (``factory(ctx, **options)``):
 
 ``backend``
-    ``icu`` (with ``transform_id``, any ICU transform or compound ID, e.g.
-    ``Devanagari-Latin``, ``Any-Latin; Latin-ASCII``, ``Latin-Devanagari``),
+    ``icu`` (the default; with ``transform_id``, any ICU transform or compound
+    ID, e.g. ``Devanagari-Latin``, ``Latin-Devanagari``; default
+    ``Any-Latin; Latin-ASCII``, any script to plain ASCII),
     ``sanscript`` (with ``scheme`` and ``source_scheme``, default
     ``devanagari``: e.g. devanagari -> iast / itrans / hk, or itrans ->
     devanagari), ``uroman`` (optional ``lcode``, ISO 639-3) or ``hinglish``
@@ -16,7 +17,9 @@ Options (``factory(ctx, **options)``):
     ``langs``, e.g. romanize the ``hi`` tokens of a code-switched Hindi-English
     output to get Hinglish) or ``predicate`` (tokens that the registered
     predicate ``predicate`` with ``predicate_options`` selects; see
-    :mod:`transforms.translit.predicates`).
+    :mod:`transforms.translit.predicates`).  When ``mode`` is not given it is
+    ``lang`` if ``langs`` is given, ``predicate`` if ``predicate`` is, else
+    ``text``.
 
 Output: one record ``<id>/translit/0`` (``recipe`` joined with ``+`` after
 earlier steps) built by :func:`transforms.common.build_output`.  A
@@ -53,6 +56,8 @@ from transforms.translit.predicates import Predicate, build_predicate
 UNIT = "translit.v1"
 RECIPE = "translit"
 MODES = ("text", "lang", "predicate")
+#: what ``backend: icu`` uses when no ``transform_id`` is given: any script to plain ASCII
+DEFAULT_ICU_ID = "Any-Latin; Latin-ASCII"
 
 NO_SELECTED = "no_selected_tokens"
 NO_APPLICABLE = "no_applicable_tokens"
@@ -131,11 +136,15 @@ def _langs(value) -> tuple:
                        "et al. (2024) for Maltese")
 def translit_factory(ctx: Context, backend: str = "icu", transform_id: Optional[str] = None,
                      scheme: Optional[str] = None, source_scheme: Optional[str] = None,
-                     lcode: Optional[str] = None, mode: str = "text",
+                     lcode: Optional[str] = None, mode: Optional[str] = None,
                      langs: Union[str, Sequence[str], None] = None, predicate: Optional[str] = None,
                      predicate_options: Optional[dict] = None) -> Transliterate:
+    if backend == "icu" and transform_id is None:
+        transform_id = DEFAULT_ICU_ID
     be = build_backend(backend, transform_id=transform_id, scheme=scheme, source_scheme=source_scheme,
                        lcode=lcode)
+    if mode is None:  # inferred from the other options
+        mode = "lang" if langs is not None else "predicate" if predicate is not None else "text"
     if mode not in MODES:
         raise ConfigError(f"option 'mode': unknown mode {mode!r}; valid modes: {', '.join(MODES)}")
     if mode != "lang" and langs is not None:

@@ -234,10 +234,10 @@ def test_deterministic_and_rng_free(ctx, make_record, run):
 @pytest.mark.parametrize("options,match", [
     ({"backend": "hinglish", "mode": "words"}, "option 'mode': unknown mode 'words'; valid modes: text, lang, predicate"),
     ({"backend": "hinglish", "mode": "lang"}, "option 'langs' is required"),
-    ({"backend": "hinglish", "langs": ["hi"]}, "'langs' only applies to mode 'lang'"),
+    ({"backend": "hinglish", "mode": "text", "langs": ["hi"]}, "'langs' only applies to mode 'lang'"),
     ({"backend": "hinglish", "mode": "predicate"}, "option 'predicate' is required.*script.*wordlist"),
     ({"backend": "hinglish", "mode": "predicate", "predicate": "nope"}, "unknown predicate 'nope'; known: .*regex"),
-    ({"backend": "hinglish", "predicate": "script"}, "only apply to mode 'predicate'"),
+    ({"backend": "hinglish", "mode": "lang", "langs": "hi", "predicate": "script"}, "only apply to mode 'predicate'"),
     ({"backend": "hinglish", "mode": "predicate", "predicate": "script", "predicate_options": {"scripts": ["Klingon"]}},
      "unknown script 'Klingon'.*devanagari"),
     ({"backend": "hinglish", "mode": "predicate", "predicate": "script", "predicate_options": {}},
@@ -252,6 +252,17 @@ def test_deterministic_and_rng_free(ctx, make_record, run):
 def test_config_errors(ctx, options, match):
     with pytest.raises(ConfigError, match=match):
         translit_factory(ctx, **options)
+
+
+def test_defaults_infer_mode_and_romanize_to_ascii(ctx, make_record, run):
+    """``{"recipe": "translit", "options": {"langs": ["hi"]}}`` (the README's
+    chain example): mode lang, ICU Any-Latin; Latin-ASCII."""
+    unit = translit_factory(ctx, langs=["hi"])
+    assert unit.mode == "lang" and unit.backend.detail == "icu:Any-Latin; Latin-ASCII"
+    rec = make_record(CS, langs=CS_LANGS, spaces=CS_SPACES)
+    assert run(unit, rec).text == "mujhe office jana hai but traffic bahuta hai।"
+    assert translit_factory(ctx, predicate="regex", predicate_options={"pattern": "x"}).mode == "predicate"
+    assert translit_factory(ctx, backend="hinglish").mode == "text"
 
 
 def test_config_unknown_icu_id_through_run_config(tmp_path):
