@@ -8,9 +8,13 @@ Reads the shards of an output folder::
 
 and writes ``OUTPUT_DIR/report/index.html`` with PNG plots (histograms of
 CMI, switch points and cs_ratio over the kept records; counts per recipe,
-per language pair and per reject reason) and ``OUTPUT_DIR/report/summary.json``
+per language pair and per reject reason; a record's language pair is its
+source language and the language(s) its output switched into, read from the
+output's token tags -- ``en-fr``, ``en-es+hi`` -- or the input pair when the
+output switched nothing, e.g. a record rejected before any transform) and ``OUTPUT_DIR/report/summary.json``
 with the same numbers.  Only the columns it needs are read (``recipe``,
-``src_lang``, ``tgt_lang``, ``scores``, ``reject_reason``, ``reject_stage``),
+``src_lang``, ``tgt_lang``, ``langs``, ``scores``, ``reject_reason``,
+``reject_stage``),
 batch by batch, so large outputs fit in memory; a missing column counts as
 empty.  Local folders only.
 """
@@ -46,7 +50,7 @@ class _Table:
     """The columns of one kind of shard, concatenated."""
 
     def __init__(self):
-        self.cols: Dict[str, List[Any]] = {c: [] for c in COLUMNS}
+        self.cols: Dict[str, List[Any]] = {c: [] for c in COLUMNS + ("embedded",)}
         self.scores: Dict[str, List[Optional[float]]] = {}
         self.n = 0
         self.files: List[str] = []
@@ -57,6 +61,11 @@ class _Table:
         n = batch.num_rows
         for c in COLUMNS:
             self.cols[c].extend(batch.column(names.index(c)).to_pylist() if c in names else [None] * n)
+        # the languages each output switched into (its tags minus source language and zxx)
+        langs = batch.column(names.index("langs")).to_pylist() if "langs" in names else [None] * n
+        src = self.cols["src_lang"][-n:] if n else []
+        for tags, s in zip(langs, src):
+            self.cols["embedded"].append(sorted({t for t in (tags or ()) if t and t not in (s, "zxx")}))
         if "scores" in names:
             col = batch.column(names.index("scores"))
             fields = [col.type.field(i).name for i in range(col.type.num_fields)]
@@ -130,8 +139,12 @@ def _bisect(edges: List[float], x: float) -> int:
     return max(bisect.bisect_right(edges, x) - 1, 0)
 
 
-def _pair(src: Optional[str], tgt: Optional[str]) -> str:
-    src, tgt = src or "?", tgt or ""
+def _pair(src: Optional[str], tgt: Optional[str], embedded: Sequence[str] = ()) -> str:
+    """``src-x`` where x is the language(s) the output switched into (from its
+    token tags), else the input's target language."""
+    src = src or "?"
+    if embedded:
+        return f"{src}-{'+'.join(embedded)}"
     return f"{src}-{tgt}" if tgt else src
 
 
@@ -154,7 +167,8 @@ def summarize(output_dir: str) -> Tuple[Dict[str, Any], _Table, _Table]:
             "records": kept.n,
             "shards": len(kept.files),
             "by_recipe": by(kept, lambda i: kept.cols["recipe"][i] or "(no recipe)"),
-            "by_language_pair": by(kept, lambda i: _pair(kept.cols["src_lang"][i], kept.cols["tgt_lang"][i])),
+            "by_language_pair": by(kept, lambda i: _pair(kept.cols["src_lang"][i], kept.cols["tgt_lang"][i],
+                                                         kept.cols["embedded"][i])),
         },
         "rejected": {
             "records": rejected.n,
@@ -163,7 +177,8 @@ def summarize(output_dir: str) -> Tuple[Dict[str, Any], _Table, _Table]:
             "by_stage": by(rejected, lambda i: rejected.cols["reject_stage"][i] or "(none)"),
             "by_recipe": by(rejected, lambda i: rejected.cols["recipe"][i] or "(no recipe)"),
             "by_language_pair": by(rejected, lambda i: _pair(rejected.cols["src_lang"][i],
-                                                             rejected.cols["tgt_lang"][i])),
+                                                             rejected.cols["tgt_lang"][i],
+                                                             rejected.cols["embedded"][i])),
         },
         "scores": {name: describe(vals) for name, vals in sorted(kept.scores.items())
                    if _values(vals)},

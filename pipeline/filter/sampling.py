@@ -20,7 +20,9 @@ worker, in any order):
    difference between each target and its candidate's metric is minimal
    (exact: in one dimension an optimal assignment preserves order, so a small
    dynamic program over the sorted candidates and sorted targets finds it);
-   ties go to the smaller record id;
+   among candidates with equal values the order is a hash of (seed, record
+   id), so equal alternatives (one entity switched into different languages)
+   are picked evenly rather than always the first;
 3. keep those ``k``; every other candidate is rejected with reason
    ``not_sampled`` (detail: its value and the pair's kept values).
 
@@ -42,7 +44,7 @@ import random
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from pipeline.record import Record
-from pipeline.rng import derive_rng
+from pipeline.rng import derive_rng, derive_seed
 from pipeline.score import SCORE_NAMES
 from pipeline.units import ConfigError, Context
 
@@ -128,7 +130,7 @@ class DistributionSampler:
     def __call__(self, records: Iterable[Record]) -> List[Record]:
         records = list(records)
         out: List[Record] = [r for r in records if r.rejected]
-        cands: List[Tuple[float, str, Record]] = []
+        cands: List[Tuple[float, int, Record]] = []
         for r in records:
             if r.rejected:
                 continue
@@ -137,10 +139,13 @@ class DistributionSampler:
                 out.append(r.reject(f"missing_score_{self.metric}", f"no {self.metric} score to sample on",
                                     stage=STAGE))
             else:
-                cands.append((v, r.id, r))
+                # ties between equal values are broken by a hash of (seed, id), not by the id
+                # itself: alternatives of one pair with the same value (the same entity switched
+                # into different languages) must not always resolve to the first one
+                cands.append((v, derive_seed(self.seed, r.id, UNIT), r))
         if len(cands) <= self.k:
             return out + [r for _, _, r in cands]
-        cands.sort(key=lambda c: (c[0], c[1]))
+        cands.sort(key=lambda c: (c[0], c[1], c[2].id))
         pair_key = "\x1f".join(sorted({r.pair_id for _, _, r in cands}))
         chosen = set(choose([v for v, _, _ in cands], pair_key, k=self.k, seed=self.seed,
                             mean=self.draw_mean, std=self.draw_std, values=self.values))

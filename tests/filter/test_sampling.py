@@ -145,3 +145,12 @@ def test_calibrate_corrects_narrow_pairs_and_replays_exactly():
     assert tuned_err < plain_err / 2
     with pytest.raises(ConfigError, match="sampling.draw_std: expected a non-negative number"):
         build_sampler(Context(), k=1, mean=1, std=1, draw_std=-1)
+
+
+def test_ties_are_not_always_resolved_to_the_first_candidate():
+    # every pair offers three equal-valued alternatives (e.g. one entity in three languages)
+    sampler = build_sampler(Context(seed=0), k=1, mean=2.0, std=1.0)
+    picks = [next(r.id for r in sampler([cand(f"t{p}", i, 2) for i in range(3)]) if not r.rejected)
+             for p in range(300)]
+    counts = {i: sum(1 for x in picks if x.endswith(f":{i}")) for i in range(3)}
+    assert all(n >= 70 for n in counts.values()), counts

@@ -130,17 +130,20 @@ def test_with_the_pipeline_writer(tmp_path):
     """The real shard layout and schema from pipeline.write."""
     writer = pytest.importorskip("pipeline.write.arrow_writer")
     recs = []
-    for i, (langs, sp) in enumerate([(("en", "hi"), 1.0), (("en", "en"), 0.0), (("hi", "en", "hi"), 2.0)]):
+    cases = [(("en", "hi"), 1.0), (("en", "en"), 0.0), (("hi", "en", "hi"), 2.0), (("fr", "zxx", "en"), 1.0)]
+    for i, (langs, sp) in enumerate(cases):
         toks = tuple(f"w{k}" for k in range(len(langs)))
         recs.append(Record(id=f"p{i}", src=Side(text="x", lang="en"), tgt=Side(text="y", lang="hi"),
                            recipe="entity", tokens=toks, langs=langs, text=" ".join(toks),
                            scores={"switch_points": sp, "cmi": 50.0 if sp else 0.0}))
-    writer.write_shard(str(tmp_path), writer.DATA_DIR, 0, 1, recs[:2], {})
+    writer.write_shard(str(tmp_path), writer.DATA_DIR, 0, 1, recs[:2] + recs[3:], {})
     writer.write_shard(str(tmp_path), writer.REJECTED_DIR, 0, 1,
                        [recs[2].reject("near_duplicate", "p0", stage="dedup")], {})
     report.write_report(str(tmp_path))
     s = json.loads((tmp_path / "report" / "summary.json").read_text())
-    assert s["kept"]["by_language_pair"] == {"en-hi": 2}
+    # the pair names the language the output switched into (fr), not only the input's target (hi);
+    # an output that switched nothing falls back to the input pair
+    assert s["kept"]["by_language_pair"] == {"en-hi": 2, "en-fr": 1}
     assert s["rejected"]["by_reason"] == {"near_duplicate": 1}
     assert s["rejected"]["by_stage"] == {"dedup": 1}
-    assert s["scores"]["switch_points"]["mean"] == 0.5
+    assert s["scores"]["switch_points"]["mean"] == pytest.approx(2 / 3)
