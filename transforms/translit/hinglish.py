@@ -45,6 +45,8 @@ Spelling convention ("casual Hinglish", no diacritics)
   first letter only for the first member: अच्छा accha, बच्चा baccha.
 * Nasalization is ``n`` (नहीं nahin, मैं main); a word-final nasalized ए is
   ``ein`` (में mein).  Anusvara before प फ ब भ म is ``m`` (लंबा lamba).
+* य closing a syllable after a schwa is ``i`` (जयपुर jaipur, but समय
+  samay at the end of a word).
 * A glide ``y`` is written between a, aa, i, ii and a following ए (गए
   gaye, लिए liye, चाहिए chahiye).
 * Visarga is ``h`` word-finally and silent before a consonant (दुःख dukh).
@@ -274,6 +276,9 @@ def _spell(segs: List[object]) -> str:
             roman = s.roman
             if s.letter == "व" and not s.nasal_stop:
                 roman = "w" if (nxt is not None and nxt.is_vowel and nxt.kind in _W_BEFORE) else "v"
+            elif (s.letter == "य" and nxt is not None and not nxt.is_vowel and k > 0 and segs[k - 1].is_vowel
+                  and segs[k - 1].kind == "a"):
+                roman = "i"  # coda y after a schwa: जयपुर jaipur
             elif (nxt is not None and not nxt.is_vowel and not s.nasal_stop and not nxt.nasal_stop
                   and (nxt.letter == s.letter or _ASPIRATE_OF.get(s.letter) == nxt.letter)):
                 roman = roman[0]  # अच्छा accha, बच्चा baccha
