@@ -61,13 +61,14 @@ goes through the rules.
 
 Known limits: no morphology, so schwas at morpheme boundaries of inflected or
 compound words can come out wrong (धड़कनें -> *dhadaknein*, spoken
-dhadkanein); माँ comes out *maan* (typed *maa*); Sanskrit loans that keep a
-final schwa after a nasal cluster (कृष्ण) lose it.
+dhadkanein; समयपर -> *samaipar*); माँ comes out *maan* (typed *maa*);
+Sanskrit loans that keep a final schwa after a nasal cluster (कृष्ण) lose it;
+English loans are spelt as written in Devanagari (होटल *hotal*, not hotel).
 """
 from __future__ import annotations
 
 import unicodedata
-from typing import List, Optional
+from typing import List
 
 __all__ = ["romanize", "romanize_word", "EXCEPTIONS", "CONVENTION"]
 
@@ -336,7 +337,3 @@ def romanize(text: str) -> str:
         out.append(_DIGITS.get(ch) or _PUNCT.get(ch, ch))
     flush()
     return "".join(out)
-
-
-def has_devanagari(text: str) -> Optional[bool]:
-    return any(0x0900 <= ord(ch) <= 0x097F for ch in text)

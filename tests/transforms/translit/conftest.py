@@ -2,7 +2,7 @@
 them (tokenized source side, or a previous unit's output)."""
 import pytest
 
-from pipeline.record import Record, Side, Span, detokenize
+from pipeline.record import Record, Side, detokenize
 from pipeline.rng import derive_rng
 from pipeline.units import Context
 
@@ -37,5 +37,3 @@ def run():
 
     return _run
 
-
-__all__ = ["Span"]
