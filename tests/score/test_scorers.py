@@ -125,6 +125,17 @@ def test_perplexity_ranks_fluent_text_lower(make_record, trained_lm):
     assert s(make_record("")) == {}
 
 
+def test_perplexity_on_devanagari_with_the_shared_tiny_lm(make_record, bpe_lm):
+    rec = make_record("I am going to Delhi", out="मैं कल Delhi जा रहा हूँ", out_langs=["hi", "hi", "en", "hi", "hi", "hi"],
+                      src_lang="en")
+    a = scorer("perplexity", model=bpe_lm)(rec)["perplexity"]
+    b = scorer("perplexity", model=bpe_lm, max_length=64)(rec)["perplexity"]
+    assert math.isfinite(a) and a > 1.0
+    assert a == b  # same model (cached once per process), same text -> same number
+    # truncation to 2 tokens scores only the first prediction: a different number
+    assert scorer("perplexity", model=bpe_lm, max_length=2)(rec)["perplexity"] != a
+
+
 def test_perplexity_config_errors(tmp_path):
     with pytest.raises(ConfigError, match="option 'model': file not found"):
         scorer("perplexity", model=str(tmp_path / "nope"))
