@@ -223,9 +223,10 @@ def switched_spans(tokens: Sequence[str], langs: Sequence[str], spaces: Sequence
 
 
 class _Lid:
-    def __init__(self, backend: str, languages: Any):
+    def __init__(self, backend: str, languages: Any, min_chars: int = 0):
         self.backend = backend
         self.languages = languages
+        self.min_chars = min_chars
 
     def _candidates(self, record: Record, claimed: Iterable[str]) -> Tuple[str, ...]:
         if self.languages == "all":
@@ -241,7 +242,7 @@ class _Lid:
         tokens, langs, spaces = _output(record)
         supported = supported_languages(self.backend)
         spans = [(lang, text) for lang, text in switched_spans(tokens, langs, spaces, record.src_lang)
-                 if lang in supported and text.strip()]
+                 if lang in supported and text.strip() and len("".join(text.split())) >= self.min_chars]
         if not spans:
             return {}
         probs_of = _detector(self.backend, self._candidates(record, {lang for lang, _ in spans}))
@@ -257,7 +258,7 @@ class _Lid:
 
 
 @registry.scorers.register("lid")
-def lid(ctx: Context, *, backend: str = "lingua", languages: Any = "pair") -> FnScorer:
+def lid(ctx: Context, *, backend: str = "lingua", languages: Any = "pair", min_chars: int = 0) -> FnScorer:
     """Language-ID agreement of the switched spans (maximal runs of a
     language other than the source language) with their claimed language.
 
@@ -271,9 +272,13 @@ def lid(ctx: Context, *, backend: str = "lingua", languages: Any = "pair") -> Fn
     (decide among the record's source, target and claimed languages -- the
     question a code-switching corpus asks), ``all`` (every language the
     backend knows), or a list of ISO 639-1 codes.  One- or two-word spans are
-    hard for any detector: read ``lid_confidence`` with that in mind.
+    hard for any detector (``pan``, ``mil`` and ``ver`` are English words
+    too): ``min_chars`` leaves spans with fewer non-space characters out of
+    the judgement (a record with only such spans gets no lid scores).
     """
     _check_backend(backend)
+    if isinstance(min_chars, bool) or not isinstance(min_chars, int) or min_chars < 0:
+        raise ConfigError(f"lid.min_chars: expected an integer >= 0, got {min_chars!r}")
     supported = supported_languages(backend)
     if languages in ("pair", "all"):
         for opt, lang in (("input.src_lang", ctx.src_lang), ("input.tgt_lang", ctx.tgt_lang)):
@@ -289,7 +294,7 @@ def lid(ctx: Context, *, backend: str = "lingua", languages: Any = "pair") -> Fn
         languages = tuple(sorted(set(languages)))
     else:
         raise ConfigError("lid.languages: expected 'pair', 'all' or a list of ISO 639-1 codes")
-    return FnScorer("lid.v1", ("lid_agreement", "lid_confidence"), _Lid(backend, languages))
+    return FnScorer("lid.v1", ("lid_agreement", "lid_confidence"), _Lid(backend, languages, min_chars))
 
 
 # ----------------------------------------------------------------- perplexity

@@ -98,6 +98,18 @@ def test_lid_agreement(make_record, backend):
     assert s(make_record("the cat", out="the cat", out_langs=["en", "en"])) == {}
 
 
+def test_lid_min_chars_skips_short_spans(make_record):
+    # "pan" (Spanish bread) is judged English; with min_chars=4 it is not judged at all
+    rec = make_record("x", out="pan from the bakery and la grande bibliothèque municipale",
+                      out_langs=["es", "en", "en", "en", "en"] + ["fr"] * 4)
+    assert scorer("lid")(rec)["lid_agreement"] == 0.5
+    assert scorer("lid", min_chars=4)(rec)["lid_agreement"] == 1.0
+    only_short = make_record("x", out="pan from the bakery", out_langs=["es", "en", "en", "en"])
+    assert scorer("lid", min_chars=4)(only_short) == {}
+    with pytest.raises(ConfigError, match="lid.min_chars: expected an integer >= 0, got -1"):
+        scorer("lid", min_chars=-1)
+
+
 def test_lid_config_errors():
     with pytest.raises(ConfigError, match="lid.backend: unknown backend 'fasttext'; choose one of lingua, py3langid"):
         scorer("lid", backend="fasttext")
