@@ -14,15 +14,17 @@ unchanged.
 * :class:`NearDedup` -- MinHash signatures (``datasketch.MinHash`` over
   character n-gram shingles of the normalised text) cut into LSH bands; the
   (band, band-hash) keys are grouped, candidate pairs inside a bucket are
-  verified by their estimated Jaccard similarity (share of equal signature
-  slots >= ``threshold``), and the verified edges are joined into connected
-  components by one global union-find.  Each component keeps its smallest id;
+  verified by their *exact* Jaccard similarity of shingles (>= ``threshold``;
+  the normalised text travels with the band keys, fine for sentence-level
+  records), and the verified edges are joined into connected components by
+  one global union-find.  Each component keeps its smallest id;
   every other member is rejected with that id as detail (so a chain A~B~C
   keeps only A even when A and C alone are not similar).  The band/row split
-  comes from ``datasketch.MinHashLSH`` for the given threshold, weighted
-  towards recall (see :func:`lsh_params`).  LSH is probabilistic: a pair
-  close to the threshold can still be missed (rarely); the decisions are
-  nevertheless deterministic, as the hash functions are seeded.
+  comes from ``datasketch.MinHashLSH`` for ``threshold - 0.1``, weighted
+  towards recall (see :func:`lsh_params`), so that pairs at the threshold
+  become candidates with high probability; only exact verification decides.
+  LSH is probabilistic: a pair can still be missed (rarely); the decisions
+  are nevertheless deterministic, as the hash functions are seeded.
 * :class:`Dedup` -- exact, then near, on what exact kept.
 * :func:`build_dedup` -- the config's ``dedup:`` block::
 
@@ -148,28 +150,32 @@ class ExactDedup(beam.PTransform):
 
 # ------------------------------------------------------------- near dedup
 def _band_keys(element, bands: int, rows: int):
-    rid, pair_id, sig = element
+    rid, pair_id, sig, text = element
     for b in range(bands):
         chunk = sig[b * rows * 4:(b + 1) * rows * 4]
-        yield (b, hashlib.blake2b(chunk, digest_size=12).digest()), (rid, pair_id, sig)
+        yield (b, hashlib.blake2b(chunk, digest_size=12).digest()), (rid, pair_id, text)
 
 
-def _verified_edges(element, threshold: float, ignore_same_pair: bool):
-    """Verified similar pairs (smaller id, larger id) inside one LSH bucket."""
-    import numpy as np
+def jaccard(a: Iterable[bytes], b: Iterable[bytes]) -> float:
+    a, b = set(a), set(b)
+    union = len(a | b)
+    return len(a & b) / union if union else 1.0
 
+
+def _verified_edges(element, threshold: float, ignore_same_pair: bool, ngram: int):
+    """Pairs (smaller id, larger id) inside one LSH bucket whose exact
+    Jaccard similarity of shingles reaches ``threshold``."""
     _, members = element
-    members = sorted(set(members))  # (id, pair_id, sig); sorted for determinism
+    members = sorted(set(members))  # (id, pair_id, normalised text); sorted for determinism
     if len(members) < 2:
         return
-    sigs = np.stack([np.frombuffer(s, dtype="<u4") for _, _, s in members])
+    sets = [set(shingles(text, ngram)) for _, _, text in members]
     for i in range(len(members) - 1):
-        sim = (sigs[i + 1:] == sigs[i]).mean(axis=1)
-        for off in np.nonzero(sim >= threshold)[0]:
-            j = i + 1 + int(off)
+        for j in range(i + 1, len(members)):
             if ignore_same_pair and members[i][1] == members[j][1]:
                 continue
-            yield members[i][0], members[j][0]
+            if jaccard(sets[i], sets[j]) >= threshold:
+                yield members[i][0], members[j][0]
 
 
 def components(edges: Iterable[Tuple[str, str]]) -> List[Tuple[str, str]]:
@@ -209,6 +215,15 @@ class _RouteNear(beam.DoFn):
                 yield r
 
 
+def _sign(r: Record, lowercase: bool, num_perm: int, ngram: int, seed: int):
+    text = normalize(record_text(r), lowercase)
+    return r.id, r.pair_id, signature(text, num_perm, ngram, seed), text
+
+
+#: LSH bands are chosen for ``threshold - CANDIDATE_MARGIN``; candidates are then verified exactly
+CANDIDATE_MARGIN = 0.1
+
+
 class NearDedup(beam.PTransform):
     """Near duplicates by MinHash LSH -> ``(kept, rejected)`` (see module doc)."""
 
@@ -217,17 +232,18 @@ class NearDedup(beam.PTransform):
         super().__init__(label)
         self.threshold, self.num_perm, self.ngram = threshold, num_perm, ngram
         self.lowercase, self.ignore_same_pair, self.seed = lowercase, ignore_same_pair, seed
-        self.bands, self.rows = lsh_params(threshold, num_perm)
+        # candidates are found for a lower threshold and then verified exactly, so that pairs
+        # just above ``threshold`` are rarely missed by the banding
+        self.bands, self.rows = lsh_params(round(max(threshold - CANDIDATE_MARGIN, 0.05), 4), num_perm)
 
     def expand(self, pcoll):
         live, prior = _split_prior_rejects(pcoll, "Near")
         num_perm, ngram, lowercase, seed = self.num_perm, self.ngram, self.lowercase, self.seed
-        sigs = live | "MinHash" >> beam.Map(
-            lambda r: (r.id, r.pair_id, signature(normalize(record_text(r), lowercase), num_perm, ngram, seed)))
+        sigs = live | "MinHash" >> beam.Map(_sign, lowercase, num_perm, ngram, seed)
         edges = (sigs
                  | "BandKeys" >> beam.FlatMap(_band_keys, self.bands, self.rows)
                  | "GroupByBand" >> beam.GroupByKey()
-                 | "Verify" >> beam.FlatMap(_verified_edges, self.threshold, self.ignore_same_pair)
+                 | "Verify" >> beam.FlatMap(_verified_edges, self.threshold, self.ignore_same_pair, ngram)
                  | "DistinctEdges" >> beam.Distinct())
         roots = (edges
                  | "AllEdges" >> beam.combiners.ToList()

@@ -4,14 +4,13 @@ dedup, cross-checked against a brute-force all-pairs reference."""
 import itertools
 
 import apache_beam as beam
-import numpy as np
 import pytest
 from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from beam_jobs.dedup import (Dedup, ExactDedup, NearDedup, build_dedup, components, lsh_params, normalize,
-                             shingles, signature)
+from beam_jobs.dedup import (CANDIDATE_MARGIN, Dedup, ExactDedup, NearDedup, build_dedup, components, jaccard,
+                             lsh_params, normalize, shingles, signature)
 from pipeline.record import Record, Side
 from pipeline.units import ConfigError
 
@@ -78,16 +77,16 @@ NEAR_EXPECTED = sorted([("k0", "", "")] + [(i, "near_duplicate", "k0") for i in 
                        + [("x0", "", ""), ("x1", "near_duplicate", "x0"), ("z", "", "")])
 
 
-def est_sim(a, b):
-    sa = np.frombuffer(signature(normalize(a), 128, 5), dtype="<u4")
-    sb = np.frombuffer(signature(normalize(b), 128, 5), dtype="<u4")
-    return float((sa == sb).mean())
+def sim(a, b):
+    """Exact Jaccard similarity of the character 5-gram sets (what NearDedup verifies)."""
+    sa, sb = set(shingles(normalize(a), 5)), set(shingles(normalize(b), 5))
+    return len(sa & sb) / len(sa | sb)
 
 
 def brute_force(records, threshold):
-    """All pairs, no LSH: similar pairs -> components -> (id, reason, detail)."""
+    """All pairs, no LSH, no MinHash: similar pairs -> components -> (id, reason, detail)."""
     edges = [(a.id, b.id) if a.id < b.id else (b.id, a.id)
-             for a, b in itertools.combinations(records, 2) if est_sim(a.text, b.text) >= threshold]
+             for a, b in itertools.combinations(records, 2) if sim(a.text, b.text) >= threshold]
     roots = dict(components(edges))
     return sorted((r.id, "near_duplicate", roots[r.id]) if r.id in roots else (r.id, "", "") for r in records)
 
@@ -95,8 +94,8 @@ def brute_force(records, threshold):
 def test_near_fixture_is_a_chain():
     texts = chain_texts()
     for a, b in zip(texts, texts[1:]):
-        assert est_sim(a, b) > THRESHOLD + 0.1
-    assert est_sim(texts[0], texts[-1]) < 0.3  # the ends alone are not near duplicates
+        assert sim(a, b) > THRESHOLD + 0.1
+    assert sim(texts[0], texts[-1]) < 0.3  # the ends alone are not near duplicates
     assert brute_force(NEAR, THRESHOLD) == NEAR_EXPECTED
 
 
@@ -138,6 +137,12 @@ def test_lsh_params_and_shingles():
     assert shingles("abcdef", 5) == [b"abcde", b"bcdef"]
     assert shingles("abc", 5) == [b"abc"]
     assert shingles("", 5) == []
+    # candidates come from bands for threshold - 0.1, verification is exact
+    assert CANDIDATE_MARGIN == 0.1
+    near = NearDedup(threshold=0.8)
+    assert (near.bands, near.rows) == lsh_params(0.7, 128)
+    assert jaccard([b"ab", b"bc"], [b"bc", b"cd"]) == pytest.approx(1 / 3)
+    assert jaccard([], []) == 1.0
     assert signature("same text", 64, 5) == signature("same text", 64, 5)
     assert len(signature("same text", 64, 5)) == 64 * 4
 
