@@ -299,8 +299,8 @@ def _project_entities(entities, reps, rep_out, origins, group, offsets) -> Tuple
             out[(a, b)] = Span(a, b, r.entity.label, r.entity.kb_id, offsets[a][0], offsets[b - 1][1])
             covered.append((r.start, r.end))
     for e in entities:
-        if any(s <= e.start and e.end <= t for s, t in covered):
-            continue  # re-marked by the replacement that switched it
+        if any(e.start < t and s < e.end for s, t in covered):
+            continue  # the replacement that switched it marks the entity anew
         ks = [k for k in range(len(origins)) if any(e.start <= p < e.end for p in origins[k])]
         if not ks:
             continue

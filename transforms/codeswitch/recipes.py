@@ -459,8 +459,9 @@ class WordSwitch(_Unit):
     recipe = "word"
 
     def __init__(self, dictionaries: Dict[str, str], probability: float = 0.3, per_token_language: bool = True,
-                 min_switches: int = 1, case_insensitive: bool = True, **kw):
+                 min_switches: int = 1, case_insensitive: bool = True, use_lemmas: bool = True, **kw):
         super().__init__(**kw)
+        self.use_lemmas = use_lemmas
         self.paths = dict(dictionaries)  # lang -> path, in config order
         self.langs = tuple(self.paths)
         self.probability = probability
@@ -471,15 +472,36 @@ class WordSwitch(_Unit):
     def dictionary(self, lang: str):
         return load_dictionary(self.paths[lang], self.case_insensitive)  # once per process
 
+    def lemmas(self, view: sel.View) -> List[str]:
+        """Per base position, the source lemma when the annotator gave one
+        (``use_lemmas``), so "took" finds the entry for "take"."""
+        if not self.use_lemmas or not view.src.lemmas:
+            return []
+        out = []
+        for p in range(view.n):
+            i = view.src_of[p]
+            lemma = view.src.lemmas[i] if i is not None else ""
+            out.append(lemma if lemma and lemma != view.base.tokens[p] else "")
+        return out
+
     def __call__(self, record: Record, rng):
         view = self.view(record)
         allowed = [view.free(p) for p in range(view.n)]
         # spans -> {lang: translations}; longest match per dictionary, then
         # longest-first across dictionaries so spans never overlap
         found: Dict[tuple, Dict[str, tuple]] = {}
+        lemmas = self.lemmas(view)
         for lang in self.langs:
-            for a, b, trans in self.dictionary(lang).find(view.base.tokens, allowed):
+            dic = self.dictionary(lang)
+            covered = [False] * view.n
+            for a, b, trans in dic.find(view.base.tokens, allowed):
                 found.setdefault((a, b), {})[lang] = trans
+                covered[a:b] = [True] * (b - a)
+            for p, lemma in enumerate(lemmas):  # inflected forms through their lemma
+                if lemma and allowed[p] and not covered[p]:
+                    trans = dic.translations((lemma,))
+                    if trans:
+                        found.setdefault((p, p + 1), {})[lang] = trans
         spans: List[tuple] = []
         for a, b in sorted(found, key=lambda s: (-(s[1] - s[0]), s[0])):
             if all(b <= x or y <= a for x, y in spans):
@@ -515,8 +537,8 @@ class WordSwitch(_Unit):
                  "Zero-Shot Cross-Lingual NLP, IJCAI")
 def word_factory(ctx: Context, dictionaries: Optional[Dict[str, str]] = None, dictionary: Optional[str] = None,
                  target_lang: Optional[str] = None, probability: float = 0.3, per_token_language: bool = True,
-                 min_switches: int = 1, case_insensitive: bool = True, protect_labels: Sequence[str] = (),
-                 protect_entities: bool = False) -> WordSwitch:
+                 min_switches: int = 1, case_insensitive: bool = True, use_lemmas: bool = True,
+                 protect_labels: Sequence[str] = (), protect_entities: bool = False) -> WordSwitch:
     paths: Dict[str, str] = {}
     if dictionaries is not None:
         if not isinstance(dictionaries, dict) or not dictionaries or not all(
@@ -538,11 +560,13 @@ def word_factory(ctx: Context, dictionaries: Optional[Dict[str, str]] = None, di
         load_dictionary(path, bool(case_insensitive))  # malformed rows stop the run now, with line numbers
     return WordSwitch(paths, _prob("probability", probability), bool(per_token_language),
                       _pos_int("min_switches", min_switches, minimum=0), bool(case_insensitive),
-                      protect_labels=_str_list("protect_labels", protect_labels), protect_entities=protect_entities)
+                      bool(use_lemmas), protect_labels=_str_list("protect_labels", protect_labels), protect_entities=protect_entities)
 
 
 # ----------------------------------------------------------------- entity
 ENTITY_SOURCES = ("auto", "lexicon", "annotations")
+#: spaCy / OntoNotes entity types that are not named entities
+NUMERIC_TYPES = ("DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL")
 
 
 class EntitySwitch(_Unit):
@@ -550,8 +574,10 @@ class EntitySwitch(_Unit):
     recipe = "entity"
 
     def __init__(self, lexicon_path: Optional[str], target_langs: Sequence[str], k: Optional[int],
-                 entities: str = "auto", project: bool = True, case_insensitive: bool = False, **kw):
+                 entities: str = "auto", project: bool = True, case_insensitive: bool = False,
+                 skip_types: Sequence[str] = NUMERIC_TYPES, **kw):
         super().__init__(**kw)
+        self.skip_types = frozenset(skip_types)
         self.lexicon_path = lexicon_path
         self.target_langs = tuple(target_langs)
         self.k = k
@@ -564,21 +590,26 @@ class EntitySwitch(_Unit):
         return load_lexicon(self.lexicon_path) if self.lexicon_path else None
 
     def find(self, view: sel.View) -> List[Span]:
-        """Entity spans over the base: annotations (spaCy/stanza NER, or the
-        gazetteer annotator) and/or lexicon matches, with entity ids looked
-        up in the lexicon when the annotation has none."""
-        lex = self.lexicon
-        spans: List[Span] = []
-        if self.entities in ("auto", "annotations"):
-            spans = [e for e in view.base.entities]
-        if lex is not None and (self.entities == "lexicon" or (self.entities == "auto" and not spans)):
-            from pipeline.annotate.gazetteer import find_entities
+        """Entity spans over the base.  ``auto``: lexicon matches first (they
+        carry ids), then annotated entities (spaCy/stanza NER, gazetteer)
+        that overlap none of them; ``lexicon`` / ``annotations``: only one
+        source.  Annotated entities of the types in ``skip_types`` (dates,
+        numbers, ...) are not named entities and are left alone; their ids
+        are looked up in the lexicon by surface form when they have none."""
+        from pipeline.annotate.gazetteer import find_entities, merge_entities
 
+        lex = self.lexicon
+        found: List[Span] = []
+        if lex is not None and self.entities in ("auto", "lexicon"):
             allowed = [view.free(p) for p in range(view.n)]
-            spans = list(find_entities(view.base.tokens, lex, view.src_lang,
+            found = list(find_entities(view.base.tokens, lex, view.src_lang,
                                        case_insensitive=self.case_insensitive, allowed=allowed))
+        if self.entities in ("auto", "annotations"):
+            ann = [e for e in view.base.entities if e.label not in self.skip_types]
+            found = list(merge_entities(found, ann))
+        view.use_entities(found)
         out = []
-        for e in sorted(spans, key=lambda s: (s.start, s.end)):
+        for e in sorted(found, key=lambda s: (s.start, s.end)):
             if not view.switchable(e.start, e.end):
                 continue
             kb = e.kb_id
@@ -636,7 +667,8 @@ class EntitySwitch(_Unit):
                  "Entity-Centric Code Switching, Findings of EMNLP")
 def entity_factory(ctx: Context, lexicon: Optional[str] = None, target_langs: Optional[Sequence[str]] = None,
                    k: Optional[int] = None, entities: str = "auto", project: bool = True,
-                   case_insensitive: bool = False, protect_labels: Sequence[str] = ()) -> EntitySwitch:
+                   case_insensitive: bool = False, skip_types: Sequence[str] = NUMERIC_TYPES,
+                   protect_labels: Sequence[str] = ()) -> EntitySwitch:
     if entities not in ENTITY_SOURCES:
         raise ConfigError(f"option 'entities' must be one of {', '.join(ENTITY_SOURCES)}, got {entities!r}")
     path = ctx.require_file("lexicon", lexicon) if lexicon else None
@@ -649,4 +681,5 @@ def entity_factory(ctx: Context, lexicon: Optional[str] = None, target_langs: Op
     if not langs and not ctx.tgt_lang:
         raise ConfigError("option 'target_langs' is required when the input has no tgt_lang")
     return EntitySwitch(path, langs, _pos_int("k", k, allow_none=True), entities, bool(project),
-                        bool(case_insensitive), protect_labels=_str_list("protect_labels", protect_labels))
+                        bool(case_insensitive), _str_list("skip_types", skip_types),
+                        protect_labels=_str_list("protect_labels", protect_labels))

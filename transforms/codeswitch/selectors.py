@@ -95,6 +95,12 @@ class View:
     def mapped_any(self) -> bool:
         return bool(self.base_of)
 
+    def use_entities(self, spans) -> "View":
+        """Take ``spans`` instead of the base's entities as the units that
+        must not be cut (the entity recipe's own, possibly nested, finds)."""
+        self._chunks = _chunks(self.base, spans)
+        return self
+
     def protect(self, mask: Sequence[bool]) -> "View":
         self.protected = tuple(a or b for a, b in zip(self.protected, mask))
         return self
@@ -192,11 +198,13 @@ class View:
         return Pair(start, end, hull[0], hull[1])
 
 
-def _chunks(base: Base) -> Tuple[Tuple[int, int], ...]:
-    """Multi-token entity spans and BIO chunks over the base."""
+def _chunks(base: Base, entities=None) -> Tuple[Tuple[int, int], ...]:
+    """Multi-token entity spans (``base.entities`` unless given) and BIO
+    chunks over the base."""
     from transforms.common import is_bio
 
-    out = {(e.start, e.end) for e in base.entities if e.end - e.start > 1}
+    ents = base.entities if entities is None else entities
+    out = {(e.start, e.end) for e in ents if e.end - e.start > 1}
     for seq in base.labels.values():
         if not is_bio(seq):
             continue

@@ -80,10 +80,28 @@ def test_projection_when_the_lexicon_has_no_label(make_record, build, apply, lex
 def test_uses_ner_annotations_and_looks_up_their_ids(make_record, build, apply, lexicon_dir):
     # entities from a trained NER pipeline carry no id: the lexicon gives one
     rec = make_record("She moved to Lisbon in May .", src_kw={"entities": (Span(3, 4, "GPE"), Span(5, 6, "DATE"))})
-    unit = build("entity", lexicon=str(lexicon_dir / "entities.tsv"), target_langs=["de"])
+    unit = build("entity", lexicon=str(lexicon_dir / "entities.tsv"), target_langs=["de"], entities="annotations")
     out = apply(unit, rec)[0]
     assert out.tokens == ("She", "moved", "to", "Lissabon", "in", "May", ".")
     assert [(e.label, e.kb_id) for e in out.entities] == [("GPE", "loc:lisbon"), ("DATE", "")]
+
+
+def test_auto_merges_lexicon_matches_and_named_ner_spans(make_record, build, apply, lexicon_dir):
+    # lexicon match (the European Union -> European Union) wins over the
+    # overlapping NER span; Arjun (NER only) is projected; the DATE is not a
+    # named entity and stays
+    rec = make_record("Arjun left the European Union in May", "Arjun a quitté l' Union européenne en mai",
+                      "0-0 1-1 1-2 2-3 3-5 4-4 5-6 6-7",
+                      src_kw={"entities": (Span(0, 1, "PERSON"), Span(2, 5, "ORG"), Span(6, 7, "DATE"))})
+    out = apply(build("entity", lexicon=str(lexicon_dir / "entities.tsv")), rec)[0]
+    assert out.tokens == ("Arjun", "left", "the", "Union", "européenne", "in", "May")
+    assert out.langs == ("fr", "en", "en", "fr", "fr", "en", "en")
+    assert [(e.op, e.before) for e in out.edits] == [("entity_projection", "Arjun"),
+                                                     ("entity_label", "European Union")]
+    # one entity per switched span (the NER span with "the" is superseded);
+    # the unswitched DATE is carried over
+    assert [(e.start, e.end, e.label, e.kb_id) for e in out.entities] == [
+        (0, 1, "PERSON", ""), (3, 5, "ORG", "org:eu"), (6, 7, "DATE", "")]
 
 
 def test_without_lexicon_projects_ner_spans(make_record, build, apply):

@@ -102,3 +102,13 @@ def test_protect_entities_option(make_record, build, apply):
     unit = build("phrase", max_len=1, max_phrases=4, protect_entities=True, tgt_lang="de")
     out = apply(unit, rec)[0]
     assert out.langs == ("en", "de", "de", "en")
+
+
+def test_inflected_forms_found_through_lemmas(tmp_path, make_record, build, apply):
+    d = tmp_path / "d.tsv"
+    d.write_text("take\ttomar\nbook\tlibro\n", encoding="utf-8")
+    rec = make_record("she took the books", src_kw={"lemmas": ("she", "take", "the", "book")})
+    out = apply(build("word", dictionary=str(d), target_lang="es", probability=1.0), rec)[0]
+    assert out.tokens == ("she", "tomar", "the", "libro")
+    off = apply(build("word", dictionary=str(d), target_lang="es", probability=1.0, use_lemmas=False), rec)[0]
+    assert off.reject_reason == "no_switchable_span"
