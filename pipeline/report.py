@@ -344,7 +344,7 @@ def _html(summary: Dict[str, Any], figures: List[Tuple[str, str]]) -> str:
         "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}"
         "th{background:#f3f3f3}img{max-width:100%;border:1px solid #eee;margin:0.5em 0}</style></head><body>",
         f"<h1>cs-synth report</h1><p>{html.escape(summary['output_dir'])}</p>",
-        "<h2>Overview</h2>", _table(overview, ("", "")),
+        "<h2>Overview</h2>", _table(overview, ("quantity", "value")),
     ]
     if summary["unreadable_shards"]:
         parts.append("<p><b>Unreadable shards:</b> " + html.escape("; ".join(summary["unreadable_shards"])) + "</p>")
