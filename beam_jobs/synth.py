@@ -221,8 +221,7 @@ def beam_options(extra: List[str], workers: int = 1) -> PipelineOptions:
 def run_job(cfg: RunConfig, out_dir: str, *, workers: int = 1, beam_args: Optional[List[str]] = None,
             overwrite: bool = False) -> dict:
     """Validate, run, and return the manifest."""
-    check_input(cfg.input, cfg.context().resolve)
-    Engine(cfg)  # builds every unit once: bad options / missing models fail now
+    check_input(cfg.input, cfg.context().resolve)  # units were validated when the config was parsed
     prepare_output(out_dir, overwrite)
     p = beam.Pipeline(options=beam_options(beam_args or [], workers))
     build(p, cfg, out_dir)

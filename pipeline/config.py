@@ -93,7 +93,8 @@ class RunConfig(_Strict):
     annotate: AnnotateConfig = Field(default_factory=AnnotateConfig)
     align: Optional[AlignConfig] = Field(default_factory=AlignConfig)
     transform: List[StepConfig] = Field(default_factory=list)
-    score: Optional[List[str]] = None  # None = every registered default scorer
+    #: scorer names or {name, options}; None = pipeline.score.scorers.DEFAULT_SCORERS
+    score: Optional[List[Any]] = None
     filter: List[FilterConfig] = Field(default_factory=list)
     dedup: Dict[str, Any] = Field(default_factory=dict)
     #: distribution-matched top-k sampling per source pair (see pipeline.filter.sampling)
@@ -180,15 +181,12 @@ def validate_units(cfg: RunConfig) -> None:
             factory = registry.get(registry.filters, f.name)
             bind_options(factory, f.options, f"filter.{k}.options")
             factory(ctx, **f.options)
-        for name in cfg.score or []:
-            registry.get(registry.scorers, name)(ctx)
         if cfg.dedup:
             from beam_jobs.dedup import check_dedup_options
 
             check_dedup_options(cfg.dedup)
-        if cfg.sampling is not None:
-            from pipeline.filter.sampling import build_sampler
+        from pipeline.engine import Engine
 
-            build_sampler(ctx, **cfg.sampling)
+        Engine(cfg)  # builds scorers, filters and sampler too, and checks filters have their scores
     except KeyError as exc:
         raise ConfigError(str(exc.args[0])) from None

@@ -62,11 +62,12 @@ class Engine:
         for step in cfg.transform:
             info = registry.get(registry.recipes, step.recipe)
             self.steps.append((step.recipe, info.factory(ctx, **step.options)))
-        from pipeline.score import scorers as _scorers  # registers built-ins
+        from pipeline.filter.filters import check_filters_have_scores
+        from pipeline.score.scorers import build_scorers
 
-        names = cfg.score if cfg.score is not None else list(_scorers.DEFAULT_SCORERS)
-        self.scorers = [registry.get(registry.scorers, n)(ctx) for n in names]
+        self.scorers = build_scorers(ctx, cfg.score)
         self.filters = [registry.get(registry.filters, f.name)(ctx, **f.options) for f in cfg.filter]
+        check_filters_have_scores(self.filters, self.scorers)
         self.sampler = None
         if cfg.sampling is not None:
             from pipeline.filter.sampling import build_sampler
