@@ -375,8 +375,8 @@ def _load_encoder(folder: str, device: str, layer: int):
     model = AutoModel.from_pretrained(folder, config=config)
     encoder = getattr(model, "encoder", None)
     stack = getattr(encoder, "layer", None)
-    if isinstance(stack, torch.nn.ModuleList) and layer < len(stack):
-        encoder.layer = stack[:layer]
+    if isinstance(stack, torch.nn.ModuleList) and max(layer, 1) < len(stack):
+        encoder.layer = stack[:max(layer, 1)]  # keep one: some models record no hidden states without layers
     model.eval()
     model.to(torch.device(runtime_device(device)))
     tokenizer = AutoTokenizer.from_pretrained(folder)
