@@ -564,6 +564,22 @@ def word_factory(ctx: Context, dictionaries: Optional[Dict[str, str]] = None, di
 
 
 # ----------------------------------------------------------------- entity
+def bio_spans(seq: Sequence[str]) -> List[Span]:
+    """The chunks of a BIO token-label sequence as entity spans."""
+    from transforms.common import is_bio
+
+    if not seq or not is_bio(seq):
+        return []
+    out, start = [], None
+    for p, t in enumerate(tuple(seq) + ("O",)):
+        if start is not None and not (t.startswith("I-") and t[2:] == seq[start][2:]):
+            out.append(Span(start, p, seq[start][2:]))
+            start = None
+        if t != "O" and start is None:
+            start = p
+    return out
+
+
 ENTITY_SOURCES = ("auto", "lexicon", "annotations")
 #: spaCy / OntoNotes entity types that are not named entities
 NUMERIC_TYPES = ("DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL")
@@ -575,9 +591,10 @@ class EntitySwitch(_Unit):
 
     def __init__(self, lexicon_path: Optional[str], target_langs: Sequence[str], k: Optional[int],
                  entities: str = "auto", project: bool = True, case_insensitive: bool = False,
-                 skip_types: Sequence[str] = NUMERIC_TYPES, **kw):
+                 skip_types: Sequence[str] = NUMERIC_TYPES, from_labels: Optional[str] = None, **kw):
         super().__init__(**kw)
         self.skip_types = frozenset(skip_types)
+        self.from_labels = from_labels
         self.lexicon_path = lexicon_path
         self.target_langs = tuple(target_langs)
         self.k = k
@@ -595,7 +612,9 @@ class EntitySwitch(_Unit):
         that overlap none of them; ``lexicon`` / ``annotations``: only one
         source.  Annotated entities of the types in ``skip_types`` (dates,
         numbers, ...) are not named entities and are left alone; their ids
-        are looked up in the lexicon by surface form when they have none."""
+        are looked up in the lexicon by surface form when they have none.
+        With ``from_labels``, the chunks of that BIO token-label sequence
+        (e.g. the ``ner`` tags of fine-tuning data) count as annotations."""
         from pipeline.annotate.gazetteer import find_entities, merge_entities
 
         lex = self.lexicon
@@ -606,7 +625,9 @@ class EntitySwitch(_Unit):
                                        case_insensitive=self.case_insensitive, allowed=allowed))
         if self.entities in ("auto", "annotations"):
             ann = [e for e in view.base.entities if e.label not in self.skip_types]
-            found = list(merge_entities(found, ann))
+            if self.from_labels:
+                ann = list(merge_entities(ann, bio_spans(view.base.labels.get(self.from_labels, ()))))
+            found = list(merge_entities(found, [e for e in ann if e.label not in self.skip_types]))
         view.use_entities(found)
         out = []
         for e in sorted(found, key=lambda s: (s.start, s.end)):
@@ -668,7 +689,7 @@ class EntitySwitch(_Unit):
 def entity_factory(ctx: Context, lexicon: Optional[str] = None, target_langs: Optional[Sequence[str]] = None,
                    k: Optional[int] = None, entities: str = "auto", project: bool = True,
                    case_insensitive: bool = False, skip_types: Sequence[str] = NUMERIC_TYPES,
-                   protect_labels: Sequence[str] = ()) -> EntitySwitch:
+                   from_labels: Optional[str] = None, protect_labels: Sequence[str] = ()) -> EntitySwitch:
     if entities not in ENTITY_SOURCES:
         raise ConfigError(f"option 'entities' must be one of {', '.join(ENTITY_SOURCES)}, got {entities!r}")
     path = ctx.require_file("lexicon", lexicon) if lexicon else None
@@ -681,5 +702,5 @@ def entity_factory(ctx: Context, lexicon: Optional[str] = None, target_langs: Op
     if not langs and not ctx.tgt_lang:
         raise ConfigError("option 'target_langs' is required when the input has no tgt_lang")
     return EntitySwitch(path, langs, _pos_int("k", k, allow_none=True), entities, bool(project),
-                        bool(case_insensitive), _str_list("skip_types", skip_types),
+                        bool(case_insensitive), _str_list("skip_types", skip_types), from_labels or None,
                         protect_labels=_str_list("protect_labels", protect_labels))

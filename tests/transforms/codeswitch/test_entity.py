@@ -119,3 +119,18 @@ def test_case_insensitive_option(make_record, build, apply, lexicon_dir):
     folded = apply(build("entity", lexicon=str(lexicon_dir / "entities.tsv"), target_langs=["es"],
                          case_insensitive=True), rec)[0]
     assert folded.tokens == ("we", "flew", "to", "Nueva", "York")
+
+
+def test_entities_from_bio_labels_of_fine_tuning_data(make_record, build, apply, lexicon_dir):
+    rec = make_record("Kofi Mensah flew to Paris on Monday .", "Kofi Mensah a volé à Paris lundi .",
+                      "0-0 1-1 2-2 2-3 3-4 4-5 6-6 7-7",
+                      src_kw={"labels": {"ner": ("B-PER", "I-PER", "O", "O", "B-LOC", "O", "O", "O")}})
+    unit = build("entity", lexicon=str(lexicon_dir / "entities.tsv"), target_langs=["fr", "hi"], from_labels="ner")
+    fr, hi = apply(unit, rec)
+    assert fr.langs == ("fr", "fr", "en", "en", "fr", "en", "en", "zxx")
+    assert [(e.op, e.before) for e in fr.edits] == [("entity_projection", "Kofi Mensah"), ("entity_label", "Paris")]
+    # Hindi: no lexicon label for the person and no Hindi alignment: only Paris switches
+    assert hi.tokens == ("Kofi", "Mensah", "flew", "to", "पेरिस", "on", "Monday", ".")
+    assert hi.token_labels["ner"] == ("B-PER", "I-PER", "O", "O", "B-LOC", "O", "O", "O")
+    without = apply(build("entity", lexicon=str(lexicon_dir / "entities.tsv"), target_langs=["fr"]), rec)[0]
+    assert [e.before for e in without.edits] == ["Paris"]
