@@ -11,7 +11,7 @@ from typing import Optional, Sequence
 
 from pipeline.record import Span, tag_tokens
 from transforms.codeswitch.labels import target_origins
-from transforms.codeswitch.lexicon import BilingualDictionary, EntityLexicon, tokenize
+from transforms.codeswitch.lexicon import EntityLexicon, tokenize
 from transforms.codeswitch.selectors import Pair, View
 from transforms.common import Replacement
 
@@ -53,7 +53,3 @@ def dictionary_entry(translations: Sequence[str], lang: str, start: int, end: in
     toks = tuple(choice.split())
     return Replacement(start, end, toks, tag_tokens(toks, lang), tuple(True for _ in toks), op="dictionary",
                        detail=f"lang={lang} source={source!r}" if source else f"lang={lang}")
-
-
-def dictionary_lookup(dictionary: BilingualDictionary, tokens: Sequence[str]):
-    return dictionary.translations(tuple(tokens))
