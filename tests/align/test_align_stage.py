@@ -1,0 +1,156 @@
+"""AlignStage in a Beam pipeline (FnApiRunner, in-process and 2 worker
+processes): rejects with reasons, given alignments, deterministic batches
+and the corpus-level priors pass, checked against the aligner called
+directly on the batches the stage must form."""
+import math
+
+import apache_beam as beam
+import pytest
+from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+
+from beam_jobs.align_stage import AlignStage, build_aligner, id_hash
+from pipeline.config import AlignConfig
+from pipeline.record import Record, Side
+from pipeline.units import Context
+
+MAX_TOKENS = 28  # the 5 pairs longer than this (of these 90) are rejected too_long
+EFLOMAL = AlignConfig(backend="eflomal", batch_size=30, priors=True,
+                      options={"priors_sample": 40, "rel_iterations": 0.3})
+CTX = Context(seed=11)
+
+
+def _rec(rid, src, tgt, given=None):
+    labels = {"__alignment__": given} if given is not None else {}
+    tgt_side = None if tgt is None else Side(" ".join(tgt), "fr", tokens=tuple(tgt))
+    return Record(id=rid, src=Side(" ".join(src), "en", tokens=tuple(src)), tgt=tgt_side, seq_labels=labels)
+
+
+@pytest.fixture(scope="module")
+def corpus(enfr):
+    pairs = enfr[0][100:190]
+    records = [_rec(f"enfr:{k:04d}", s, t) for k, (s, t) in enumerate(pairs)]
+    records += [
+        _rec("bad:empty", ("hello",), ()),
+        _rec("bad:no_tgt", ("hello",), None),
+        _rec("bad:given", ("a", "b"), ("c", "d"), given="0-0 1-7"),
+        _rec("bad:given_syntax", ("a", "b"), ("c", "d"), given="0-0,1-1"),
+        _rec("ok:given", ("a", "b"), ("c", "d"), given="1-0 0-1"),
+    ]
+    return records
+
+
+def expected_eflomal(records, config=EFLOMAL, ctx=CTX):
+    """What the stage must produce, computed with the aligner directly."""
+    rejected = []
+    todo = []
+    aligned = {}
+    for r in records:
+        n_src, n_tgt = len(r.src.tokens), len(r.tgt.tokens) if r.tgt else 0
+        if not n_src or not n_tgt:
+            rejected.append((r.id, "empty_side"))
+        elif max(n_src, n_tgt) > MAX_TOKENS:
+            rejected.append((r.id, "too_long"))
+        elif "__alignment__" in r.seq_labels:
+            if r.id == "ok:given":
+                aligned[r.id] = ((0, 1), (1, 0))
+            else:
+                rejected.append((r.id, "invalid_alignment"))
+        else:
+            todo.append(r)
+    aligner = build_aligner(config.backend, dict(config.options), ctx)
+    sample = sorted(todo, key=lambda r: (id_hash(r.id), r.id))[:config.options["priors_sample"]]
+    sample.sort(key=lambda r: r.id)
+    priors = aligner.fit([(r.src.tokens, r.tgt.tokens) for r in sample])
+    n_buckets = math.ceil(len(todo) / config.batch_size)
+    for b in range(n_buckets):
+        batch = sorted((r for r in todo if id_hash(r.id) % n_buckets == b), key=lambda r: r.id)
+        links = aligner.align([(r.src.tokens, r.tgt.tokens) for r in batch], priors=priors)
+        aligned.update({r.id: l for r, l in zip(batch, links)})
+    return sorted(aligned.items()), sorted(rejected), n_buckets
+
+
+@pytest.fixture(scope="module")
+def expected(corpus):
+    return expected_eflomal(corpus)
+
+
+def run_stage(records, config, flags=(), max_tokens=MAX_TOKENS, check=None):
+    options = PipelineOptions(list(flags))
+    with BeamTestPipeline(runner="FnApiRunner", options=options) as p:
+        aligned, rejected = p | beam.Create(records, reshuffle=False) | AlignStage(config, CTX, max_tokens=max_tokens)
+        got_aligned = aligned | "AlignedItems" >> beam.Map(lambda r: (r.id, r.alignment))
+        got_rejected = rejected | "RejectedItems" >> beam.Map(lambda r: (r.id, r.reject_reason))
+        stages = rejected | "Stages" >> beam.Map(lambda r: r.reject_stage) | beam.Distinct()
+        labels = aligned | "Labels" >> beam.Map(lambda r: "__alignment__" in r.seq_labels) | "DistinctL" >> beam.Distinct()
+        check(got_aligned, got_rejected, stages, labels)
+
+
+def _checker(expected_aligned, expected_rejected):
+    def check(got_aligned, got_rejected, stages, labels):
+        assert_that(got_aligned, equal_to(expected_aligned), label="AlignedMatch")
+        assert_that(got_rejected, equal_to(expected_rejected), label="RejectedMatch")
+        assert_that(stages, equal_to(["align"] if expected_rejected else []), label="StageIsAlign")
+        assert_that(labels, equal_to([False]), label="GivenLabelRemoved")
+    return check
+
+
+def test_expected_batches_are_real(expected, corpus):
+    aligned, rejected, n_buckets = expected
+    assert n_buckets >= 2  # the corpus really is split into several batches
+    assert ("bad:empty", "empty_side") in rejected and ("bad:no_tgt", "empty_side") in rejected
+    assert ("bad:given", "invalid_alignment") in rejected and ("bad:given_syntax", "invalid_alignment") in rejected
+    assert any(reason == "too_long" for _, reason in rejected)
+    assert len(aligned) + len(rejected) == len(corpus)
+    assert sum(1 for _, links in aligned if links) >= len(aligned) - 2
+
+
+def test_eflomal_stage_in_process(corpus, expected):
+    aligned, rejected, _ = expected
+    run_stage(corpus, EFLOMAL, check=_checker(aligned, rejected))
+
+
+@pytest.mark.slow
+def test_eflomal_stage_two_worker_processes(corpus, expected):
+    """Same alignments with 2 worker processes as computed in-process."""
+    aligned, rejected, _ = expected
+    run_stage(corpus, EFLOMAL, flags=["--direct_num_workers=2", "--direct_running_mode=multi_processing"],
+              check=_checker(aligned, rejected))
+
+
+def test_priors_change_the_result(corpus, expected):
+    """The priors side input is really used: without it the batches align
+    differently."""
+    no_priors = AlignConfig(backend="eflomal", batch_size=30, priors=False, options=dict(EFLOMAL.options))
+    aligned, _, n_buckets = expected
+    aligner = build_aligner(no_priors.backend, dict(no_priors.options), CTX)
+    ids = dict(aligned)
+    todo = [r for r in corpus if r.id in ids and not r.id.startswith("ok:")]
+    plain = {}
+    for b in range(n_buckets):
+        batch = sorted((r for r in todo if id_hash(r.id) % n_buckets == b), key=lambda r: r.id)
+        plain.update(zip([r.id for r in batch], aligner.align([(r.src.tokens, r.tgt.tokens) for r in batch])))
+    assert sum(plain[i] != ids[i] for i in plain) > len(plain) // 4
+
+
+def test_given_backend_stage():
+    records = [_rec("g:1", ("a", "b"), ("c",), given="0-0 1-0"),
+               _rec("g:2", ("a",), ("c",)),
+               _rec("g:3", ("a",), ("c",), given="0p0"),
+               _rec("g:4", ("a",) * 5, ("c",), given="0-0")]
+    config = AlignConfig(backend="given")
+    run_stage(records, config, max_tokens=4, check=_checker(
+        [("g:1", ((0, 0), (1, 0))), ("g:3", ((0, 0),))],
+        [("g:2", "missing_alignment"), ("g:4", "too_long")]))
+
+
+def test_simalign_batched_stage(tiny_bert, enfr):
+    pairs = enfr[0][:24]
+    records = [_rec(f"s:{k:03d}", s, t) for k, (s, t) in enumerate(pairs)]
+    config = AlignConfig(backend="simalign-batched", options={"model": tiny_bert, "layer": 1, "device": "cpu",
+                                                              "batch_size": 4})
+    # 24 pairs fit one group of 8 x 4 pairs: one batch, in id order
+    aligner = build_aligner(config.backend, dict(config.options), CTX)
+    expected_links = aligner.align([(r.src.tokens, r.tgt.tokens) for r in records])
+    run_stage(records, config, check=_checker(list(zip([r.id for r in records], expected_links)), []))
