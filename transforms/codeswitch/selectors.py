@@ -85,6 +85,7 @@ class View:
         self.t2s = {j: tuple(sorted(v)) for j, v in t2s.items()}
         self.protected: Tuple[bool, ...] = tuple(False for _ in range(self.n))
         self._chunks = _chunks(self.base)
+        self._blocked = None
 
     # ------------------------------------------------------------ basics
     @property
@@ -103,7 +104,19 @@ class View:
 
     def protect(self, mask: Sequence[bool]) -> "View":
         self.protected = tuple(a or b for a, b in zip(self.protected, mask))
+        self._blocked = None
         return self
+
+    def _blocked_prefix(self):
+        """Prefix counts of positions that may not switch and of language
+        tokens, so span checks are O(1)."""
+        if self._blocked is None:
+            blocked, words = [0], [0]
+            for p in range(self.n):
+                blocked.append(blocked[-1] + (0 if self.free(p) else 1))
+                words.append(words[-1] + (0 if self.base.langs[p] == LANG_INDEPENDENT else 1))
+            self._blocked = (blocked, words)
+        return self._blocked
 
     def free(self, p: int) -> bool:
         """Base position ``p`` may switch: not protected and still in the
@@ -122,7 +135,8 @@ class View:
         return first, first + (end - start)
 
     def all_zxx(self, start: int, end: int) -> bool:
-        return all(self.base.langs[p] == LANG_INDEPENDENT for p in range(start, end))
+        words = self._blocked_prefix()[1]
+        return words[end] == words[start]
 
     def cuts_chunk(self, start: int, end: int) -> bool:
         """True when ``[start, end)`` takes part of an entity span or of a
@@ -134,7 +148,8 @@ class View:
         return False
 
     def switchable(self, start: int, end: int) -> bool:
-        return (all(self.free(p) for p in range(start, end)) and not self.all_zxx(start, end)
+        blocked, words = self._blocked_prefix()
+        return (blocked[end] == blocked[start] and words[end] > words[start]
                 and not self.cuts_chunk(start, end))
 
     def pos_of(self, p: int) -> str:
