@@ -11,7 +11,7 @@ from typing import Optional
 
 # ------------------------------------------------------------------ words
 SUBJ_TO_OBJ = {"i": "me", "he": "him", "she": "her", "we": "us", "they": "them", "you": "you", "it": "it"}
-OBJ_TO_SUBJ = {v: k for k, v in SUBJ_TO_OBJ.items() if k not in ("you", "it")}
+OBJ_TO_SUBJ = {v: ("I" if k == "i" else k) for k, v in SUBJ_TO_OBJ.items() if k not in ("you", "it")}
 PERSONAL = {"i", "me", "you", "he", "him", "she", "her", "it", "we", "us", "they", "them"}
 NEGATIVE_OF = {"any": "no", "anything": "nothing", "anybody": "nobody", "anyone": "nobody",
                "anywhere": "nowhere", "ever": "never", "either": "neither", "anymore": "no more"}

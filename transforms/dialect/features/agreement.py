@@ -35,9 +35,10 @@ def generalized_s(doc):
     {"LOWER": "there", "DEP": "expl"}, {"LOWER": {"IN": ["are", "'re", "were"]}}]])
 def theres_plural(doc, start, end):
     be = doc[start + 1]
+    negated = end < len(doc) and doc[end].lower_ == "n't"
     if be.lower_ == "were":
         return Hit(start + 1, end, (match_case("was", be.text),))
-    return Hit(start + 1, end, ("'s",))
+    return Hit(start + 1, end, ("is" if negated else "'s",))
 
 
 RULES.lex(173, "Variant forms of dummy subject there in existential clauses", {"there": "they"}, DEP="expl")

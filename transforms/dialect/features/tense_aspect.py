@@ -303,8 +303,14 @@ def double_modals(doc):
                 yield Hit(tok.i, tok.i, (match_case("might", tok.text),))
 
 
-RULES.lex(123, "Present tense forms of modals used where StE has past tense forms",
-          {"would": "will", "could": "can", "might": "may"}, TAG="MD")
+@RULES.func(123, "Present tense forms of modals used where StE has past tense forms")
+def present_modals(doc):
+    """*would* -> *will*, *could* -> *can*, *might* -> *may* (*couldn't* -> *can't*)."""
+    forms = {"would": ("will", "wo"), "could": ("can", "ca"), "might": ("may", "may")}
+    for tok in doc:
+        if tok.tag_ == "MD" and tok.lower_ in forms:
+            negated = tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "n't"
+            yield Hit(tok.i, tok.i + 1, (match_case(forms[tok.lower_][negated], tok.text),))
 
 
 @RULES.func(124, "Want/need + past participle")
