@@ -127,12 +127,19 @@ def build_record(cfg, rid: str, source: str, src, tgt, *, alignment=None, token_
 
 
 # ------------------------------------------------------------------------ formats
-def read_tsv(path: str, cfg) -> Iterator[Record]:
+def _decoded_lines(path: str, cfg) -> Iterator[Tuple[str, str, str, Optional[Record]]]:
+    """(id, source, text, reject) per line; ``reject`` is set (and text is the
+    replacement-decoded line) when the line is not valid UTF-8."""
     for line, raw in iter_raw_lines(path):
         rid, source = _make_id(path, line), f"{path}:{line}"
         text, err = _decode(raw)
-        if err:
-            yield _rejected(rid, text, "", cfg, "invalid_utf8", err, source)
+        yield rid, source, text, (_rejected(rid, text, "", cfg, "invalid_utf8", err, source) if err else None)
+
+
+def read_tsv(path: str, cfg) -> Iterator[Record]:
+    for rid, source, text, bad in _decoded_lines(path, cfg):
+        if bad:
+            yield bad
             continue
         parts = text.split("\t")
         want = 3 if cfg.tsv_alignment_column else 2
@@ -146,13 +153,8 @@ def read_tsv(path: str, cfg) -> Iterator[Record]:
 
 def read_text(path: str, cfg) -> Iterator[Record]:
     """Monolingual text, one sentence a line (``tgt_lang`` must be empty)."""
-    for line, raw in iter_raw_lines(path):
-        rid, source = _make_id(path, line), f"{path}:{line}"
-        text, err = _decode(raw)
-        if err:
-            yield _rejected(rid, text, "", cfg, "invalid_utf8", err, source)
-            continue
-        yield build_record(cfg, rid, source, text, None)
+    for rid, source, text, bad in _decoded_lines(path, cfg):
+        yield bad or build_record(cfg, rid, source, text, None)
 
 
 def _fields_from_mapping(obj: dict, cfg, rid: str, source: str) -> Record:
@@ -174,11 +176,9 @@ def _fields_from_mapping(obj: dict, cfg, rid: str, source: str) -> Record:
 
 
 def read_jsonl(path: str, cfg) -> Iterator[Record]:
-    for line, raw in iter_raw_lines(path):
-        rid, source = _make_id(path, line), f"{path}:{line}"
-        text, err = _decode(raw)
-        if err:
-            yield _rejected(rid, text, "", cfg, "invalid_utf8", err, source)
+    for rid, source, text, bad in _decoded_lines(path, cfg):
+        if bad:
+            yield bad
             continue
         if not text.strip():
             yield _rejected(rid, text, "", cfg, "malformed_json", "blank line", source)

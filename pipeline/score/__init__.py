@@ -5,18 +5,9 @@
 keys must be listed here; third-party scorers extend it with
 :func:`register_score_names` before the run starts.
 """
-SCORE_NAMES = [
-    "cmi",
-    "switch_points",
-    "spf",
-    "m_index",
-    "i_index",
-    "burstiness",
-    "memory",
-    "language_entropy",
-    "span_entropy",
-    "cs_ratio",
-    "n_tokens",
+from pipeline.score.metrics import METRIC_NAMES
+
+SCORE_NAMES = list(METRIC_NAMES) + [
     "lid_agreement",
     "lid_confidence",
     "length_ratio",
