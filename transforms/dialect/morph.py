@@ -80,6 +80,13 @@ def lemma_of(tok) -> str:
     return lem or tok.lower_
 
 
+@functools.lru_cache(maxsize=4096)
+def _lemmas(word: str):
+    from lemminflect import getLemma
+
+    return tuple(getLemma(word, upos="VERB"))
+
+
 def past(lemma: str) -> str:
     return _inflect(lemma, "VBD") or lemma + "ed"
 
@@ -293,7 +300,7 @@ def verified_lemma(tok) -> Optional[str]:
     low = tok.lower_
     tag = tok.tag_
     if tag == "VB" or (tag == "VBP" and lemma != "be"):
-        ok = low == lemma
+        ok = low == lemma and low in _lemmas(low)
     elif tag == "VBD":
         ok = low == past(lemma)
     elif tag == "VBN":

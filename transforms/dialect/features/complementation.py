@@ -42,7 +42,8 @@ def _purpose(to, verb, head) -> bool:
 def for_to_purpose(doc):
     """*gutters to drain the water* -> *gutters for to drain the water*."""
     for to, verb, head in _infinitives(doc):
-        if _purpose(to, verb, head) and not (to.i > 0 and doc[to.i - 1].lower_ in ("for", "order")):
+        if _purpose(to, verb, head) and not (to.i > 0 and (doc[to.i - 1].lower_ in ("for", "order")
+                                                          or doc[to.i - 1].tag_ in ("WRB", "WP", "WDT"))):
             yield Hit(to.i, to.i, ("for",))
 
 

@@ -13,7 +13,7 @@ from transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("copula")
 DELETABLE = {"is", "are", "'s", "'re"}
-KEEP_AFTER = {"it", "that", "what", "this", "there", "here", "who", "which"}
+KEEP_AFTER = {"it", "that", "what", "this", "these", "those", "there", "here", "who", "which"}
 LOCATIVE_ADVERBS = {"here", "there", "home", "inside", "outside", "upstairs", "downstairs", "away", "out", "in",
                     "back", "abroad", "nearby", "around", "somewhere", "everywhere"}
 

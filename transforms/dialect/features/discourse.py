@@ -9,8 +9,12 @@ from transforms.dialect.rules import Hit, RuleSet
 RULES = RuleSet("discourse")
 WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend"}
 MOTION = {"go", "come", "walk", "drive", "run", "travel", "move", "return", "head", "get", "ride"}
-PLACES = {"town", "school", "church", "market", "hospital", "work", "class", "bed", "college", "court", "prison",
+PLACES = {"town", "school", "church", "market", "hospital", "work", "class", "college", "court", "prison",
           "jail", "university", "shop", "store", "city"}
+SENTENCE_ADVERBS = {"finally", "actually", "usually", "really", "only", "recently", "nearly", "hardly", "simply",
+                    "certainly", "probably", "especially", "exactly", "likely", "mostly", "generally", "totally",
+                    "apparently", "obviously", "clearly", "surely", "early", "daily", "weekly", "fully", "merely",
+                    "completely", "entirely", "immediately", "suddenly", "eventually", "currently", "possibly"}
 ADVERB_ADJECTIVE = {"really": "real", "awfully": "awful", "terribly": "terrible", "extremely": "extreme",
                     "incredibly": "incredible", "mighty": "mighty", "truly": "true", "seriously": "serious",
                     "dreadfully": "dreadful", "remarkably": "remarkable", "exceptionally": "exceptional"}
@@ -82,8 +86,9 @@ def degree_adverbs(doc):
 def manner_adverbs(doc):
     """*Come quickly!* -> *Come quick!*"""
     for tok in doc:
-        if tok.dep_ != "advmod" or tok.head.pos_ != "VERB" or not tok.lower_.endswith("ly") or len(tok.text) < 5:
-            continue
+        if tok.dep_ != "advmod" or tok.head.pos_ != "VERB" or not tok.lower_.endswith("ly") or len(tok.text) < 5 \
+                or tok.i < tok.head.i or tok.lower_ in SENTENCE_ADVERBS:
+            continue  # manner adverbs follow the verb; sentence adverbs keep -ly
         low = tok.lower_
         candidates = [low[:-2]]
         if low.endswith("ily"):

@@ -18,8 +18,10 @@ waitress fisherman miner sailor pilot engineer scientist researcher professor at
 classmate mate buddy fellow folk individual human chap lad lass
 """.split())
 MASS_NOUNS = frozenset("""advice furniture equipment information luggage baggage homework staff stuff evidence
-research machinery jewellery jewelry news knowledge mail traffic scenery clothing""".split())
+research machinery jewellery jewelry knowledge mail traffic scenery clothing""".split())
 QUANTITY_NOUNS = frozenset("lot few little bit couple number deal kind sort type".split())
+TEMPORAL = frozenset("morning afternoon evening night day week weekend month year time summer winter spring autumn"
+                     .split())
 QUANTIFIERS = frozenset("all many several few some both various numerous".split())
 
 
@@ -41,7 +43,8 @@ def _singular_hit(tok):
 @RULES.func(48, "Regularization of plural formation: extension of -s to StE irregular plurals")
 def plural_s_extension(doc):
     for tok in doc:
-        if _is_plural_noun(tok) and not tok.lower_.endswith("s"):
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if _is_plural_noun(tok) and not tok.lower_.endswith("s") and (nxt is None or nxt.tag_ != "POS"):
             yield Hit(tok.i, tok.i + 1, (tok.text + "s",))
 
 
@@ -70,7 +73,7 @@ def mass_plural(doc):
     for tok in doc:
         if tok.tag_ == "NN" and tok.lower_ in MASS_NOUNS and tok.dep_ in ("dobj", "pobj", "attr", "conj") \
                 and not any(c.lower_ in ("a", "an", "this", "that", "every", "each") for c in tok.children):
-            yield Hit(tok.i, tok.i + 1, (tok.text + "s",))
+            yield Hit(tok.i, tok.i + 1, (match_case(regular_plural(tok.lower_), tok.text),))
 
 
 @RULES.func(56, "Absence of plural marking only after quantifiers")
@@ -108,7 +111,7 @@ def optional_plural_nonhuman(doc):
 def double_determiner(doc):
     """*Our common problem* -> *This our common problem* (singular subjects)."""
     for tok in doc:
-        if tok.tag_ != "NN" or tok.dep_ not in ("nsubj", "nsubjpass", "dobj"):
+        if tok.tag_ != "NN" or tok.dep_ not in ("nsubj", "nsubjpass"):
             continue
         poss = [c for c in tok.children if c.dep_ == "poss" and c.tag_ == "PRP$"]
         if poss and poss[0].i == tok.left_edge.i:
@@ -181,10 +184,11 @@ def the_for_zero(doc):
 
 
 @RULES.match(65, "Use of indefinite article where StE favours zero", [[
-    {"LOWER": {"IN": ["about", "around", "some"]}}, {"LIKE_NUM": True, "LOWER": {"NOT_IN": ["one", "1"]}},
-    {"TAG": "NNS"},
+    {"LOWER": {"IN": ["about", "around", "some"]}, "DEP": "advmod"},
+    {"LIKE_NUM": True, "LOWER": {"NOT_IN": ["one", "1"]}}, {"TAG": "NNS"},
 ]])
 def a_before_number(doc, start, end):
+    """*about three fields* -> *about a three fields* (approximating *about*)."""
     return Hit(start + 1, start + 1, ("a",))
 
 
@@ -212,7 +216,8 @@ RULES.lex(68, "Them instead of demonstrative those", {"those": "them"}, DEP="det
 def this_here(doc):
     adverb = {"this": "here", "these": "here", "that": "there", "those": "there"}
     for tok in doc:
-        if tok.dep_ == "det" and tok.lower_ in adverb and tok.head.pos_ == "NOUN":
+        if tok.dep_ == "det" and tok.lower_ in adverb and tok.head.pos_ == "NOUN" \
+                and tok.head.dep_ not in ("npadvmod", "tmod") and tok.head.lower_ not in TEMPORAL:
             yield Hit(tok.i + 1, tok.i + 1, (adverb[tok.lower_],))
 
 
@@ -230,7 +235,8 @@ def for_possession(doc):
         if owner.dep_ != "poss" or noun.pos_ not in ("NOUN",) or noun.i <= case.i:
             continue
         start = owner.left_edge.i
-        if any(t.dep_ == "poss" for t in owner.children) or _dets(noun) != [owner]:
+        if any(t.dep_ == "poss" for t in owner.children) or _dets(noun) != [owner] \
+                or doc[start].lower_ in ("a", "an"):
             continue
         owner_toks = [t.text for t in doc[start: case.i]]
         if start == 0 and doc[start].pos_ != "PROPN":

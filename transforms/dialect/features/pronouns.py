@@ -118,8 +118,9 @@ def us_np(doc, start, end):
     return Hit(start, start + 1, (match_case("us", doc[start].text),))
 
 
+GIVING_VERBS = ["give", "show", "tell", "lend", "pass", "bring", "get", "hand", "let", "send", "buy", "fetch"]
 RULES.lex(29, "Use of us in object function with singular referent", {"me": "us"},
-          DEP={"IN": ["dobj", "dative", "iobj"]})
+          DEP={"IN": ["dobj", "dative", "iobj"]}, when=lambda tok: tok.head.lemma_ in GIVING_VERBS)
 
 
 @RULES.func(30, "Non-coordinated subject pronoun forms in object function")

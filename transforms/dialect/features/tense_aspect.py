@@ -9,7 +9,7 @@ from transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("tense_aspect")
 STATIVE = {"like", "love", "want", "know", "need", "understand", "believe", "hate", "own", "prefer", "remember",
-           "mean", "seem", "think", "wish", "feel", "hear", "see", "belong", "contain", "have"}
+           "mean", "seem", "think", "wish", "feel", "belong", "contain", "have"}
 PAST_TIME = {"yesterday", "ago", "last"}
 
 
@@ -212,6 +212,8 @@ def have_done(doc):
 def ever_perfect(doc):
     """*I have seen the movie* -> *I ever see the movie*."""
     for have, verb, lemma in _plain_perfect(doc):
+        if any(t.lower_ in ("already", "never", "just", "yet", "recently") for t in doc[have.i: verb.i]):
+            continue
         mid = tuple(t.text for t in doc[have.i + 1: verb.i] if t.lower_ != "ever")
         yield Hit(have.i, verb.i + 1, ("ever",) + mid + (lemma,))
 
@@ -308,7 +310,8 @@ def present_modals(doc):
     """*would* -> *will*, *could* -> *can*, *might* -> *may* (*couldn't* -> *can't*)."""
     forms = {"would": ("will", "wo"), "could": ("can", "ca"), "might": ("may", "may")}
     for tok in doc:
-        if tok.tag_ == "MD" and tok.lower_ in forms:
+        polite = tok.lower_ == "would" and tok.head.lemma_ in ("like", "love", "prefer", "mind", "rather")
+        if tok.tag_ == "MD" and tok.lower_ in forms and not polite:
             negated = tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "n't"
             yield Hit(tok.i, tok.i + 1, (match_case(forms[tok.lower_][negated], tok.text),))
 

@@ -21,7 +21,7 @@ def regularized_past(doc):
     """*caught* -> *catched*, *knew* -> *knowed*."""
     for tok in doc:
         lemma = _lexical(tok, ("VBD", "VBN"))
-        if lemma and regular_past(lemma) != tok.lower_:
+        if lemma and lemma != "go" and regular_past(lemma) != tok.lower_:  # *went* is suppletive
             yield Hit(tok.i, tok.i + 1, (match_case(regular_past(lemma), tok.text),))
 
 
