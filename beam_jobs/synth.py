@@ -56,7 +56,7 @@ class ReadFile(beam.DoFn):
         for rec in read_file(unit, self.cfg.input):
             n += 1
             self.read.inc()
-            if n % 5000 == 0:
+            if n % 2000 == 0:
                 print(f"[cs-synth] read {n} pairs from {unit} ({n / (time.time() - t0):.0f}/s)",
                       file=sys.stderr, flush=True)
             yield rec
