@@ -106,3 +106,26 @@ def test_align_eval_malformed_pairs_file(tmp_path, capsys):
     gold = _write(tmp_path, "gold", "1-1\n1-1\n")
     assert evaluate.main(["--pairs", pairs, "--gold", gold, "--aligner", "given", "--given", gold]) == 2
     assert "bad:2: expected 'source ||| target'" in capsys.readouterr().err
+
+
+def test_align_eval_eflomal_with_extra_text(tmp_path, capsys, shared_dir):
+    gold_dir = shared_dir / "data" / "alignment-gold"
+    lines = (gold_dir / "enfr.src-tgt").read_text(encoding="utf-8").splitlines()
+    gold = (gold_dir / "enfr.gold").read_text(encoding="utf-8").splitlines()
+    pairs = _write(tmp_path, "eval.src-tgt", "\n".join(lines[:60]) + "\n")
+    gold60 = _write(tmp_path, "eval.gold", "\n".join(gold[:60]) + "\n")
+    src = _write(tmp_path, "extra.en", "\n".join(l.split(" ||| ")[0] for l in lines[60:]) + "\n")
+    tgt = _write(tmp_path, "extra.fr", "\n".join(l.split(" ||| ")[1] for l in lines[60:]) + "\n")
+    results = {}
+    for use in ("priors", "train"):
+        out = tmp_path / f"pred-{use}"
+        assert evaluate.main(["--pairs", pairs, "--gold", gold60, "--aligner", "eflomal", "--extra-src", src,
+                              "--extra-tgt", tgt, "--extra-use", use, "-O", "rel_iterations=0.3",
+                              "--output", str(out)]) == 0
+        results[use] = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+        assert len(out.read_text().splitlines()) == 60
+    assert results["priors"]["learned_priors"] is True and results["train"]["learned_priors"] is False
+    assert results["priors"]["extra_pairs"] == len(lines) - 60
+    assert results["priors"]["options"] == {"rel_iterations": 0.3}
+    for r in results.values():
+        assert 0.0 < r["aer"] < 0.35 and r["n_pairs"] == 60
