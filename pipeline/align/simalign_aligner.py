@@ -380,6 +380,9 @@ def _load_encoder(folder: str, device: str, layer: int):
     model.eval()
     model.to(torch.device(runtime_device(device)))
     tokenizer = AutoTokenizer.from_pretrained(folder)
+    if not getattr(tokenizer, "is_fast", False):
+        raise ConfigError(f"align.options.model: simalign-batched needs a fast (tokenizers-backed) tokenizer to map "
+                          f"subwords to words, and {folder} has none; use the simalign backend for this model")
     return tokenizer, model
 
 
@@ -441,7 +444,8 @@ class BatchedSimAligner(Aligner):
 
     def similarity_matrices(self, pairs: Sequence[TokenPair]):
         """Per pair: the similarity matrix the matching runs on (after
-        distortion) and the subword->word maps (``None`` in word mode)."""
+        distortion) and the maps from its rows/columns to word indices
+        (subword -> word for ``bpe``; pooled row -> word for ``word``)."""
         sents: List[List[str]] = []
         for s, t in pairs:
             sents += [list(s), list(t)]
