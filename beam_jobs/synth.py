@@ -168,7 +168,8 @@ def build(p: beam.Pipeline, cfg: RunConfig, out_dir: str) -> None:
     if cfg.align is not None and cfg.input.tgt_lang:
         from beam_jobs.align_stage import AlignStage
 
-        stream, align_rejected = stream | "Align" >> AlignStage(cfg.align, cfg.context())
+        stream, align_rejected = stream | "Align" >> AlignStage(cfg.align, cfg.context(),
+                                                                 max_tokens=cfg.annotate.max_tokens)
         rejects.append(align_rejected)
     transformed = stream | "Transform" >> beam.ParDo(Transform(cfg)).with_outputs(REJECTED, main="ok")
     rejects.append(transformed[REJECTED])
