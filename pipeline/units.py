@@ -27,6 +27,19 @@ class ConfigError(ValueError):
     """Bad configuration: the run stops at once with this message."""
 
 
+def check_probability(where: str, value) -> float:
+    """A number in [0, 1] (booleans refused), else ConfigError naming ``where``."""
+    if isinstance(value, bool):
+        raise ConfigError(f"{where}: expected a probability between 0 and 1, got {value!r}")
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where}: expected a probability between 0 and 1, got {value!r}") from None
+    if not 0.0 <= v <= 1.0:
+        raise ConfigError(f"{where}: expected a probability between 0 and 1, got {value!r}")
+    return v
+
+
 class Transform(Protocol):
     name: str  # versioned unit name, e.g. "entity_swap.v1"
 

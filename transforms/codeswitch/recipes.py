@@ -26,7 +26,7 @@ from pipeline.langs import LANG_INDEPENDENT
 from pipeline.record import Record, Span
 from pipeline.registry import register_recipe
 from pipeline.resources import KNOWN_MODEL_PACKAGES
-from pipeline.units import ConfigError, Context
+from pipeline.units import ConfigError, Context, check_probability
 from transforms.codeswitch import selectors as sel
 from transforms.codeswitch.lexicon import load_dictionary, load_lexicon
 from transforms.codeswitch.substituters import aligned_target, dictionary_entry, lexicon_label
@@ -38,13 +38,7 @@ STAGE = "transform"
 
 # ------------------------------------------------------------ validation
 def _prob(name: str, value) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"option {name!r} must be a number in [0, 1], got {value!r}") from None
-    if not 0.0 <= v <= 1.0:
-        raise ConfigError(f"option {name!r} must be in [0, 1], got {value!r}")
-    return v
+    return check_probability(f"option {name!r}", value)
 
 
 def _pos_int(name: str, value, minimum: int = 1, allow_none: bool = False) -> Optional[int]:

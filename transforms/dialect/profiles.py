@@ -27,7 +27,7 @@ import os
 from dataclasses import dataclass
 from typing import Dict, Iterable, Mapping, Optional, Tuple
 
-from pipeline.units import ConfigError
+from pipeline.units import ConfigError, check_probability
 
 DEFAULT_PROBABILITIES: Mapping[str, float] = {"A": 1.0, "B": 0.6, "C": 0.3}
 RATINGS = ("A", "B", "C", "D", "X", "?")
@@ -135,13 +135,7 @@ def check_probabilities(probabilities: Optional[Mapping[str, float]]) -> Dict[st
 
 
 def _prob(v, where: str) -> float:
-    try:
-        p = float(v)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{where}: expected a probability between 0 and 1, got {v!r}") from None
-    if not 0.0 <= p <= 1.0:
-        raise ConfigError(f"{where}: expected a probability between 0 and 1, got {v!r}")
-    return p
+    return check_probability(where, v)
 
 
 def profile_from_ewave(ewave: Ewave, variety: str, implemented: Iterable[int],

@@ -38,7 +38,7 @@ from typing import List, Optional, Tuple
 
 from pipeline.record import Edit, Record
 from pipeline.registry import register_recipe
-from pipeline.units import ConfigError, Context
+from pipeline.units import ConfigError, Context, check_probability
 from transforms.common import Base, Replacement, build_output
 from transforms.dialup.ruleset import RuleSet, load_ruleset, shipped_path
 
@@ -179,15 +179,7 @@ class DialUp:
 
 
 def _rate(name: str, value) -> float:
-    if isinstance(value, bool):
-        raise ConfigError(f"option {name!r} must be a number in [0, 1], got {value!r}")
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"option {name!r} must be a number in [0, 1], got {value!r}") from None
-    if not 0.0 <= v <= 1.0:
-        raise ConfigError(f"option {name!r} must be in [0, 1], got {value!r}")
-    return v
+    return check_probability(f"option {name!r}", value)
 
 
 @register_recipe("dialup", description="synthetic dialect noise for a high-resource language: character-level "

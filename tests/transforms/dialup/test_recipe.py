@@ -161,9 +161,9 @@ def test_bad_rule_files_stop_at_once(tmp_path, body, match):
 
 @pytest.mark.parametrize("options,match", [
     ({"lang": "fr"}, "no dialup rule file for 'fr'; shipped languages: de, es"),
-    ({"char_rate": 1.5}, "option 'char_rate' must be in \\[0, 1\\]"),
-    ({"affix_rate": "often"}, "option 'affix_rate' must be a number"),
-    ({"function_word_rate": True}, "option 'function_word_rate' must be a number"),
+    ({"char_rate": 1.5}, "option 'char_rate': expected a probability between 0 and 1, got 1.5"),
+    ({"affix_rate": "often"}, "option 'affix_rate': expected a probability between 0 and 1, got 'often'"),
+    ({"function_word_rate": True}, "option 'function_word_rate': expected a probability between 0 and 1, got True"),
     ({"rules": "missing.yaml"}, "option 'rules': file not found"),
     ({"lang": "de", "rules": str(shipped_path("es"))}, "option 'lang' is 'de' but rule file"),
 ])
