@@ -61,8 +61,9 @@ def test_bad_lines_are_rejected_not_lost(tmp_path):
 
 
 @pytest.mark.slow
-def test_deterministic_bytes_one_vs_two_workers(tmp_path):
-    cfg = load_config(str(RECIPES / "en-es-word.yaml"))
+@pytest.mark.parametrize("recipe", ["en-es-word.yaml", "en-hi-entity.yaml"])  # the second uses eflomal + priors
+def test_deterministic_bytes_one_vs_two_workers(tmp_path, recipe):
+    cfg = load_config(str(RECIPES / recipe))
     run_job(cfg, str(tmp_path / "w1"), workers=1)
     run_job(cfg, str(tmp_path / "w2"), workers=2)
     d1, d2 = _digests(tmp_path / "w1"), _digests(tmp_path / "w2")
