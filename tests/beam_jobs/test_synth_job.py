@@ -47,6 +47,16 @@ def test_word_recipe_end_to_end_loads_with_datasets(tmp_path):
     # every input line is somewhere: kept pair ids + rejected pair ids == all ids
     pair_ids = set(ds["pair_id"]) | set(rej["pair_id"])
     assert len(pair_ids) == 300
+    # the stats report for this sample run
+    from pipeline.report import write_report
+
+    index = pathlib.Path(write_report(str(out)))
+    summary = json.loads((index.parent / "summary.json").read_text())
+    assert summary["kept"]["records"] == m["written"]
+    assert summary["rejected"]["by_reason"] == m["rejected_records"]["by_reason"]
+    assert sum(summary["histograms"]["switch_points"]["counts"]) == m["written"]
+    for png in summary["figures"]:
+        assert (index.parent / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png in index.read_text()
 
 
 def test_bad_lines_are_rejected_not_lost(tmp_path):
