@@ -54,3 +54,14 @@ def test_invalid_yaml_and_missing_file(tmp_path):
         load_config(str(tmp_path / "bad.yaml"))
     with pytest.raises(ConfigError, match="not found"):
         load_config(str(tmp_path / "none.yaml"))
+
+
+def test_every_sample_config_is_valid(repo_dir):
+    """The bundled recipes (README and docs point at them) must stay valid."""
+    import glob
+
+    paths = sorted(glob.glob(str(repo_dir / "samples" / "recipes" / "*.yaml")))
+    assert len(paths) >= 10
+    for p in paths:
+        cfg = load_config(p)
+        assert cfg.transform, p
