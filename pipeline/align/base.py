@@ -44,6 +44,20 @@ class Aligner:
     def align(self, pairs: Sequence[TokenPair], priors: Optional[Any] = None,
               given: Optional[Sequence[Optional[str]]] = None) -> List[Links]:
         """Align a batch. Returns one tuple of links per pair, in order.
-        ``given`` carries the per-pair Pharaoh strings for the ``given``
-        backend. May raise :class:`AlignmentError` only for a batch of one."""
+        Pairs that carry a Pharaoh string in ``given`` use it (validated);
+        the rest go to :meth:`align_pairs`. May raise :class:`AlignmentError`
+        only for a batch of one."""
+        from pipeline.align.given import parse_given, split_given
+
+        with_given, rest = split_given(pairs, given)
+        out: List[Links] = [()] * len(pairs)
+        for k in with_given:
+            out[k] = parse_given(given[k], len(pairs[k][0]), len(pairs[k][1]))  # type: ignore[index]
+        if rest:
+            for k, links in zip(rest, self.align_pairs([pairs[k] for k in rest], priors)):
+                out[k] = links
+        return out
+
+    def align_pairs(self, pairs: Sequence[TokenPair], priors: Optional[Any] = None) -> List[Links]:
+        """The backend itself: links for pairs that came with no alignment."""
         raise NotImplementedError

@@ -44,7 +44,6 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from pipeline.align.base import Aligner, Links, TokenPair
-from pipeline.align.given import parse_given, split_given
 from pipeline.align.symmetrize import SYMMETRIZERS, get_symmetrizer
 from pipeline.registry import aligners
 from pipeline.rng import derive_seed
@@ -365,18 +364,9 @@ class EflomalAligner(Aligner):
         norm = [self.normalise_pair(s, t) for s, t in pairs]
         return priors_from_alignments([n[0] for n in norm], [n[1] for n in norm], fwd, rev)
 
-    def align(self, pairs: Sequence[TokenPair], priors: Optional[EflomalPriors] = None,
-              given: Optional[Sequence[Optional[str]]] = None) -> List[Links]:
-        with_given, rest = split_given(pairs, given)
-        out: List[Links] = [()] * len(pairs)
-        for k in with_given:
-            out[k] = parse_given(given[k], len(pairs[k][0]), len(pairs[k][1]))  # type: ignore[index]
-        if rest:
-            sub = [pairs[k] for k in rest]
-            fwd, rev = self.run_directional(sub, priors)
-            for k, (s, t), f, r in zip(rest, sub, fwd, rev):
-                out[k] = self._sym(f, r, len(s), len(t))
-        return out
+    def align_pairs(self, pairs: Sequence[TokenPair], priors: Optional[EflomalPriors] = None) -> List[Links]:
+        fwd, rev = self.run_directional(pairs, priors)
+        return [self._sym(f, r, len(s), len(t)) for (s, t), f, r in zip(pairs, fwd, rev)]
 
 
 def _pair_hash(pair: TokenPair) -> bytes:

@@ -52,7 +52,6 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from pipeline.align.base import Aligner, Links, TokenPair
-from pipeline.align.given import parse_given, split_given
 from pipeline.registry import aligners
 from pipeline.units import ConfigError, Context
 
@@ -335,21 +334,16 @@ class SimAlignAligner(Aligner):
         return _sentence_aligner(self.folder, self.token_type, SIMALIGN_LETTER[self.method], self.device,
                                  self.layer, self.distortion)
 
-    def align(self, pairs: Sequence[TokenPair], priors=None,
-              given: Optional[Sequence[Optional[str]]] = None) -> List[Links]:
-        with_given, rest = split_given(pairs, given)
-        out: List[Links] = [()] * len(pairs)
-        for k in with_given:
-            out[k] = parse_given(given[k], len(pairs[k][0]), len(pairs[k][1]))  # type: ignore[index]
-        if rest:
-            sa = self.sentence_aligner()
-            key = SIMALIGN_KEY[self.method]
-            for k in rest:
-                src, tgt = pairs[k]
-                if not src or not tgt:
-                    continue
-                res = sa.get_word_aligns(list(src), list(tgt))
-                out[k] = tuple(sorted((int(i), int(j)) for i, j in res[key]))
+    def align_pairs(self, pairs: Sequence[TokenPair], priors=None) -> List[Links]:
+        sa = self.sentence_aligner()
+        key = SIMALIGN_KEY[self.method]
+        out: List[Links] = []
+        for src, tgt in pairs:
+            if not src or not tgt:
+                out.append(())
+                continue
+            res = sa.get_word_aligns(list(src), list(tgt))
+            out.append(tuple(sorted((int(i), int(j)) for i, j in res[key])))
         return out
 
 
@@ -467,13 +461,9 @@ class BatchedSimAligner(Aligner):
             out.append((sim, maps))
         return out
 
-    def align(self, pairs: Sequence[TokenPair], priors=None,
-              given: Optional[Sequence[Optional[str]]] = None) -> List[Links]:
-        with_given, rest = split_given(pairs, given)
+    def align_pairs(self, pairs: Sequence[TokenPair], priors=None) -> List[Links]:
         out: List[Links] = [()] * len(pairs)
-        for k in with_given:
-            out[k] = parse_given(given[k], len(pairs[k][0]), len(pairs[k][1]))  # type: ignore[index]
-        todo = [k for k in rest if len(pairs[k][0]) and len(pairs[k][1])]
+        todo = [k for k, (s, t) in enumerate(pairs) if len(s) and len(t)]
         if todo:
             for k, (sim, (smap, tmap)) in zip(todo, self.similarity_matrices([pairs[k] for k in todo])):
                 if sim.size:
