@@ -38,13 +38,13 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
+from beam_jobs.common import REJECTED, route
 from pipeline.align.base import AlignmentError, Aligner
 from pipeline.align.given import GIVEN_ALIGNMENT_KEY, align_record, without_given_key
 from pipeline.record import Record, RecordError
 from pipeline.units import Context
 
 STAGE = "align"
-REJECTED = "rejected"
 GIVEN = "given"
 DEFAULT_MAX_TOKENS = 200
 #: model backends: forward batches (``aligner.batch_size`` pairs) per group
@@ -111,13 +111,7 @@ class _Check(beam.DoFn):
 
 class _AlignGiven(beam.DoFn):
     def process(self, record: Record):
-        out = align_record(record, stage=STAGE)
-        if out.rejected:
-            Metrics.counter("cs_synth", f"rejected_{out.reject_reason}").inc()
-            yield beam.pvalue.TaggedOutput(REJECTED, out)
-        else:
-            Metrics.counter("cs_synth", "align_given").inc()
-            yield out
+        yield from route(align_record(record, stage=STAGE), "align_given")
 
 
 def _bucket(record: Record, count: int, batch_size: int) -> Tuple[int, Record]:

@@ -25,6 +25,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 from apache_beam.options.pipeline_options import PipelineOptions, SetupOptions
 
+from beam_jobs.common import REJECTED, route
 from pipeline import __version__
 from pipeline.config import RunConfig, load_config
 from pipeline.engine import ERROR_REASON, Engine
@@ -32,7 +33,6 @@ from pipeline.read.readers import check_input, read_file, read_units
 from pipeline.write.arrow_writer import (DATA_DIR, REJECTED_DIR, prepare_output, shard_of, write_manifest,
                                          write_shard)
 
-REJECTED = "rejected"
 
 
 class _EngineDoFn(beam.DoFn):
@@ -64,12 +64,7 @@ class ReadFile(beam.DoFn):
 
 class Annotate(_EngineDoFn):
     def process(self, rec):
-        out = self.engine.annotate(rec)
-        if out.rejected:
-            Metrics.counter("cs_synth", f"rejected_{out.reject_reason}").inc()
-            yield beam.pvalue.TaggedOutput(REJECTED, out)
-        else:
-            yield out
+        yield from route(self.engine.annotate(rec))
 
 
 class Transform(_EngineDoFn):
@@ -77,12 +72,7 @@ class Transform(_EngineDoFn):
         for out in self.engine.transform(rec):
             if not out.rejected:
                 out = self.engine.score_and_filter(out)
-            if out.rejected:
-                Metrics.counter("cs_synth", f"rejected_{out.reject_reason}").inc()
-                yield beam.pvalue.TaggedOutput(REJECTED, out)
-            else:
-                Metrics.counter("cs_synth", "candidates_kept").inc()
-                yield out
+            yield from route(out, "candidates_kept")
 
 
 class _Settle(_EngineDoFn):
