@@ -63,6 +63,15 @@ class AnnotateConfig(_Strict):
     stanza_dir: Optional[str] = None
     max_tokens: int = Field(200, gt=0)
 
+    @model_validator(mode="after")
+    def _backend_fields(self):
+        if self.gazetteer and self.backend != "gazetteer":
+            raise ValueError("gazetteer is only read by backend: gazetteer (which tokenizes with spaCy, "
+                             "using src_model/tgt_model when set, then adds the lexicon's entities)")
+        if self.stanza_dir and self.backend != "stanza":
+            raise ValueError("stanza_dir is only read by backend: stanza")
+        return self
+
 
 class AlignConfig(_Strict):
     backend: str = "eflomal"

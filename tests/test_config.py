@@ -24,6 +24,7 @@ def base(**kw):
     (base(filter=[{"name": "metric_range", "options": {"metrc": "cmi"}}]), "filter.0.options.metrc: unknown option"),
     ([1, 2], "top level must be a mapping"),
     (base(dedup={"exactt": True}), "dedup"),
+    (base(annotate={"backend": "spacy", "gazetteer": "x.tsv"}), "only read by backend: gazetteer"),
     (base(filter=[{"name": "lid_agreement"}]), "add the scorer that does to 'score:' (lid)"),
     (base(score=[{"name": "perplexity", "options": {"model": "/no/such/model"}}]), "/no/such/model"),
     (base(sampling={"k": 0, "mean": 1, "std": 1}), "sampling.k"),
