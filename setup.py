@@ -41,7 +41,7 @@ EXTRAS = {
     "onnx": ["onnxruntime>=1.20", "onnx>=1.17"],
     "test": ["pytest>=8", "hypothesis>=6", "tokenizers>=0.20", "pytest-timeout>=2"],
 }
-EXTRAS["all"] = sorted({d for k in ("translit", "lid", "dedup", "report", "models") for d in EXTRAS[k]})
+EXTRAS["all"] = sorted({d for k in ("translit", "lid", "dedup", "report", "models", "onnx") for d in EXTRAS[k]})
 
 setup(
     name="cs-synth",
