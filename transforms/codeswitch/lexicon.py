@@ -29,7 +29,7 @@ import functools
 import json
 import os
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from pipeline.units import ConfigError
 
@@ -201,17 +201,23 @@ def _read_lines(path: str):
             yield ln, "", f"invalid UTF-8 ({exc.reason} at byte {exc.start})"
 
 
+
+def _content_lines(path: str, problems: List[Tuple[int, str]]) -> Iterator[Tuple[int, str]]:
+    """(line number, line) for each non-blank, non-comment line; lines that
+    cannot be decoded are recorded in ``problems`` and skipped."""
+    for ln, line, err in _read_lines(path):
+        if err:
+            problems.append((ln, err))
+        elif line.strip() and not line.lstrip().startswith("#"):
+            yield ln, line
+
+
 def parse_lexicon_tsv(path: str) -> EntityLexicon:
     problems: List[Tuple[int, str]] = []
     header: Optional[List[str]] = None
     entities: List[Entity] = []
     first_line: Dict[str, int] = {}
-    for ln, line, err in _read_lines(path):
-        if err:
-            problems.append((ln, err))
-            continue
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
+    for ln, line in _content_lines(path, problems):
         cells = line.split("\t")
         if header is None:
             cols = [c.strip() for c in cells]
@@ -259,12 +265,7 @@ def parse_lexicon_jsonl(path: str) -> EntityLexicon:
     problems: List[Tuple[int, str]] = []
     entities: List[Entity] = []
     first_line: Dict[str, int] = {}
-    for ln, line, err in _read_lines(path):
-        if err:
-            problems.append((ln, err))
-            continue
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
+    for ln, line in _content_lines(path, problems):
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -354,12 +355,7 @@ class BilingualDictionary:
 def parse_dictionary_tsv(path: str, case_insensitive: bool = True) -> BilingualDictionary:
     problems: List[Tuple[int, str]] = []
     entries: List[Tuple[str, Tuple[str, ...]]] = []
-    for ln, line, err in _read_lines(path):
-        if err:
-            problems.append((ln, err))
-            continue
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
+    for ln, line in _content_lines(path, problems):
         cells = line.split("\t")
         if len(cells) != 2:
             problems.append((ln, f"expected 2 tab-separated fields (source, target), got {len(cells)}"))
