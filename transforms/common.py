@@ -54,6 +54,19 @@ class Base:
     def __len__(self) -> int:
         return len(self.tokens)
 
+    @classmethod
+    def or_passthrough(cls, record: Record, unit: str, verb: str):
+        """The record's Base, or the record to yield as it is: an input that
+        is already rejected, or a ``no_tokens`` reject when there is nothing
+        to ``verb``.  Callers yield a returned Record and stop."""
+        if record.rejected:
+            return record
+        base = cls.of(record)
+        if not base.tokens:
+            return record.reject("no_tokens", f"{unit}: the record has no tokens to {verb} "
+                                 "(is the annotate stage configured?)", stage="transform")
+        return base
+
 
 @dataclass(frozen=True)
 class Replacement:

@@ -145,13 +145,9 @@ class DialUp:
 
     # ------------------------------------------------------------- record
     def __call__(self, record: Record, rng):
-        if record.rejected:
-            yield record
-            return
-        base = Base.of(record)
-        if not base.tokens:
-            yield record.reject("no_tokens", f"{self.name}: the record has no tokens to noise "
-                                "(is the annotate stage configured?)", stage="transform")
+        base = Base.or_passthrough(record, self.name, "noise")
+        if isinstance(base, Record):
+            yield base
             return
         lang = self.rules.language
         reps, edits = [], []

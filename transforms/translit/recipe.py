@@ -84,13 +84,9 @@ class Transliterate:
         return bool(self.predicate(token, lang))
 
     def __call__(self, record: Record, rng=None):
-        if record.rejected:
-            yield record
-            return
-        base = Base.of(record)
-        if not base.tokens:
-            yield record.reject("no_tokens", f"{self.name}: the record has no tokens to transliterate "
-                                "(is the annotate stage configured?)", stage="transform")
+        base = Base.or_passthrough(record, self.name, "transliterate")
+        if isinstance(base, Record):
+            yield base
             return
         detail = self.backend.detail
         reps, failed = [], []
