@@ -280,46 +280,12 @@ def entity_spans(view: View, spans: Iterable) -> List[Pair]:
     return out
 
 
-def phrase_pairs(view: View, max_len: int = 3, extend_unaligned: bool = True) -> List[Pair]:
-    """Consistent phrase pairs, both sides at most ``max_len`` tokens (the
-    standard phrase-extraction rule; with ``extend_unaligned`` the target
-    side is also extended over unaligned boundary words)."""
-    out: List[Pair] = []
+def _aligned_candidates(view: View, min_len: int, max_len: int):
+    """Switchable source spans of ``min_len``..``max_len`` tokens with their
+    aligned source range and target hull (at most ``max_len`` tokens):
+    yields ``(start, end, (i1, i2), (j1, j2))``."""
     if not view.has_alignment:
-        return out
-    for start in range(view.n):
-        for end in range(start + 1, min(view.n, start + max_len) + 1):
-            if not view.switchable(start, end):
-                continue
-            rng = view.src_range(start, end)
-            if rng is None:
-                break
-            hull = view.target_hull(*rng)
-            if hull is None or hull[1] - hull[0] > max_len or not view.consistent(rng[0], rng[1], *hull):
-                continue
-            j1, j2 = hull
-            if not extend_unaligned:
-                out.append(Pair(start, end, j1, j2))
-                continue
-            lows = [j1]
-            while lows[-1] > 0 and (lows[-1] - 1) not in view.t2s:
-                lows.append(lows[-1] - 1)
-            highs = [j2]
-            while highs[-1] < view.n_tgt and highs[-1] not in view.t2s:
-                highs.append(highs[-1] + 1)
-            for lo in lows:
-                for hi in highs:
-                    if hi - lo <= max_len:
-                        out.append(Pair(start, end, lo, hi))
-    return out
-
-
-def ec_spans(view: View, max_len: int = 4, min_len: int = 1) -> List[Pair]:
-    """EC-valid spans (see the module docstring), ``min_len``..``max_len``
-    source tokens, target side at most ``max_len`` tokens."""
-    out = []
-    if not view.has_alignment:
-        return out
+        return
     for start in range(view.n):
         for end in range(start + min_len, min(view.n, start + max_len) + 1):
             if not view.switchable(start, end):
@@ -330,9 +296,39 @@ def ec_spans(view: View, max_len: int = 4, min_len: int = 1) -> List[Pair]:
             hull = view.target_hull(*rng)
             if hull is None or hull[1] - hull[0] > max_len:
                 continue
-            if view.ec_valid(rng[0], rng[1], *hull):
-                out.append(Pair(start, end, hull[0], hull[1]))
+            yield start, end, rng, hull
+
+
+def phrase_pairs(view: View, max_len: int = 3, extend_unaligned: bool = True) -> List[Pair]:
+    """Consistent phrase pairs, both sides at most ``max_len`` tokens (the
+    standard phrase-extraction rule; with ``extend_unaligned`` the target
+    side is also extended over unaligned boundary words)."""
+    out: List[Pair] = []
+    for start, end, rng, (j1, j2) in _aligned_candidates(view, 1, max_len):
+        if not view.consistent(rng[0], rng[1], j1, j2):
+            continue
+        if not extend_unaligned:
+            out.append(Pair(start, end, j1, j2))
+            continue
+        lows = [j1]
+        while lows[-1] > 0 and (lows[-1] - 1) not in view.t2s:
+            lows.append(lows[-1] - 1)
+        highs = [j2]
+        while highs[-1] < view.n_tgt and highs[-1] not in view.t2s:
+            highs.append(highs[-1] + 1)
+        for lo in lows:
+            for hi in highs:
+                if hi - lo <= max_len:
+                    out.append(Pair(start, end, lo, hi))
     return out
+
+
+def ec_spans(view: View, max_len: int = 4, min_len: int = 1) -> List[Pair]:
+    """EC-valid spans (see the module docstring), ``min_len``..``max_len``
+    source tokens, target side at most ``max_len`` tokens."""
+    return [Pair(start, end, hull[0], hull[1])
+            for start, end, rng, hull in _aligned_candidates(view, min_len, max_len)
+            if view.ec_valid(rng[0], rng[1], *hull)]
 
 
 def subtree_spans(view: View, min_size: int = 2, max_size: int = 6) -> List[Pair]:
