@@ -43,18 +43,11 @@ HEURISTICS = ("intersection", "union", "grow", "grow-diag", "grow-diag-final", "
 
 
 def load_gold(name):
-    from pipeline.align.symmetrize import parse_pharaoh_sp
+    from pipeline.align.evaluate import read_gold, read_pairs
 
     base = os.path.join(SHARED, "data", "alignment-gold")
-    pairs, gold = [], []
-    with open(os.path.join(base, f"{name}.src-tgt"), encoding="utf-8") as fp, \
-            open(os.path.join(base, f"{name}.gold"), encoding="utf-8") as fg:
-        for line, g in zip(fp, fg):
-            src, tgt = line.rstrip("\n").split(" ||| ")
-            s, t = tuple(src.split()), tuple(tgt.split())
-            pairs.append((s, t))
-            gold.append(parse_pharaoh_sp(g, len(s), len(t), index_base=1))
-    return pairs, gold
+    pairs = read_pairs(os.path.join(base, f"{name}.src-tgt"))
+    return pairs, read_gold(os.path.join(base, f"{name}.gold"), pairs, index_base=1)
 
 
 def tokenize(text):

@@ -9,17 +9,12 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 def load_gold_set(shared_dir: pathlib.Path, name: str):
-    from pipeline.align.symmetrize import parse_pharaoh_sp
+    """The shared gold set through the same readers ``align-eval`` uses."""
+    from pipeline.align.evaluate import read_gold, read_pairs
 
     base = shared_dir / "data" / "alignment-gold"
-    pairs, gold = [], []
-    with open(base / f"{name}.src-tgt", encoding="utf-8") as fp, open(base / f"{name}.gold", encoding="utf-8") as fg:
-        for line, g in zip(fp, fg):
-            src, tgt = line.rstrip("\n").split(" ||| ")
-            s, t = tuple(src.split()), tuple(tgt.split())
-            pairs.append((s, t))
-            gold.append(parse_pharaoh_sp(g, len(s), len(t), index_base=1))
-    return pairs, gold
+    pairs = read_pairs(str(base / f"{name}.src-tgt"))
+    return pairs, read_gold(str(base / f"{name}.gold"), pairs, index_base=1)
 
 
 @pytest.fixture(scope="session")
