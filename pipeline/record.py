@@ -178,11 +178,17 @@ class Record:
     pair_id: str = ""
     source: str = ""
     alignment: Tuple[Tuple[int, int], ...] = ()
+    #: a Pharaoh alignment that came with the input, not yet validated; the
+    #: align stage turns it into ``alignment`` (or a reject) and clears it
+    given_alignment: str = ""
     recipe: str = ""
     tokens: Tuple[str, ...] = ()
     langs: Tuple[str, ...] = ()
     spaces: Tuple[bool, ...] = ()
     text: str = ""
+    #: per output token, the source token it is an unchanged copy of, or -1
+    #: for a token a unit wrote; empty while there is no output
+    source_map: Tuple[int, ...] = ()
     entities: Tuple[Span, ...] = ()
     token_labels: FrozenMap = field(default_factory=FrozenMap)
     seq_labels: FrozenMap = field(default_factory=FrozenMap)
@@ -197,7 +203,7 @@ class Record:
             raise RecordError("record id must not be empty")
         if not self.pair_id:
             object.__setattr__(self, "pair_id", self.id)
-        _freeze(self, "tokens", "langs", "spaces", "entities", "edits")
+        _freeze(self, "tokens", "langs", "spaces", "source_map", "entities", "edits")
         object.__setattr__(self, "alignment", tuple(sorted({(int(i), int(j)) for i, j in self.alignment})))
         for name in ("token_labels", "seq_labels", "scores"):
             v = getattr(self, name)
@@ -219,6 +225,12 @@ class Record:
             raise RecordError(f"{len(self.langs)} language tags for {n} output tokens")
         if self.spaces and len(self.spaces) != n:
             raise RecordError(f"{len(self.spaces)} spaces for {n} output tokens")
+        if self.source_map:
+            if len(self.source_map) != n:
+                raise RecordError(f"source map has {len(self.source_map)} entries for {n} output tokens")
+            for k, p in enumerate(self.source_map):
+                if p != -1 and not (0 <= p < n_src and self.src.tokens[p] == self.tokens[k]):
+                    raise RecordError(f"source map entry {k}->{p} is not a copy of a source token")
         for s in self.entities:
             if s.end > n:
                 raise RecordError(f"output entity [{s.start}, {s.end}) out of range for {n} tokens")
@@ -260,18 +272,12 @@ class Record:
         toks = self.src.tokens
         return toks, tag_tokens(toks, self.src.lang), self.src.token_spaces()
 
-    def src_links(self) -> dict:
-        """source index -> sorted target indices."""
-        out: dict = {}
-        for i, j in self.alignment:
-            out.setdefault(i, []).append(j)
-        return out
-
-    def tgt_links(self) -> dict:
-        out: dict = {}
-        for i, j in self.alignment:
-            out.setdefault(j, []).append(i)
-        return out
+    def current_source_map(self) -> Tuple[int, ...]:
+        """For each token of :meth:`current`, the source token it is an
+        unchanged copy of, or -1 (the identity on the source itself)."""
+        if self.tokens:
+            return self.source_map if self.source_map else tuple(-1 for _ in self.tokens)
+        return tuple(range(len(self.src.tokens)))
 
 
 def tag_tokens(tokens: Sequence[str], lang: str) -> Tuple[str, ...]:

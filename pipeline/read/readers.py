@@ -22,7 +22,6 @@ from pipeline.record import FrozenMap, Record, RecordError, Side
 from pipeline.registry import readers
 from pipeline.units import ConfigError
 
-GIVEN_ALIGNMENT_KEY = "__alignment__"
 
 
 # --------------------------------------------------------------------------- files
@@ -106,7 +105,6 @@ def build_record(cfg, rid: str, source: str, src, tgt, *, alignment=None, token_
     if alignment is not None:
         if not isinstance(alignment, str):
             return _rejected(rid, src, tgt, cfg, "invalid_alignment", "alignment is not a Pharaoh string", source)
-        seq[GIVEN_ALIGNMENT_KEY] = alignment
     src_side = Side(text=src, lang=cfg.src_lang)
     if token_labels:
         words = src.split()
@@ -122,7 +120,7 @@ def build_record(cfg, rid: str, source: str, src, tgt, *, alignment=None, token_
         except RecordError as exc:
             return _rejected(rid, src, tgt or "", cfg, "label_length_mismatch", str(exc), source)
     tgt_side = Side(text=tgt, lang=cfg.tgt_lang) if bilingual else None
-    return Record(id=rid, source=source, src=src_side, tgt=tgt_side,
+    return Record(id=rid, source=source, src=src_side, tgt=tgt_side, given_alignment=alignment or "",
                   seq_labels=FrozenMap({k: str(v) for k, v in seq.items()}))
 
 

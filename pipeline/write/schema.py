@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from pipeline.record import Edit, FrozenMap, Record, Side, Span
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 _str_list = pa.list_(pa.string())
 _span = pa.struct([("start", pa.int32()), ("end", pa.int32()), ("label", pa.string()),
@@ -54,6 +54,7 @@ def arrow_schema(metadata: Dict[str, str] | None = None) -> pa.Schema:
         ("tokens", _str_list),
         ("langs", _str_list),
         ("spaces", pa.list_(pa.bool_())),
+        ("source_map", pa.list_(pa.int32())),
         ("entities", pa.list_(_span)),
         ("token_labels", pa.list_(_named_seq)),
         ("seq_labels", pa.list_(_named_val)),
@@ -101,6 +102,7 @@ def record_to_row(r: Record) -> Dict[str, Any]:
         "id": r.id, "pair_id": r.pair_id, "source": r.source, "recipe": r.recipe,
         "src_lang": r.src_lang, "tgt_lang": r.tgt_lang, "text": r.text,
         "tokens": list(r.tokens), "langs": list(r.langs), "spaces": list(r.spaces),
+        "source_map": list(r.source_map),
         "entities": [_span_row(s) for s in r.entities],
         "token_labels": [{"name": k, "values": list(v)} for k, v in r.token_labels.items()],
         "seq_labels": [{"name": k, "value": str(v)} for k, v in r.seq_labels.items()],
@@ -130,6 +132,7 @@ def row_to_record(d: Dict[str, Any]) -> Record:
         id=d["id"], pair_id=d["pair_id"], source=d["source"], recipe=d["recipe"],
         src=_side_from(d["src"]), tgt=_side_from(d["tgt"]), alignment=links,
         tokens=tuple(d["tokens"]), langs=tuple(d["langs"]), spaces=tuple(d["spaces"]), text=d["text"],
+        source_map=tuple(d.get("source_map") or ()),
         entities=tuple(Span(**e) for e in d["entities"]),
         token_labels=FrozenMap({x["name"]: tuple(x["values"]) for x in d["token_labels"]}),
         seq_labels=FrozenMap({x["name"]: x["value"] for x in d["seq_labels"]}),
