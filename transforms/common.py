@@ -41,15 +41,24 @@ class Base:
     labels: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     entities: Tuple[Span, ...] = ()
     is_source: bool = True
+    #: per base token, the source token it is an unchanged copy of, or -1
+    source_map: Tuple[int, ...] = ()
 
     @classmethod
     def of(cls, record: Record) -> "Base":
         tokens, langs, spaces = record.current()
+        smap = record.current_source_map()
         if record.tokens:
             return cls(tuple(tokens), tuple(langs), tuple(spaces), dict(record.token_labels),
-                       tuple(record.entities), is_source=False)
+                       tuple(record.entities), is_source=False, source_map=smap)
         return cls(tuple(tokens), tuple(langs), tuple(spaces), dict(record.src.labels),
-                   tuple(record.src.entities), is_source=True)
+                   tuple(record.src.entities), is_source=True, source_map=smap)
+
+    def source_index(self, p: int) -> int:
+        """The source token base token ``p`` is an unchanged copy of, or -1."""
+        if self.source_map:
+            return self.source_map[p]
+        return p if self.is_source else -1
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -147,6 +156,7 @@ def build_output(record: Record, base: Base, replacements: Sequence[Replacement]
     tokens: list = []
     langs: list = []
     spaces: list = []
+    smap: list = []      # per output token: source token it copies, or -1
     origins: list = []   # per output token: base positions it derives from
     group: list = []     # per output token: replacement index or -1
     rep_out: list = []   # per replacement: (out_start, out_end)
@@ -154,7 +164,7 @@ def build_output(record: Record, base: Base, replacements: Sequence[Replacement]
     for ri, r in enumerate(reps):
         for p in range(pos, r.start):
             tokens.append(base.tokens[p]); langs.append(base.langs[p]); spaces.append(base.spaces[p])
-            origins.append((p,)); group.append(-1)
+            origins.append((p,)); group.append(-1); smap.append(base.source_index(p))
         out_start = len(tokens)
         m = len(r.tokens)
         for k in range(m):
@@ -163,12 +173,12 @@ def build_output(record: Record, base: Base, replacements: Sequence[Replacement]
                 spaces.append(base.spaces[r.end - 1] if r.end > r.start else (r.spaces[k] if r.spaces else True))
             else:
                 spaces.append(r.spaces[k] if r.spaces else True)
-            origins.append(r.token_origins(k)); group.append(ri)
+            origins.append(r.token_origins(k)); group.append(ri); smap.append(-1)
         rep_out.append((out_start, len(tokens)))
         pos = r.end
     for p in range(pos, n):
         tokens.append(base.tokens[p]); langs.append(base.langs[p]); spaces.append(base.spaces[p])
-        origins.append((p,)); group.append(-1)
+        origins.append((p,)); group.append(-1); smap.append(base.source_index(p))
 
     edits = []
     for r, (a, b) in zip(reps, rep_out):
@@ -184,6 +194,7 @@ def build_output(record: Record, base: Base, replacements: Sequence[Replacement]
         recipe=f"{record.recipe}+{recipe}" if record.recipe else recipe,
         tokens=tuple(tokens), langs=tuple(langs), spaces=tuple(spaces),
         text=detokenize(tokens, spaces),
+        source_map=tuple(smap) if record.src.tokens else (),
         entities=entities,
         token_labels=FrozenMap({k: tuple(v) for k, v in labels.items()}),
         edits=tuple(record.edits) + tuple(edits),

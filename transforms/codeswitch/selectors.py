@@ -25,7 +25,6 @@ Alignment terms used below, over source span ``[i1, i2)`` and target span
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -71,10 +70,10 @@ class View:
         self.tgt_lang = record.tgt.lang if record.tgt is not None else ""
         self.n = len(self.base.tokens)
         self.n_tgt = len(record.tgt.tokens) if record.tgt is not None else 0
-        if self.base.is_source:
-            self.src_of: Tuple[Optional[int], ...] = tuple(range(self.n))
-        else:
-            self.src_of = _match_source(self.base, record)
+        # base position -> the source token it still is (the record's
+        # output-to-source map, kept by every rewriting unit), or None
+        self.src_of: Tuple[Optional[int], ...] = tuple(
+            None if i < 0 else i for i in (self.base.source_index(p) for p in range(self.n)))
         self.base_of: Dict[int, int] = {i: p for p, i in enumerate(self.src_of) if i is not None}
         s2t: Dict[int, List[int]] = {}
         t2s: Dict[int, List[int]] = {}
@@ -232,20 +231,6 @@ def _chunks(base: Base, entities=None) -> Tuple[Tuple[int, int], ...]:
                 start = p if t != "O" else None
     return tuple(sorted(out))
 
-
-def _match_source(base: Base, record: Record) -> Tuple[Optional[int], ...]:
-    """Map base positions back to source tokens an earlier step left alone
-    (same token, still tagged with the source language or ``zxx``)."""
-    src = record.src.tokens
-    lang = record.src.lang
-    sentinel = "\x00changed\x00"
-    a = [t if l in (lang, LANG_INDEPENDENT) else sentinel for t, l in zip(base.tokens, base.langs)]
-    out: List[Optional[int]] = [None] * len(a)
-    sm = difflib.SequenceMatcher(None, a, list(src), autojunk=False)
-    for blk in sm.get_matching_blocks():
-        for k in range(blk.size):
-            out[blk.a + k] = blk.b + k
-    return tuple(out)
 
 
 # ------------------------------------------------------------ selectors
