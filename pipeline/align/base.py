@@ -15,9 +15,34 @@ from __future__ import annotations
 
 from typing import Any, Iterable, List, Optional, Sequence, Tuple
 
+from pipeline.align.symmetrize import PharaohError, parse_pharaoh
+
 Link = Tuple[int, int]
 Links = Tuple[Link, ...]
 TokenPair = Tuple[Sequence[str], Sequence[str]]
+
+
+def parse_given(text: Optional[str], n_src: int, n_tgt: int) -> Links:
+    """Validate a Pharaoh alignment that came with the input for a pair of
+    ``n_src`` x ``n_tgt`` tokens; possible links (``ipj``) count as sure."""
+    if text is None:
+        raise AlignmentError("missing_alignment", "the given aligner needs an alignment for every pair, "
+                                                  "but this record has none")
+    try:
+        return parse_pharaoh(text, n_src, n_tgt)
+    except PharaohError as exc:
+        clipped = text if len(text) <= 120 else text[:120] + "..."
+        raise AlignmentError("invalid_alignment", f"given alignment {clipped!r}: {exc}") from None
+
+
+def split_given(pairs: Sequence[TokenPair], given: Optional[Sequence[Optional[str]]]):
+    """Indices of pairs that carry a given alignment, and the rest: a
+    supplied alignment always wins over the model."""
+    if not given:
+        return [], list(range(len(pairs)))
+    if len(given) != len(pairs):
+        raise ValueError(f"{len(given)} given alignments for {len(pairs)} pairs")
+    return [k for k, g in enumerate(given) if g is not None], [k for k, g in enumerate(given) if g is None]
 
 
 class AlignmentError(ValueError):
@@ -47,8 +72,6 @@ class Aligner:
         Pairs that carry a Pharaoh string in ``given`` use it (validated);
         the rest go to :meth:`align_pairs`. May raise :class:`AlignmentError`
         only for a batch of one."""
-        from pipeline.align.given import parse_given, split_given
-
         with_given, rest = split_given(pairs, given)
         out: List[Links] = [()] * len(pairs)
         for k in with_given:

@@ -66,27 +66,55 @@ class SpacyAnnotator:
         self.langs = {"src": (src_lang, src_model), "tgt": (tgt_lang, tgt_model)}
         self.max_tokens = max_tokens
 
-    def annotate_side(self, side: Side, which: str) -> Side:
+    def _nlp(self, side: Side, which: str):
         lang, model = self.langs[which]
-        nlp = load_spacy(side.lang or lang, model)
+        return load_spacy(side.lang or lang, model)
+
+    @staticmethod
+    def _make_doc(nlp, side: Side):
+        """The side's tokens as a Doc (a side that has tokens keeps them)."""
         if side.tokens:
             from spacy.tokens import Doc
 
-            doc = Doc(nlp.vocab, words=list(side.tokens), spaces=list(side.token_spaces()))
-            for _, proc in nlp.pipeline:
-                doc = proc(doc)
-        else:
-            doc = nlp.make_doc(side.text)
-            doc = _strip_whitespace_tokens(doc)
-            for _, proc in nlp.pipeline:
-                doc = proc(doc)
+            return Doc(nlp.vocab, words=list(side.tokens), spaces=list(side.token_spaces()))
+        return _strip_whitespace_tokens(nlp.make_doc(side.text))
+
+    def annotate_side(self, side: Side, which: str) -> Side:
+        nlp = self._nlp(side, which)
+        doc = self._make_doc(nlp, side)
+        for _, proc in nlp.pipeline:
+            doc = proc(doc)
         return doc_to_side(doc, side)
+
+    def annotate_sides(self, sides, which: str):
+        """Annotate many sides with ``nlp.pipe`` (one pipeline per language);
+        each result equals :meth:`annotate_side` on that side alone."""
+        out = [None] * len(sides)
+        groups = {}
+        for k, side in enumerate(sides):
+            groups.setdefault(side.lang or self.langs[which][0], []).append(k)
+        for _, ks in sorted(groups.items()):
+            nlp = self._nlp(sides[ks[0]], which)
+            docs = [self._make_doc(nlp, sides[k]) for k in ks]
+            for k, doc in zip(ks, nlp.pipe(docs, batch_size=max(1, len(docs)))):
+                out[k] = doc_to_side(doc, sides[k])
+        return out
+
+    def annotate_batch(self, records):
+        """The batch call: both sides of every record through ``nlp.pipe``."""
+        srcs = self.annotate_sides([r.src for r in records], "src")
+        with_tgt = [k for k, r in enumerate(records) if r.tgt is not None]
+        tgts = dict(zip(with_tgt, self.annotate_sides([records[k].tgt for k in with_tgt], "tgt")))
+        return [self._finish(r, srcs[k], tgts.get(k)) for k, r in enumerate(records)]
 
     def __call__(self, record: Record) -> Record:
         if record.rejected:
             return record
         src = self.annotate_side(record.src, "src")
         tgt = self.annotate_side(record.tgt, "tgt") if record.tgt is not None else None
+        return self._finish(record, src, tgt)
+
+    def _finish(self, record: Record, src: Side, tgt: Optional[Side]) -> Record:
         for which, side in (("source", src), ("target", tgt)):
             if side is None:
                 continue

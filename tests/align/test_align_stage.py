@@ -10,21 +10,31 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from beam_jobs.align_stage import AlignStage, build_aligner, id_hash
-from pipeline.config import AlignConfig
+from beam_jobs.align_stage import AlignStage
+from pipeline import stages
+from pipeline.config import AlignConfig, RunConfig
 from pipeline.record import Record, Side
-from pipeline.units import Context
+from pipeline.stages import id_hash
 
 MAX_TOKENS = 28  # the 5 pairs longer than this (of these 90) are rejected too_long
 EFLOMAL = AlignConfig(backend="eflomal", batch_size=30, priors=True,
                       options={"priors_sample": 40, "rel_iterations": 0.3})
-CTX = Context(seed=11)
+SEED = 11
+
+
+def _cfg(align: AlignConfig, max_tokens: int = MAX_TOKENS) -> RunConfig:
+    return RunConfig(input={"format": "tsv", "path": "<test>", "src_lang": "en", "tgt_lang": "fr"},
+                     annotate={"backend": "none", "max_tokens": max_tokens}, align=align, seed=SEED)
+
+
+def build_aligner(config: AlignConfig):
+    return stages.stage(_cfg(config), "align").aligner
 
 
 def _rec(rid, src, tgt, given=None):
-    labels = {"__alignment__": given} if given is not None else {}
     tgt_side = None if tgt is None else Side(" ".join(tgt), "fr", tokens=tuple(tgt))
-    return Record(id=rid, src=Side(" ".join(src), "en", tokens=tuple(src)), tgt=tgt_side, seq_labels=labels)
+    return Record(id=rid, src=Side(" ".join(src), "en", tokens=tuple(src)), tgt=tgt_side,
+                  given_alignment=given or "", seq_labels={"topic": "t"})
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +51,7 @@ def corpus(enfr):
     return records
 
 
-def expected_eflomal(records, config=EFLOMAL, ctx=CTX):
+def expected_eflomal(records, config=EFLOMAL):
     """What the stage must produce, computed with the aligner directly."""
     rejected = []
     todo = []
@@ -52,14 +62,14 @@ def expected_eflomal(records, config=EFLOMAL, ctx=CTX):
             rejected.append((r.id, "empty_side"))
         elif max(n_src, n_tgt) > MAX_TOKENS:
             rejected.append((r.id, "too_long"))
-        elif "__alignment__" in r.seq_labels:
+        elif r.given_alignment:
             if r.id == "ok:given":
                 aligned[r.id] = ((0, 1), (1, 0))
             else:
                 rejected.append((r.id, "invalid_alignment"))
         else:
             todo.append(r)
-    aligner = build_aligner(config.backend, dict(config.options), ctx)
+    aligner = build_aligner(config)
     sample = sorted(todo, key=lambda r: (id_hash(r.id), r.id))[:config.options["priors_sample"]]
     sample.sort(key=lambda r: r.id)
     priors = aligner.fit([(r.src.tokens, r.tgt.tokens) for r in sample])
@@ -79,11 +89,12 @@ def expected(corpus):
 def run_stage(records, config, flags=(), max_tokens=MAX_TOKENS, check=None):
     options = PipelineOptions(list(flags))
     with BeamTestPipeline(runner="FnApiRunner", options=options) as p:
-        aligned, rejected = p | beam.Create(records, reshuffle=False) | AlignStage(config, CTX, max_tokens=max_tokens)
+        aligned, rejected = p | beam.Create(records, reshuffle=False) | AlignStage(_cfg(config, max_tokens))
         got_aligned = aligned | "AlignedItems" >> beam.Map(lambda r: (r.id, r.alignment))
         got_rejected = rejected | "RejectedItems" >> beam.Map(lambda r: (r.id, r.reject_reason))
         stages = rejected | "Stages" >> beam.Map(lambda r: r.reject_stage) | beam.Distinct()
-        labels = aligned | "Labels" >> beam.Map(lambda r: "__alignment__" in r.seq_labels) | "DistinctL" >> beam.Distinct()
+        labels = (aligned | "Labels" >> beam.Map(lambda r: (r.given_alignment, tuple(r.seq_labels.items())))
+                  | "DistinctL" >> beam.Distinct())
         check(got_aligned, got_rejected, stages, labels)
 
 
@@ -92,7 +103,7 @@ def _checker(expected_aligned, expected_rejected):
         assert_that(got_aligned, equal_to(expected_aligned), label="AlignedMatch")
         assert_that(got_rejected, equal_to(expected_rejected), label="RejectedMatch")
         assert_that(stages, equal_to(["align"] if expected_rejected else []), label="StageIsAlign")
-        assert_that(labels, equal_to([False]), label="GivenLabelRemoved")
+        assert_that(labels, equal_to([("", (("topic", "t"),))]), label="GivenAlignmentCleared")
     return check
 
 
@@ -124,7 +135,7 @@ def test_priors_change_the_result(corpus, expected):
     differently."""
     no_priors = AlignConfig(backend="eflomal", batch_size=30, priors=False, options=dict(EFLOMAL.options))
     aligned, _, n_buckets = expected
-    aligner = build_aligner(no_priors.backend, dict(no_priors.options), CTX)
+    aligner = build_aligner(no_priors)
     ids = dict(aligned)
     todo = [r for r in corpus if r.id in ids and not r.id.startswith("ok:")]
     plain = {}
@@ -151,6 +162,6 @@ def test_simalign_batched_stage(tiny_bert, enfr):
     config = AlignConfig(backend="simalign-batched", options={"model": tiny_bert, "layer": 1, "device": "cpu",
                                                               "batch_size": 4})
     # 24 pairs fit one group of 8 x 4 pairs: one batch, in id order
-    aligner = build_aligner(config.backend, dict(config.options), CTX)
+    aligner = build_aligner(config)
     expected_links = aligner.align([(r.src.tokens, r.tgt.tokens) for r in records])
     run_stage(records, config, check=_checker(list(zip([r.id for r in records], expected_links)), []))

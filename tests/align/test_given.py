@@ -3,15 +3,23 @@ import pytest
 
 from pipeline import registry
 from pipeline.align.base import AlignmentError
-from pipeline.align.given import GIVEN_ALIGNMENT_KEY, align_record, parse_given
+from pipeline import stages
+from pipeline.align.base import parse_given
+from pipeline.config import RunConfig
 from pipeline.record import Record, Side
 from pipeline.units import Context
 
 
 def _record(alignment, src=("a", "b", "c"), tgt=("x", "y")):
-    labels = {GIVEN_ALIGNMENT_KEY: alignment} if alignment is not None else {}
     return Record(id="r1", src=Side(" ".join(src), "en", tokens=src), tgt=Side(" ".join(tgt), "fr", tokens=tgt),
-                  seq_labels={**labels, "topic": "news"})
+                  given_alignment=alignment or "", seq_labels={"topic": "news"})
+
+
+def align_record(record, backend="given"):
+    """The align stage's local path, with the ``given`` backend."""
+    cfg = RunConfig(input={"format": "tsv", "path": "<t>", "src_lang": "en", "tgt_lang": "fr"},
+                    annotate={"backend": "none"}, align={"backend": backend})
+    return stages.stage(cfg, "align").process(record)
 
 
 def test_registered_and_passes_links_through():
@@ -38,14 +46,14 @@ def test_align_record_sets_alignment_and_drops_the_input_label():
     out = align_record(_record("2-1 0-0"))
     assert not out.rejected
     assert out.alignment == ((0, 0), (2, 1))
-    assert GIVEN_ALIGNMENT_KEY not in out.seq_labels
-    assert out.seq_labels["topic"] == "news"
+    assert out.given_alignment == ""
+    assert dict(out.seq_labels) == {"topic": "news"}
 
 
 @pytest.mark.parametrize("text,reason,fragment", [
     ("0-0 3-0", "invalid_alignment", "source index out of range"),
     ("0-0 x", "invalid_alignment", "malformed link 'x'"),
-    (None, "missing_alignment", "has none"),
+    (None, "missing_alignment", "has no alignment"),
 ])
 def test_align_record_rejects(text, reason, fragment):
     out = align_record(_record(text))
@@ -53,4 +61,4 @@ def test_align_record_rejects(text, reason, fragment):
     assert (out.reject_reason, out.reject_stage) == (reason, "align")
     assert fragment in out.reject_detail
     assert out.alignment == ()
-    assert GIVEN_ALIGNMENT_KEY not in out.seq_labels
+    assert out.given_alignment == ""

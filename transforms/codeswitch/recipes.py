@@ -20,7 +20,7 @@ A record with nothing to switch becomes
 from __future__ import annotations
 
 import functools
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from pipeline.langs import LANG_INDEPENDENT
 from pipeline.record import Record, Span
@@ -76,6 +76,10 @@ class _Unit:
 
     name = "codeswitch.v1"
     recipe = ""
+    #: what the unit needs on its input record (checked at config time, see
+    #: pipeline.needs) and what it adds to its output
+    requires: Tuple[str, ...] = ()
+    provides: Tuple[str, ...] = ("output",)
 
     def __init__(self, protect_labels: Sequence[str] = (), protect_entities: bool = False):
         self.protect_labels = tuple(protect_labels)
@@ -111,6 +115,8 @@ class _Unit:
 
 class _AlignedPicker(_Unit):
     """Select pairs, fill each with its aligned target span."""
+
+    requires = ("tgt", "alignment")
 
     def candidates(self, view: sel.View) -> List[sel.Pair]:
         raise NotImplementedError
@@ -148,6 +154,7 @@ class _AlignedPicker(_Unit):
 class NounSwap(_AlignedPicker):
     name = "noun_swap.v1"
     recipe = "noun-swap"
+    requires = ("tgt", "alignment", "src_pos")
 
     def __init__(self, pos=sel.NOUN_POS, max_len: int = 3, probability: float = 1.0, **kw):
         super().__init__(**kw)
@@ -266,6 +273,7 @@ def span_ml_factory(ctx: Context, max_len: int = 3, probability: float = 0.5, ma
 class Subtree(_AlignedPicker):
     name = "subtree_swap.v1"
     recipe = "subtree"
+    requires = ("tgt", "alignment", "src_parse")
 
     def __init__(self, min_size: int = 2, max_size: int = 6, max_subtrees: int = 1, **kw):
         super().__init__(**kw)
@@ -356,6 +364,8 @@ class Ratio(_AlignedPicker):
         super().__init__(**kw)
         self.target_ratio, self.spf, self.mode = target_ratio, spf, mode
         self.max_len, self.ratio_spread, self.spf_weight = max_len, ratio_spread, spf_weight
+        if mode == "noun-token":
+            self.requires = ("tgt", "alignment", "src_pos")
 
     def precheck(self, record):
         if self.mode == "noun-token" and not record.src.pos:

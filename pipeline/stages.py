@@ -1,0 +1,445 @@
+"""One object per stage, shared by the Beam job and the local path.
+
+Each stage object is built from the run config, holds only its own units
+(built once per process through :func:`stage`), and offers
+
+* ``process(record)``: the per-record call, and
+* ``process_batch(records)``: the batch call, whose result is, record by
+  record, exactly what ``process`` gives (units that can do better in a
+  batch, such as spaCy's ``nlp.pipe``, implement a batch method of their
+  own; batch size never changes the output bytes).
+
+``beam_jobs`` wraps these objects in DoFns (wiring, tagged outputs,
+counters, grouping); :func:`pipeline.api.augment` calls them in sequence
+for one pair.  So one sentence and a corpus run literally the same code.
+
+Any exception a unit raises on one record becomes a rejected record with
+reason ``unit_error`` (file:line in the detail) instead of crashing the run.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+import traceback
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from pipeline import registry
+from pipeline.align.base import AlignmentError, parse_given
+from pipeline.record import Record, RecordError, detokenize
+from pipeline.rng import derive_rng
+
+ERROR_REASON = "unit_error"
+
+
+def unit_error(record: Record, stage: str, unit: str, exc: BaseException) -> Record:
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f" at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else ""
+    return record.reject(ERROR_REASON, f"{unit}: {type(exc).__name__}: {exc}{where}"[:2000], stage=stage)
+
+
+def _unit_name(unit, default: str) -> str:
+    return getattr(unit, "name", default)
+
+
+def _batched(process: Callable[[Record], Record], batch: Callable, records: Sequence[Record]) -> List[Record]:
+    """Run ``batch`` on the records that are not rejected; if it raises, fall
+    back to ``process`` one record at a time (so one bad record cannot take
+    its batch down, and the result equals the per-record result)."""
+    todo = [k for k, r in enumerate(records) if not r.rejected]
+    out = list(records)
+    if not todo:
+        return out
+    try:
+        done = batch([records[k] for k in todo])
+    except Exception:  # noqa: BLE001 - retried record by record below
+        done = [process(records[k]) for k in todo]
+    for k, r in zip(todo, done):
+        out[k] = r
+    return out
+
+
+# ----------------------------------------------------------------- annotate
+class AnnotateStage:
+    """Tokenize and annotate both sides (``annotate`` block)."""
+
+    name = "annotate"
+
+    def __init__(self, cfg):
+        ann = cfg.annotate
+        self.annotator = None
+        if ann.backend != "none":
+            factory = registry.get(registry.annotators, ann.backend)
+            self.annotator = factory(cfg.context(), src_model=ann.src_model, tgt_model=ann.tgt_model,
+                                     max_tokens=ann.max_tokens, gazetteer=ann.gazetteer,
+                                     stanza_dir=ann.stanza_dir)
+
+    def process(self, record: Record) -> Record:
+        if record.rejected or self.annotator is None:
+            return record
+        try:
+            return self.annotator(record)
+        except RecordError as exc:
+            return record.reject("annotation_mismatch", str(exc), stage="annotate")
+        except Exception as exc:  # noqa: BLE001 - never crash a run on one record
+            return unit_error(record, "annotate", _unit_name(self.annotator, "annotator"), exc)
+
+    def process_batch(self, records: Sequence[Record]) -> List[Record]:
+        batch = getattr(self.annotator, "annotate_batch", None)
+        if self.annotator is None or batch is None:
+            return [self.process(r) for r in records]
+        return _batched(self.process, batch, records)
+
+
+# -------------------------------------------------------------------- align
+def id_hash(record_id: str) -> int:
+    """A stable 64-bit hash of a record id (batching, priors sampling)."""
+    return int.from_bytes(hashlib.blake2b(record_id.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+                          "big")
+
+
+#: model backends: forward batches (``aligner.batch_size`` pairs) per group
+PAIR_LEVEL_GROUP = 8
+DEFAULT_PAIR_BATCH = 32
+
+#: routes of :meth:`AlignStage.check`
+TODO, GIVEN, REJECTED = "todo", "given", "rejected"
+
+
+class AlignStage:
+    """Word alignment (``align`` block), defined once for both runners.
+
+    1. :meth:`check`: a pair with an empty side is rejected ``empty_side``,
+       one longer than ``annotate.max_tokens`` on a side ``too_long``; a
+       record that came with an alignment takes the **given** path whatever
+       the backend; with the ``given`` backend a record without one is
+       rejected ``missing_alignment``.
+    2. :meth:`align_given` validates a given alignment (``invalid_alignment``).
+    3. :meth:`fit` learns corpus priors (corpus-level backends).
+    4. :meth:`align_batch` aligns a batch sorted by id; when the backend
+       fails a batch, its pairs are retried one by one and the failing ones
+       rejected with the error's reason.
+    """
+
+    name = "align"
+
+    def __init__(self, cfg):
+        self.config = cfg.align
+        self.max_tokens = cfg.annotate.max_tokens
+        self.aligner = None
+        if cfg.align is not None and cfg.input.tgt_lang:
+            self.aligner = registry.get(registry.aligners, cfg.align.backend)(cfg.context(), **cfg.align.options)
+
+    @property
+    def enabled(self) -> bool:
+        return self.aligner is not None
+
+    @property
+    def corpus_level(self) -> bool:
+        return bool(getattr(self.aligner, "corpus_level", False))
+
+    @property
+    def uses_priors(self) -> bool:
+        return self.corpus_level and bool(self.config.priors)
+
+    @property
+    def priors_sample_size(self) -> Optional[int]:
+        cap = getattr(self.aligner, "fit_sample_size", None)
+        return int(cap) if cap else None
+
+    @property
+    def given_only(self) -> bool:
+        return bool(getattr(self.aligner, "uses_given_alignment", False))
+
+    def group_size(self) -> int:
+        """Pairs per alignment batch: ``align.batch_size`` for corpus-level
+        backends (statistical alignment is poor on small batches), a few
+        forward batches for model backends."""
+        if self.corpus_level:
+            return int(self.config.batch_size)
+        per_call = int(getattr(self.aligner, "batch_size", DEFAULT_PAIR_BATCH) or DEFAULT_PAIR_BATCH)
+        return min(int(self.config.batch_size), PAIR_LEVEL_GROUP * per_call)
+
+    # -- the steps ---------------------------------------------------------
+    def check(self, record: Record) -> Tuple[str, Record]:
+        if record.rejected:
+            return REJECTED, record
+        if record.tgt is None:
+            return REJECTED, self._reject(record, "empty_side", "the pair has no target side")
+        n_src, n_tgt = len(record.src.tokens), len(record.tgt.tokens)
+        if n_src == 0 or n_tgt == 0:
+            side = "source" if n_src == 0 else "target"
+            return REJECTED, self._reject(record, "empty_side", f"the {side} side has no tokens")
+        if n_src > self.max_tokens or n_tgt > self.max_tokens:
+            return REJECTED, self._reject(record, "too_long", f"{n_src} source and {n_tgt} target tokens; the "
+                                          f"aligner takes at most {self.max_tokens} per side (annotate.max_tokens)")
+        if record.given_alignment:
+            return GIVEN, record
+        if self.given_only:
+            return REJECTED, self._reject(record, "missing_alignment",
+                                          "align.backend is 'given' but this record has no alignment")
+        return TODO, record
+
+    def align_given(self, record: Record) -> Record:
+        try:
+            links = parse_given(record.given_alignment, len(record.src.tokens), len(record.tgt.tokens))
+        except AlignmentError as exc:
+            return self._reject(record, exc.reason, str(exc))
+        return self._emit(record, links)
+
+    def fit(self, pairs: Sequence[Tuple[str, Sequence[str], Sequence[str]]]):
+        """Priors from ``(id, src_tokens, tgt_tokens)`` items (sorted here)."""
+        pairs = [(s, t) for _, s, t in sorted(pairs, key=lambda x: x[0])]
+        return self.aligner.fit(pairs) if pairs else None
+
+    def align_batch(self, records: Sequence[Record], priors=None) -> List[Record]:
+        """Align checked records (route ``todo``); sorted by id, so the
+        batch's content, not its arrival order, decides the output."""
+        records = sorted(records, key=lambda r: (r.id, r.src.tokens, r.tgt.tokens))
+        pairs = [(r.src.tokens, r.tgt.tokens) for r in records]
+        try:
+            links = self.aligner.align_pairs(pairs, priors=priors)
+        except AlignmentError as exc:
+            if len(records) == 1:
+                return [self._reject(records[0], exc.reason, str(exc))]
+            return [out for r in records for out in self.align_batch([r], priors)]
+        except Exception as exc:  # noqa: BLE001
+            if len(records) == 1:
+                return [unit_error(records[0], "align", _unit_name(self.aligner, "aligner"), exc)]
+            return [out for r in records for out in self.align_batch([r], priors)]
+        return [self._emit(r, l) for r, l in zip(records, links)]
+
+    # -- local path ----------------------------------------------------------
+    def process(self, record: Record, priors=None) -> Record:
+        return self.process_batch([record], priors)[0]
+
+    def process_batch(self, records: Sequence[Record], priors=None) -> List[Record]:
+        """check -> given / align -> records in input order."""
+        if self.aligner is None:
+            return [r.evolve(given_alignment="") if r.given_alignment else r for r in records]
+        out: List[Optional[Record]] = [None] * len(records)
+        todo: List[int] = []
+        for k, r in enumerate(records):
+            route, checked = self.check(r)
+            if route == REJECTED:
+                out[k] = checked
+            elif route == GIVEN:
+                out[k] = self.align_given(checked)
+            else:
+                todo.append(k)
+        if todo:
+            by_id = {}
+            for a in self.align_batch([records[k] for k in todo], priors):
+                by_id.setdefault(a.id, []).append(a)
+            for k in todo:
+                out[k] = by_id[records[k].id].pop(0)
+        return out  # type: ignore[return-value]
+
+    @staticmethod
+    def _reject(record: Record, reason: str, detail: str) -> Record:
+        return record.evolve(given_alignment="").reject(reason, detail, stage="align")
+
+    def _emit(self, record: Record, links) -> Record:
+        try:
+            return record.evolve(given_alignment="", alignment=tuple(links))
+        except RecordError as exc:
+            return self._reject(record, "invalid_alignment", str(exc))
+
+
+# ---------------------------------------------------------------- transform
+def pass_through(record: Record) -> Record:
+    """Give a record with no synthesized text the source as its output."""
+    if record.tokens or record.rejected:
+        return record
+    toks, langs, spaces = record.current()
+    return record.evolve(tokens=toks, langs=langs, spaces=spaces, text=detokenize(toks, spaces),
+                         source_map=record.current_source_map())
+
+
+class TransformStage:
+    """The configured ``transform`` steps, applied in sequence."""
+
+    name = "transform"
+
+    def __init__(self, cfg):
+        ctx = cfg.context()
+        self.seed = cfg.seed
+        self.steps = []
+        for step in cfg.transform:
+            info = registry.get(registry.recipes, step.recipe)
+            self.steps.append((step.recipe, info.factory(ctx, **step.options)))
+
+    def process(self, record: Record) -> List[Record]:
+        """Kept and rejected outputs of one record."""
+        if record.rejected:
+            return [record]
+        current = [record]
+        done: List[Record] = []
+        for recipe, unit in self.steps:
+            nxt: List[Record] = []
+            uname = _unit_name(unit, recipe)
+            for r in current:
+                try:
+                    outs = list(unit(r, derive_rng(self.seed, r.id, uname)))
+                except RecordError as exc:
+                    outs = [r.reject("invalid_output", f"{uname}: {exc}", stage="transform")]
+                except Exception as exc:  # noqa: BLE001
+                    outs = [unit_error(r, "transform", uname, exc)]
+                if not outs:
+                    outs = [r.reject("no_output", f"{uname} produced no records", stage="transform")]
+                for o in outs:
+                    (done if o.rejected else nxt).append(o)
+            current = nxt
+        return done + [pass_through(r) for r in current]
+
+    def process_batch(self, records: Sequence[Record]) -> List[List[Record]]:
+        return [self.process(r) for r in records]
+
+
+# ------------------------------------------------------------ score, filter
+class ScoreStage:
+    """The configured scorers (``score`` block; defaults when unset)."""
+
+    name = "score"
+
+    def __init__(self, cfg):
+        from pipeline.score.scorers import build_scorers
+
+        self.scorers = build_scorers(cfg.context(), cfg.score)
+
+    def process(self, record: Record) -> Record:
+        if record.rejected and not record.tokens:
+            return record
+        scores: Dict[str, float] = {}
+        for s in self.scorers:
+            try:
+                scores.update(s(record))
+            except Exception as exc:  # noqa: BLE001
+                return unit_error(record, "score", _unit_name(s, "scorer"), exc)
+        return record.with_scores(scores)
+
+    def process_batch(self, records: Sequence[Record]) -> List[Record]:
+        return [self.process(r) for r in records]
+
+
+class FilterStage:
+    """The configured filters: each reads scores and keeps or rejects."""
+
+    name = "filter"
+
+    def __init__(self, cfg):
+        ctx = cfg.context()
+        self.filters = [registry.get(registry.filters, f.name)(ctx, **f.options) for f in cfg.filter]
+
+    def process(self, record: Record) -> Record:
+        if record.rejected:
+            return record
+        for f in self.filters:
+            try:
+                verdict = f(record)
+            except Exception as exc:  # noqa: BLE001
+                return unit_error(record, "filter", _unit_name(f, "filter"), exc)
+            if verdict:
+                reason, detail = verdict
+                return record.reject(reason, detail, stage="filter")
+        return record
+
+    def process_batch(self, records: Sequence[Record]) -> List[Record]:
+        return [self.process(r) for r in records]
+
+
+# ------------------------------------------------------------ sample, settle
+class SettleStage:
+    """All records of one input pair -> where the pair ends, after the
+    optional distribution-matched sampling of its candidates."""
+
+    name = "settle"
+
+    def __init__(self, cfg):
+        self.sampler = None
+        if cfg.sampling is not None:
+            from pipeline.filter.sampling import build_sampler
+
+            sampling = cfg.sampling if isinstance(cfg.sampling, dict) else cfg.sampling.model_dump()
+            self.sampler = build_sampler(cfg.context(), **sampling)
+
+    def process(self, records: Iterable[Record]):
+        records = list(records)
+        if self.sampler is not None:
+            records = list(self.sampler(records))
+        return settle_pair(records)
+
+
+def settle_pair(records: Iterable[Record]) -> Tuple[List[Record], List[Record], Tuple[str, str]]:
+    """Decide where one input pair ends.  Returns (kept, rejected, outcome)
+    where outcome is ("output", "") when at least one record was kept, else
+    ("rejected", reason) with the reason of the first rejected record by id."""
+    recs = sorted(records, key=lambda r: r.id)
+    kept = [r for r in recs if not r.rejected]
+    rejected = [r for r in recs if r.rejected]
+    if kept:
+        return kept, rejected, ("output", "")
+    reason = rejected[0].reject_reason if rejected else "lost"
+    return kept, rejected, ("rejected", reason)
+
+
+# ------------------------------------------------------------ construction
+STAGES = {
+    "annotate": AnnotateStage,
+    "align": AlignStage,
+    "transform": TransformStage,
+    "score": ScoreStage,
+    "filter": FilterStage,
+    "settle": SettleStage,
+}
+
+_CACHE: Dict[Tuple[str, str, str], object] = {}  # (stage, key, '')
+_LOCK = threading.Lock()
+
+
+#: the config blocks each stage is built from (besides input languages,
+#: seed and base folder): two configs that agree on them share the stage
+DEPENDS = {
+    "annotate": ("annotate",),
+    "align": ("align", "annotate.max_tokens"),
+    "transform": ("transform",),
+    "score": ("score",),
+    "filter": ("filter",),
+    "settle": ("sampling",),
+}
+
+
+def _key(cfg, name: str) -> str:
+    import json
+
+    dump = cfg.model_dump(mode="json")
+    parts = {"base_dir": cfg.base_dir, "seed": cfg.seed, "langs": [cfg.input.src_lang, cfg.input.tgt_lang]}
+    for dep in DEPENDS[name]:
+        value = dump
+        for part in dep.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        parts[dep] = value
+    return json.dumps(parts, sort_keys=True, default=str)
+
+
+def stage(cfg, name: str):
+    """The ``name`` stage for ``cfg``, built at most once per process (so
+    each unit factory runs once per worker, however many DoFns or
+    ``augment()`` calls use it)."""
+    key = (name, _key(cfg, name), "")
+    with _LOCK:
+        obj = _CACHE.get(key)
+        if obj is None:
+            obj = STAGES[name](cfg)
+            _CACHE[key] = obj
+        return obj
+
+
+def check_stages(cfg) -> None:
+    """Build every stage once (caching them), so bad names, options, files
+    and missing models stop the run before any output, and check that each
+    filter has the scores it reads."""
+    from pipeline.filter.filters import check_filters_have_scores
+
+    for name in STAGES:
+        stage(cfg, name)
+    check_filters_have_scores(stage(cfg, "filter").filters, stage(cfg, "score").scorers)
