@@ -1,6 +1,6 @@
 """Gazetteer annotator: entity spans from a multilingual entity lexicon.
 
-The lexicon (see :mod:`transforms.codeswitch.lexicon`: TSV or JSONL of
+The lexicon (see :mod:`pipeline.annotate.lexicon`: TSV or JSONL of
 entity id -> label per language) is matched against the tokenized text,
 longest match first, left to right; exact case by default (proper nouns such
 as "China" or "Turkey" are also common words), ``case_insensitive`` for
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Optional, Sequence, Tuple
 
+from pipeline.annotate.lexicon import load_lexicon
 from pipeline.record import Record, Side, Span
 from pipeline.registry import annotators
 from pipeline.units import ConfigError, Context
@@ -28,7 +29,7 @@ from pipeline.units import ConfigError, Context
 def find_entities(tokens: Sequence[str], lexicon, lang: str, *, case_insensitive: bool = False,
                   allowed: Optional[Sequence[bool]] = None) -> Tuple[Span, ...]:
     """Entity spans in ``tokens`` (language ``lang``) from ``lexicon``
-    (:class:`~transforms.codeswitch.lexicon.EntityLexicon`).  Longest match
+    (:class:`~pipeline.annotate.lexicon.EntityLexicon`).  Longest match
     wins; matches never overlap; ``allowed[i]`` False keeps token ``i`` out
     of every match."""
     if not tokens:
@@ -60,8 +61,6 @@ class GazetteerAnnotator:
 
     @property
     def lexicon(self):
-        from transforms.codeswitch.lexicon import load_lexicon
-
         return load_lexicon(self.lexicon_path)  # cached per process
 
     def annotate_side(self, side: Side) -> Side:
@@ -90,8 +89,6 @@ def gazetteer_factory(ctx: Context, gazetteer: Optional[str] = None, src_model: 
         raise ConfigError("annotate.gazetteer: the gazetteer backend needs the path of an entity lexicon "
                           "(TSV or JSONL: entity id -> label per language), e.g. samples/lexicons/entities.tsv")
     path = ctx.require_file("annotate.gazetteer", gazetteer)
-    from transforms.codeswitch.lexicon import load_lexicon
-
     load_lexicon(path)  # malformed rows stop the run now, with their line numbers
     from pipeline.annotate.spacy_annotator import SpacyAnnotator
 

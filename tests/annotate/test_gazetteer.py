@@ -7,7 +7,7 @@ from pipeline import registry
 from pipeline.annotate.gazetteer import find_entities, merge_entities
 from pipeline.record import Record, Side, Span
 from pipeline.units import ConfigError, Context
-from transforms.codeswitch.lexicon import load_lexicon
+from pipeline.annotate.lexicon import load_lexicon
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 LEXICON = REPO / "samples" / "lexicons" / "entities.tsv"

@@ -22,13 +22,13 @@ from __future__ import annotations
 import functools
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
+from pipeline.annotate.lexicon import load_dictionary, load_lexicon
 from pipeline.langs import LANG_INDEPENDENT
 from pipeline.record import Record, Span
 from pipeline.registry import register_recipe
 from pipeline.resources import KNOWN_MODEL_PACKAGES
 from pipeline.units import ConfigError, Context, check_probability
 from transforms.codeswitch import selectors as sel
-from transforms.codeswitch.lexicon import load_dictionary, load_lexicon
 from transforms.codeswitch.substituters import aligned_target, dictionary_entry, lexicon_label
 from transforms.common import Base, Replacement, build_output
 

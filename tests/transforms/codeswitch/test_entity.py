@@ -3,7 +3,7 @@ language per output, up to K languages, character offsets."""
 import pytest
 
 from pipeline.record import Span
-from transforms.codeswitch.lexicon import load_lexicon
+from pipeline.annotate.lexicon import load_lexicon
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,8 @@ reported with their line numbers."""
 import pytest
 
 from pipeline.units import ConfigError
-from transforms.codeswitch.lexicon import (LexiconError, load_dictionary, load_lexicon, parse_dictionary_tsv,
-                                           parse_lexicon_jsonl, parse_lexicon_tsv)
+from pipeline.annotate.lexicon import (LexiconError, load_dictionary, load_lexicon, parse_dictionary_tsv,
+                                      parse_lexicon_jsonl, parse_lexicon_tsv)
 
 
 def test_sample_lexicon_and_dictionaries_load(lexicon_dir):

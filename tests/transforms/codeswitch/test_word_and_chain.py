@@ -15,7 +15,7 @@ def dicts(lexicon_dir):
 
 
 def test_per_token_languages_and_translations_come_from_the_dictionaries(dicts, make_record, build, apply):
-    from transforms.codeswitch.lexicon import load_dictionary
+    from pipeline.annotate.lexicon import load_dictionary
 
     unit = build("word", dictionaries=dicts, probability=0.6)
     rec = make_record(SENT)
