@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import time
 from typing import List, Optional
@@ -31,9 +30,8 @@ from pipeline import __version__
 from pipeline.config import RunConfig, load_config
 from pipeline import stages
 from pipeline.stages import ERROR_REASON
-from pipeline.read.readers import check_input, read_file, read_units
-from pipeline.write.arrow_writer import (DATA_DIR, REJECTED_DIR, prepare_output, shard_of, write_manifest,
-                                         write_shard)
+from pipeline.read.readers import check_input
+from pipeline.write.arrow_writer import DATA_DIR, REJECTED_DIR, prepare_output, write_manifest
 
 
 
@@ -55,14 +53,16 @@ class _StageDoFn(beam.DoFn):
         self.stage = stages.stage(self.cfg, self.STAGE)
 
 
-class ReadFile(beam.DoFn):
+class ReadFile(_StageDoFn):
+    STAGE = "read"
+
     def __init__(self, cfg: RunConfig):
-        self.cfg = cfg
+        super().__init__(cfg)
         self.read = Metrics.counter("cs_synth", "read")
 
     def process(self, unit):
         n, t0 = 0, time.time()
-        for rec in read_file(unit, self.cfg.input):
+        for rec in self.stage.process(unit):
             n += 1
             self.read.inc()
             if n % 2000 == 0:
@@ -114,27 +114,38 @@ class _Settle(_StageDoFn):
         yield beam.pvalue.TaggedOutput("outcome", outcome)
 
 
+class _WriteShard(_StageDoFn):
+    STAGE = "write"
+
+    def __init__(self, cfg: RunConfig, out_dir: str, kind: str):
+        super().__init__(cfg)
+        self.out_dir, self.kind = out_dir, kind
+
+    def process(self, kv, n):
+        yield self.stage.process(self.out_dir, self.kind, kv[0], n, list(kv[1]))
+
+
 class WriteShards(beam.PTransform):
     """Deterministic sharding: shard count from the record count, shard of a
     record from its id, rows sorted by id inside each shard."""
 
-    def __init__(self, out_dir: str, kind: str, max_rows: int, metadata):
+    def __init__(self, cfg: RunConfig, out_dir: str, kind: str):
         super().__init__()
-        self.out_dir, self.kind, self.max_rows, self.metadata = out_dir, kind, max_rows, metadata
+        self.cfg, self.out_dir, self.kind = cfg, out_dir, kind
+        self.stage = stages.stage(cfg, "write")
 
     def expand(self, records):
+        st = self.stage
         total = (records | "Count" >> beam.combiners.Count.Globally()
-                 | "Shards" >> beam.Map(lambda n, m: max(1, math.ceil(n / m)), self.max_rows))
-        keyed = records | "Key" >> beam.Map(lambda r, n: (shard_of(r.id, n), r), n=beam.pvalue.AsSingleton(total))
+                 | "Shards" >> beam.Map(st.shard_count))
+        keyed = records | "Key" >> beam.Map(lambda r, n: (st.shard_of(r, n), r), n=beam.pvalue.AsSingleton(total))
         # one empty placeholder per shard index so empty shards are written too
         slots = (records.pipeline | "Seed" >> beam.Create([None])
                  | "Slots" >> beam.FlatMap(lambda _, n: [(i, None) for i in range(n)],
                                            n=beam.pvalue.AsSingleton(total)))
-        out_dir, kind, md = self.out_dir, self.kind, self.metadata
         return ((keyed, slots) | "Merge" >> beam.Flatten() | "Group" >> beam.GroupByKey()
-                | "Write" >> beam.Map(lambda kv, n: write_shard(out_dir, kind, kv[0], n,
-                                                              [r for r in kv[1] if r is not None], md),
-                                      n=beam.pvalue.AsSingleton(total)))
+                | "Write" >> beam.ParDo(_WriteShard(self.cfg, self.out_dir, self.kind),
+                                        n=beam.pvalue.AsSingleton(total)))
 
 
 def _manifest(_, *, cfg_hash, read, outcomes, kept_shards, rejected_shards, rejected_reasons, out_dir, config):
@@ -168,8 +179,7 @@ def _manifest(_, *, cfg_hash, read, outcomes, kept_shards, rejected_shards, reje
 
 def build(p: beam.Pipeline, cfg: RunConfig, out_dir: str) -> None:
     """Add the whole job to pipeline ``p``."""
-    units = read_units(cfg.input, cfg.context().resolve)
-    metadata = {"cs_synth.version": __version__, "cs_synth.config_hash": cfg.config_hash()}
+    units = stages.stage(cfg, "read").units()
 
     records = (p | "Inputs" >> beam.Create(units, reshuffle=False)
                | "Read" >> beam.ParDo(ReadFile(cfg))
@@ -202,13 +212,11 @@ def build(p: beam.Pipeline, cfg: RunConfig, out_dir: str) -> None:
                | "ByPair" >> beam.CoGroupByKey())
     settled = by_pair | "Settle" >> beam.ParDo(_Settle(cfg)).with_outputs(REJECTED, "outcome", main="kept")
 
-    kept_shards = settled.kept | "WriteKept" >> WriteShards(out_dir, DATA_DIR, cfg.output.max_records_per_shard,
-                                                             metadata)
+    kept_shards = settled.kept | "WriteKept" >> WriteShards(cfg, out_dir, DATA_DIR)
     final_rejected = settled[REJECTED]
     if not cfg.output.write_rejected:
         final_rejected = final_rejected | "NoRejectedRows" >> beam.Filter(lambda r: False)
-    rejected_shards = final_rejected | "WriteRejected" >> WriteShards(
-        out_dir, REJECTED_DIR, cfg.output.max_records_per_shard, metadata)
+    rejected_shards = final_rejected | "WriteRejected" >> WriteShards(cfg, out_dir, REJECTED_DIR)
     outcomes = settled.outcome | "CountOutcomes" >> beam.combiners.Count.PerElement()
     reasons = (settled[REJECTED] | "Reasons" >> beam.Map(lambda r: r.reject_reason)
                | "CountReasons" >> beam.combiners.Count.PerElement())

@@ -58,6 +58,30 @@ def _batched(process: Callable[[Record], Record], batch: Callable, records: Sequ
     return out
 
 
+# --------------------------------------------------------------------- read
+class ReadStage:
+    """The ``input`` block: which read units there are (files, or a Moses
+    pair) and the records of one unit; the reader comes from the readers
+    registry by ``input.format``."""
+
+    name = "read"
+
+    def __init__(self, cfg):
+        self.input = cfg.input
+        self.resolve = cfg.context().resolve
+
+    def units(self) -> list:
+        """Check the input (files exist, ...) and list the read units."""
+        from pipeline.read.readers import read_units
+
+        return read_units(self.input, self.resolve)
+
+    def process(self, unit) -> Iterable[Record]:
+        from pipeline.read.readers import read_file
+
+        return read_file(unit, self.input)
+
+
 # ----------------------------------------------------------------- annotate
 class AnnotateStage:
     """Tokenize and annotate both sides (``annotate`` block)."""
@@ -382,14 +406,46 @@ def settle_pair(records: Iterable[Record]) -> Tuple[List[Record], List[Record], 
     return kept, rejected, ("rejected", reason)
 
 
+# -------------------------------------------------------------------- write
+class WriteStage:
+    """The ``output`` block: deterministic shards (shard of a record from
+    its id, rows sorted by id) and the manifest."""
+
+    name = "write"
+
+    def __init__(self, cfg):
+        from pipeline import __version__
+
+        self.max_rows = cfg.output.max_records_per_shard
+        self.write_rejected = cfg.output.write_rejected
+        self.metadata = {"cs_synth.version": __version__, "cs_synth.config_hash": cfg.config_hash()}
+
+    def shard_count(self, n_records: int) -> int:
+        return max(1, -(-n_records // self.max_rows))
+
+    @staticmethod
+    def shard_of(record: Record, total: int) -> int:
+        from pipeline.write.arrow_writer import shard_of
+
+        return shard_of(record.id, total)
+
+    def process(self, out_dir: str, kind: str, index: int, total: int, records: Sequence[Record]):
+        """Write one shard; returns its ``{path, rows, ...}`` summary."""
+        from pipeline.write.arrow_writer import write_shard
+
+        return write_shard(out_dir, kind, index, total, [r for r in records if r is not None], self.metadata)
+
+
 # ------------------------------------------------------------ construction
 STAGES = {
+    "read": ReadStage,
     "annotate": AnnotateStage,
     "align": AlignStage,
     "transform": TransformStage,
     "score": ScoreStage,
     "filter": FilterStage,
     "settle": SettleStage,
+    "write": WriteStage,
 }
 
 _CACHE: Dict[Tuple[str, str, str], object] = {}  # (stage, key, '')
@@ -399,6 +455,8 @@ _LOCK = threading.Lock()
 #: the config blocks each stage is built from (besides input languages,
 #: seed and base folder): two configs that agree on them share the stage
 DEPENDS = {
+    "read": ("input",),
+    "write": ("output", "config_hash"),
     "annotate": ("annotate",),
     "align": ("align", "annotate.max_tokens"),
     "transform": ("transform",),
@@ -412,6 +470,7 @@ def _key(cfg, name: str) -> str:
     import json
 
     dump = cfg.model_dump(mode="json")
+    dump["config_hash"] = cfg.config_hash()
     parts = {"base_dir": cfg.base_dir, "seed": cfg.seed, "langs": [cfg.input.src_lang, cfg.input.tgt_lang]}
     for dep in DEPENDS[name]:
         value = dump
