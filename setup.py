@@ -53,5 +53,5 @@ setup(
     include_package_data=True,
     install_requires=INSTALL_REQUIRES,
     extras_require=EXTRAS,
-    entry_points={"console_scripts": ["cs-synth=pipeline.cli:main"]},
+    entry_points={"console_scripts": ["cs-synth=beam_jobs.cli:main"]},
 )

@@ -5,7 +5,9 @@
     cs-synth recipes | align-eval | dialect-features | report OUTPUT_DIR
 
 Subcommands other than ``run`` and ``augment`` live in their stage's
-package and are imported only when called.
+package and are imported only when called.  The command line is part of the
+shell layer (``beam_jobs``): it may import ``pipeline``, ``transforms`` and
+the Beam jobs, while ``pipeline`` imports neither of the other two.
 """
 from __future__ import annotations
 

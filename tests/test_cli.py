@@ -3,7 +3,7 @@ import pathlib
 
 import yaml
 
-from pipeline.cli import main
+from beam_jobs.cli import main
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 

@@ -3,7 +3,7 @@ and paper."""
 import json
 
 from pipeline import registry
-from pipeline.cli import main
+from beam_jobs.cli import main
 
 CODESWITCH = ["entity", "noun-swap", "phrase", "ratio", "span-ec", "span-ml", "subtree", "word"]
 
