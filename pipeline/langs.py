@@ -23,7 +23,3 @@ def is_language_independent(token: str) -> bool:
         if cat[0] not in "PNSZ" and cat not in ("Cc", "Cf", "Mn", "Me"):
             return False
     return True
-
-
-def is_language_tag(tag: str) -> bool:
-    return bool(tag) and tag != LANG_INDEPENDENT

@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import json
 import os
-from typing import Iterable, Iterator, List, Optional, Tuple
+from typing import Iterator, List, Optional, Tuple
 
 from pipeline.record import FrozenMap, Record, RecordError, Side
 from pipeline.registry import readers
@@ -290,14 +290,6 @@ def read_file(path_or_pair, cfg) -> Iterator[Record]:
         from pipeline.registry import get
 
         yield from get(readers, cfg.format)(path_or_pair, cfg)
-
-
-def read_all(cfg, resolve) -> Iterable[Record]:
-    """All records of the configured input, in input order (Python API/tests)."""
-    files = check_input(cfg, resolve)
-    units = [tuple(files)] if cfg.format == "moses" else files
-    for u in units:
-        yield from read_file(u, cfg)
 
 
 def read_units(cfg, resolve) -> list:

@@ -5,7 +5,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.config import InputConfig
-from pipeline.read.readers import GIVEN_ALIGNMENT_KEY, check_input, read_all
+from pipeline.read.readers import check_input, read_file, read_units
 from pipeline.units import ConfigError
 
 
@@ -16,7 +16,10 @@ def cfg(**kw):
 
 
 def records(c, tmp_path):
-    return list(read_all(c, lambda p: str(tmp_path / p) if not p.startswith("/") else p))
+    """Every record of the input, in input order: each read unit (a file, or
+    the Moses file pair) through ``read_file``, as the read stage does."""
+    resolve = lambda p: str(tmp_path / p) if not p.startswith("/") else p  # noqa: E731
+    return [r for unit in read_units(c, resolve) for r in read_file(unit, c)]
 
 
 def test_tsv_good_and_malformed_lines(tmp_path):
@@ -41,7 +44,7 @@ def test_tsv_good_and_malformed_lines(tmp_path):
 def test_tsv_alignment_column(tmp_path):
     (tmp_path / "a.tsv").write_text("a b\tx y\t0-0 1-1\n", encoding="utf-8")
     (r,) = records(cfg(path="a.tsv", tsv_alignment_column=True), tmp_path)
-    assert r.seq_labels[GIVEN_ALIGNMENT_KEY] == "0-0 1-1"
+    assert r.given_alignment == "0-0 1-1"
 
 
 def test_jsonl_fields_and_errors(tmp_path):
