@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from typing import Any, Dict, List, Optional, Tuple
@@ -37,31 +38,47 @@ class EvalInputError(ValueError):
     pass
 
 
+def split_tokens(text: str) -> Tuple[str, ...]:
+    """Tokens of a gold-set line: split on ASCII spaces and tabs only, so a
+    token that is other Unicode white space (an ideographic space U+3000,
+    a no-break space) stays one token and the gold indices stay in step."""
+    return tuple(t for t in re.split(r"[ \t]+", text.strip(" \t\r\n")) if t)
+
+
+def _lines(fh) -> List[str]:
+    """Lines split on \\n only (str.splitlines also splits on U+2028,
+    U+001C and others, which may stand inside a token)."""
+    text = fh.read()
+    lines = [line.rstrip("\r") for line in text.split("\n")]
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def read_pairs(path: str) -> List[Pair]:
     out: List[Pair] = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
-            line = line.rstrip("\n")
+    with open(path, encoding="utf-8", newline="") as fh:
+        for n, line in enumerate(_lines(fh), start=1):
             if "|||" not in line:
                 raise EvalInputError(f"{path}:{n}: expected 'source ||| target'")
             src, tgt = line.split("|||", 1)
-            out.append((tuple(src.split()), tuple(tgt.split())))
+            out.append((split_tokens(src), split_tokens(tgt)))
     return out
 
 
 def read_side_files(src_path: str, tgt_path: str) -> List[Pair]:
-    with open(src_path, encoding="utf-8") as fs, open(tgt_path, encoding="utf-8") as ft:
-        src, tgt = fs.read().splitlines(), ft.read().splitlines()
+    with open(src_path, encoding="utf-8", newline="") as fs, open(tgt_path, encoding="utf-8", newline="") as ft:
+        src, tgt = _lines(fs), _lines(ft)
     if len(src) != len(tgt):
         raise EvalInputError(f"{src_path} has {len(src)} lines but {tgt_path} has {len(tgt)}")
-    return [(tuple(s.split()), tuple(t.split())) for s, t in zip(src, tgt)]
+    return [(split_tokens(s), split_tokens(t)) for s, t in zip(src, tgt)]
 
 
 def read_gold(path: str, pairs: List[Pair], index_base: int):
     from pipeline.align.symmetrize import PharaohError, parse_pharaoh_sp
 
-    with open(path, encoding="utf-8") as fh:
-        lines = fh.read().splitlines()
+    with open(path, encoding="utf-8", newline="") as fh:
+        lines = _lines(fh)
     if len(lines) != len(pairs):
         raise EvalInputError(f"{path} has {len(lines)} alignment lines for {len(pairs)} pairs")
     gold = []
@@ -158,7 +175,7 @@ def evaluate(args) -> Dict[str, Any]:
         if not args.given:
             raise EvalInputError("--aligner given needs --given FILE with the predicted alignments")
         with open(args.given, encoding="utf-8") as fh:
-            given = fh.read().splitlines()
+            given = _lines(fh)
         if len(given) != len(pairs):
             raise EvalInputError(f"{args.given} has {len(given)} lines for {len(pairs)} pairs")
 

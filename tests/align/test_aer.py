@@ -129,3 +129,19 @@ def test_align_eval_eflomal_with_extra_text(tmp_path, capsys, shared_dir):
     assert results["priors"]["options"] == {"rel_iterations": 0.3}
     for r in results.values():
         assert 0.0 < r["aer"] < 0.35 and r["n_pairs"] == 60
+
+
+def test_align_eval_keeps_unicode_space_tokens(tmp_path, capsys):
+    """A gold set whose sentences hold an ideographic space (U+3000) token
+    and a U+2028 inside a token: one token per gold index, no crash."""
+    pairs = tmp_path / "p.src-tgt"
+    pairs.write_text("我 \u3000 爱 ||| I \u2028x love\n", encoding="utf-8")
+    gold = tmp_path / "g.gold"
+    gold.write_text("1-1 3-3 2p2\n", encoding="utf-8")
+    predicted = tmp_path / "pred"
+    predicted.write_text("0-0 2-2\n", encoding="utf-8")
+    assert evaluate.read_pairs(str(pairs)) == [(("我", "\u3000", "爱"), ("I", "\u2028x", "love"))]
+    rc = evaluate.main(["--pairs", str(pairs), "--gold", str(gold), "--aligner", "given", "--given", str(predicted)])
+    assert rc == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["precision"] == 1.0 and result["recall"] == 1.0 and result["aer"] == 0.0
