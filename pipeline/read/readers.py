@@ -52,12 +52,20 @@ def expand_paths(spec, base_resolve) -> List[str]:
 
 
 def iter_raw_lines(path: str) -> Iterator[Tuple[int, bytes]]:
-    """(1-based line number, raw bytes without the newline) for each line."""
+    """(1-based line number, raw bytes without the newline) for each line.
+
+    Compressed files (``.gz``, ``.bz2``, ``.zst``, ...) are decompressed by
+    extension through Beam's FileSystems; a UTF-8 byte-order mark at the
+    start of the file is dropped, so it never costs the first line."""
     with _fs().open(path) as fh:
-        stream = io.BufferedReader(fh) if not hasattr(fh, "readline") else fh
         n = 0
-        for raw in stream:
+        while True:
+            raw = fh.readline()
+            if not raw:
+                break
             n += 1
+            if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
             if raw.endswith(b"\n"):
                 raw = raw[:-1]
             if raw.endswith(b"\r"):
@@ -84,7 +92,21 @@ def _make_id(path: str, line: int) -> str:
     return f"{os.path.basename(path)}:{line:08d}"
 
 
+def _has_surrogate(text) -> bool:
+    return isinstance(text, str) and any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def _escaped(text: str) -> str:
+    """``text`` with lone surrogates written as ``\\udXXX`` escapes, so a
+    reject that holds it can still be keyed and written (lossless: the
+    escape names the code unit)."""
+    if not _has_surrogate(text):
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _rejected(rid: str, src: str, tgt: str, cfg, reason: str, detail: str, source: str) -> Record:
+    rid, src, tgt, source = _escaped(rid), _escaped(src), _escaped(tgt), _escaped(source)
     tgt_side = Side(text=tgt, lang=cfg.tgt_lang) if cfg.tgt_lang else None
     return Record(id=rid, source=source, src=Side(text=src, lang=cfg.src_lang), tgt=tgt_side,
                   reject_reason=reason, reject_detail=detail, reject_stage="read")
@@ -98,6 +120,11 @@ def build_record(cfg, rid: str, source: str, src, tgt, *, alignment=None, token_
         which = "source" if not isinstance(src, str) else "target"
         return _rejected(rid, str(src or ""), str(tgt or ""), cfg, "malformed_field",
                          f"{which} text is not a string", source)
+    bad = [name for name, v in (("id", rid), ("source", src), ("target", tgt)) if _has_surrogate(v)]
+    if bad:
+        return _rejected(rid, src, tgt or "", cfg, "invalid_unicode",
+                         f"{' and '.join(bad)} text holds a lone surrogate code point (not encodable as UTF-8)",
+                         source)
     if not src.strip() or (bilingual and not tgt.strip()):
         which = "source" if not src.strip() else "target"
         return _rejected(rid, src, tgt or "", cfg, "empty_side", f"{which} side is empty", source)
@@ -158,7 +185,7 @@ def read_text(path: str, cfg) -> Iterator[Record]:
 def _fields_from_mapping(obj: dict, cfg, rid: str, source: str) -> Record:
     missing = [f for f in ([cfg.src_field] + ([cfg.tgt_field] if cfg.tgt_lang else [])) if f not in obj]
     if missing:
-        return _rejected(rid, json.dumps(obj, ensure_ascii=False)[:2000], "", cfg, "missing_field",
+        return _rejected(rid, json.dumps(obj, ensure_ascii=False, default=str)[:2000], "", cfg, "missing_field",
                          f"missing field(s): {', '.join(missing)}", source)
     if cfg.id_field and obj.get(cfg.id_field) not in (None, ""):
         rid = f"{rid.split(':')[0]}:{obj[cfg.id_field]}"
@@ -173,6 +200,46 @@ def _fields_from_mapping(obj: dict, cfg, rid: str, source: str) -> Record:
                         alignment=alignment, token_labels=labels or None, seq_labels=seq)
 
 
+#: deepest JSON nesting a line may have (deeper lines are rejected, never
+#: allowed to exhaust the interpreter's stack)
+MAX_JSON_DEPTH = 64
+
+
+def _json_depth_ok(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    depth, in_str, esc = 0, False, False
+    for ch in text:
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return False
+        elif ch in "]}":
+            depth -= 1
+    return True
+
+
+def _parse_json(text: str):
+    """(object, None) or (None, (reason, detail)) for one JSONL line."""
+    if not _json_depth_ok(text):
+        return None, ("malformed_json", f"nested deeper than {MAX_JSON_DEPTH} levels")
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        return None, ("malformed_json", f"{exc.msg} at column {exc.colno}")
+    except ValueError as exc:  # e.g. an integer longer than Python's digit limit
+        return None, ("malformed_json", str(exc)[:200])
+    except RecursionError:
+        return None, ("malformed_json", "nested too deeply")
+
+
 def read_jsonl(path: str, cfg) -> Iterator[Record]:
     for rid, source, text, bad in _decoded_lines(path, cfg):
         if bad:
@@ -181,10 +248,9 @@ def read_jsonl(path: str, cfg) -> Iterator[Record]:
         if not text.strip():
             yield _rejected(rid, text, "", cfg, "malformed_json", "blank line", source)
             continue
-        try:
-            obj = json.loads(text)
-        except json.JSONDecodeError as exc:
-            yield _rejected(rid, text, "", cfg, "malformed_json", f"{exc.msg} at column {exc.colno}", source)
+        obj, problem = _parse_json(text)
+        if problem is not None:
+            yield _rejected(rid, text, "", cfg, problem[0], problem[1], source)
             continue
         if not isinstance(obj, dict):
             yield _rejected(rid, text, "", cfg, "malformed_json", "line is not a JSON object", source)
