@@ -239,6 +239,13 @@ def beam_options(extra: List[str], workers: int = 1) -> PipelineOptions:
         if workers > 1:
             args += [f"--direct_num_workers={workers}", "--direct_running_mode=multi_processing"]
     opts = PipelineOptions(args)
+    known = opts.get_all_options(retain_unknown_options=False)
+    unknown = sorted(set(opts.get_all_options(retain_unknown_options=True)) - set(known))
+    if unknown:
+        from pipeline.units import ConfigError
+
+        raise ConfigError(f"unknown command-line option(s): {', '.join('--' + u for u in unknown)} "
+                          f"(neither a cs-synth option nor a Beam pipeline option)")
     opts.view_as(SetupOptions).save_main_session = False
     return opts
 
@@ -246,12 +253,17 @@ def beam_options(extra: List[str], workers: int = 1) -> PipelineOptions:
 def run_job(cfg: RunConfig, out_dir: str, *, workers: int = 1, beam_args: Optional[List[str]] = None,
             overwrite: bool = False) -> dict:
     """Validate, run, and return the manifest."""
+    from apache_beam.io.filesystems import FileSystems
+
+    # options first: they name unknown flags, and they configure the remote
+    # filesystems (s3://, gs://) that the input check and the output use
+    options = beam_options(beam_args or [], workers)
+    FileSystems.set_options(options)
     check_input(cfg.input, cfg.context().resolve)  # units were validated when the config was parsed
     prepare_output(out_dir, overwrite)
-    p = beam.Pipeline(options=beam_options(beam_args or [], workers))
+    p = beam.Pipeline(options=options)
     build(p, cfg, out_dir)
     p.run().wait_until_finish()
-    from apache_beam.io.filesystems import FileSystems
 
     with FileSystems.open(FileSystems.join(out_dir, "manifest.json")) as fh:
         return json.loads(fh.read().decode("utf-8"))
