@@ -86,8 +86,12 @@ class Replacement:
     punctuation after the span stays attached.  ``origins[k]`` lists the base
     positions (inside ``[start, end)``) new token ``k`` derives from, used to
     project labels; leave it empty when every new token derives from the
-    whole span.  ``entity`` marks the new tokens as one entity in the output
-    (its ``start``/``end`` are ignored and recomputed)."""
+    whole span, or give an empty tuple for a single new token that derives
+    from none of them in particular (it takes the label its span shares, else
+    that of its nearest neighbour in the replacement).  ``entity`` marks the
+    new tokens as one entity in the output (its ``start``/``end`` are ignored
+    and recomputed).  ``unit``, when set, names the edit's unit instead of
+    the builder's ``unit``."""
 
     start: int
     end: int
@@ -98,6 +102,10 @@ class Replacement:
     op: str = "switch"
     detail: str = ""
     entity: Optional[Span] = None
+    #: the versioned unit name for this replacement's edit; empty: the
+    #: ``unit`` given to :func:`build_output` (e.g. ``ewave.f<ID>.v1`` per
+    #: dialect rule hit inside a ``dialect.v1`` step)
+    unit: str = ""
 
     def __post_init__(self):
         for name in ("tokens", "langs", "spaces", "origins"):
@@ -137,14 +145,24 @@ def output_id(record: Record, recipe: str, k: int) -> str:
 
 
 def build_output(record: Record, base: Base, replacements: Sequence[Replacement], *,
-                 unit: str, recipe: str, index: int = 0) -> Record:
+                 unit: str, recipe: str, index: int = 0,
+                 out_tokens: Optional[Sequence[str]] = None,
+                 out_spaces: Optional[Sequence[bool]] = None) -> Record:
     """Apply ``replacements`` (non-overlapping, over ``base``) to ``record``.
 
     Returns a new record with ``id = f"{record.id}/{recipe}/{index}"``, the
     same ``pair_id``, ``recipe`` set (joined with ``+`` after earlier steps),
     the new ``tokens``/``langs``/``spaces``/``text``, one edit per
     replacement appended to ``record.edits`` (``unit`` is the versioned unit
-    name), token labels projected and entities with character offsets."""
+    name, unless the replacement names its own), token labels projected and
+    entities with character offsets.
+
+    A unit that decides the final spelling or spacing itself (the dialect
+    engine re-spaces every changed boundary and re-cases the first word)
+    passes ``out_tokens``/``out_spaces``: one entry per output token of the
+    splice, used instead of the spliced ones.  An unchanged base token whose
+    text ``out_tokens`` changes is no longer a copy of its source token
+    (``source_map`` -1); its labels and entities still follow it."""
     reps = sorted(replacements, key=lambda r: (r.start, r.end))
     n = len(base.tokens)
     prev_end = 0
@@ -180,9 +198,22 @@ def build_output(record: Record, base: Base, replacements: Sequence[Replacement]
         tokens.append(base.tokens[p]); langs.append(base.langs[p]); spaces.append(base.spaces[p])
         origins.append((p,)); group.append(-1); smap.append(base.source_index(p))
 
+    if out_tokens is not None:
+        out_tokens = tuple(out_tokens)
+        if len(out_tokens) != len(tokens):
+            raise ValueError(f"out_tokens has {len(out_tokens)} tokens for {len(tokens)} output tokens")
+        for k, tok in enumerate(out_tokens):
+            if group[k] < 0 and tok != tokens[k]:
+                smap[k] = -1
+        tokens = list(out_tokens)
+    if out_spaces is not None:
+        if len(out_spaces) != len(tokens):
+            raise ValueError(f"out_spaces has {len(out_spaces)} entries for {len(tokens)} output tokens")
+        spaces = [bool(sp) for sp in out_spaces]
+
     edits = []
     for r, (a, b) in zip(reps, rep_out):
-        edits.append(Edit(unit=unit, op=r.op, src_start=r.start, src_end=r.end, out_start=a, out_end=b,
+        edits.append(Edit(unit=r.unit or unit, op=r.op, src_start=r.start, src_end=r.end, out_start=a, out_end=b,
                           before=detokenize(base.tokens[r.start:r.end], base.spaces[r.start:r.end]),
                           after=detokenize(tokens[a:b], spaces[a:b]), detail=r.detail))
 

@@ -20,16 +20,28 @@ Outcomes (exactly one record per input record)
       marked by ``Edit(unit="dialect.v1", op="unchanged",
       detail="unparseable: <reason>")`` with reason ``empty_text``,
       ``too_long``, ``no_words`` or ``not_latin_script``.
+
+Every output is built by :func:`transforms.common.build_output`: ``recipe``
+joins earlier steps (``entity+dialect``), token labels and entity spans
+(with character offsets over the new ``text``) follow the tokens, and
+``source_map`` says which output tokens are unchanged copies of source
+tokens (empty when the text was tokenized here: the source side has no
+tokens).  Each applied rule hit is one :class:`~transforms.common.Replacement`
+over the engine's input; the engine's own spacing and first-word casing are
+kept (``out_tokens``/``out_spaces``).
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Iterator, Optional, Tuple
 
 from pipeline.langs import LANG_INDEPENDENT
-from pipeline.record import Edit, Record, detokenize, tag_tokens
+from pipeline.record import Edit, Record, tag_tokens
+from transforms.common import Base, Replacement, build_output
 
 UNIT = "dialect.v1"
+RECIPE = "dialect"
 
 
 def feature_unit(fid: int) -> str:
@@ -69,14 +81,16 @@ class DialectTransform:
     profile: str = ""
     name: str = UNIT
 
-    def _input(self, record: Record):
-        if record.tokens:
-            toks, langs, spaces = record.current()
-            return list(toks), list(langs), list(spaces)
-        if record.src.tokens:
-            toks = list(record.src.tokens)
-            return toks, list(tag_tokens(toks, "en")), list(record.src.token_spaces())
-        return None, None, None
+    def _base(self, record: Record) -> Optional[Base]:
+        """What the rules read: the previous unit's output, else the
+        annotated source tokens (tagged ``en``), with their labels, entities
+        and source map; None when the record has no tokens at all."""
+        if record.tokens or record.src.tokens:
+            base = Base.of(record)
+            if not record.tokens:
+                base = dataclasses.replace(base, langs=tag_tokens(base.tokens, "en"))
+            return base
+        return None
 
     def __call__(self, record: Record, rng) -> Iterator[Record]:
         from pipeline.resources import load_spacy
@@ -85,58 +99,77 @@ class DialectTransform:
         from transforms.dialect import engine
         from transforms.dialect.features import all_rules
 
-        words, langs, spaces = self._input(record)
+        base = self._base(record)
         text = record.src.text
-        if words is None and not text.strip():
-            words, langs, spaces = [], [], []
-        reason = unparseable_reason(words if words is not None else text.split(), self.max_tokens)
+        if base is None and not text.strip():
+            base = _tokenized(record, [], [])
+        reason = unparseable_reason(base.tokens if base is not None else text.split(), self.max_tokens)
         if reason is not None:
-            yield self._unchanged(record, words, langs, spaces, f"unparseable: {reason}")
+            yield self._unchanged(record, base, f"unparseable: {reason}")
             return
         nlp = load_spacy("en", self.model)
-        if words is None:
+        if base is None:
             tdoc = nlp.make_doc(text)
-            words = [t.text for t in tdoc]
-            spaces = [bool(t.whitespace_) for t in tdoc]
-            langs = list(tag_tokens(words, "en"))
-            reason = unparseable_reason(words, self.max_tokens)
+            base = _tokenized(record, [t.text for t in tdoc], [bool(t.whitespace_) for t in tdoc])
+            reason = unparseable_reason(base.tokens, self.max_tokens)
             if reason is not None:
-                yield self._unchanged(record, words, langs, spaces, f"unparseable: {reason}")
+                yield self._unchanged(record, base, f"unparseable: {reason}")
                 return
+        words, langs = list(base.tokens), base.langs
         disable = [p for p in ("ner",) if p in nlp.pipe_names]
-        doc = nlp(Doc(nlp.vocab, words=words, spaces=spaces), disable=disable)
+        doc = nlp(Doc(nlp.vocab, words=words, spaces=list(base.spaces)), disable=disable)
         rules = all_rules()
         plan = [(rules[fid], p) for fid, p in self.plan]
         protected = [lg not in ("en", LANG_INDEPENDENT) for lg in langs]
         res = engine.run(doc, plan, rng, protected=protected if any(protected) else ())
         if not res.applied:
             if self.keep_unchanged:
-                yield self._unchanged(record, words, langs, spaces, "no_feature_applied")
+                yield self._unchanged(record, base, "no_feature_applied")
             else:
                 tried = ",".join(str(fid) for fid, _ in self.plan)
                 yield record.reject("no_feature_applied",
                                     f"{res.candidates} candidate hit(s), none applied; features tried: {tried}",
                                     stage="transform")
             return
-        new_langs = []
-        for tok, o in zip(res.tokens, res.origin):
-            new_langs.append(langs[o] if o is not None else tag_tokens([tok], "en")[0])
-        edits = []
-        for a in res.applied:
-            hit = a.hit
-            before = detokenize(words[hit.start:hit.end], spaces[hit.start:hit.end])
-            after = detokenize(res.tokens[a.out_start:a.out_end], res.spaces[a.out_start:a.out_end])
-            edits.append(Edit(unit=feature_unit(a.rule.fid), op=hit.op, src_start=hit.start, src_end=hit.end,
-                              out_start=a.out_start, out_end=a.out_end, before=before, after=after,
-                              detail=a.rule.name))
-        yield record.evolve(id=f"{record.id}/dialect/0", recipe="dialect", tokens=res.tokens,
-                            langs=tuple(new_langs), spaces=res.spaces, text=detokenize(res.tokens, res.spaces),
-                            edits=record.edits + tuple(edits))
+        reps = [_replacement(words, res, a) for a in res.applied]
+        yield build_output(record, base, reps, unit=self.name, recipe=RECIPE,
+                           out_tokens=res.tokens, out_spaces=res.spaces)
 
-    def _unchanged(self, record: Record, words, langs, spaces, detail: str) -> Record:
-        words = words or []
-        return record.evolve(id=f"{record.id}/dialect/0", recipe="dialect", tokens=tuple(words),
-                             langs=tuple(langs or ()), spaces=tuple(spaces or ()),
-                             text=detokenize(words, spaces or []) if words else record.src.text,
-                             edits=record.edits + (Edit(unit=UNIT, op="unchanged", detail=detail),))
+    def _unchanged(self, record: Record, base: Optional[Base], detail: str) -> Record:
+        mark = Edit(unit=UNIT, op="unchanged", detail=detail)
+        if base is None:  # nothing tokenized: the source text as it is
+            base = _tokenized(record, [], [])
+        out = build_output(record, base, [], unit=self.name, recipe=RECIPE)
+        return out.evolve(text=out.text if out.tokens else record.src.text, edits=out.edits + (mark,))
 
+
+def _tokenized(record: Record, words, spaces) -> Base:
+    """The Base of ``record.src.text`` tokenized here: the source side has no
+    tokens, so there are no source labels, entities or source map."""
+    return Base(tuple(words), tag_tokens(words, "en"), tuple(spaces), is_source=False, source_map=())
+
+
+def _replacement(words, res, a) -> Replacement:
+    """One applied rule hit as a Replacement over the engine's input.
+
+    A new token that spells an input token of the hit's span (a moved or
+    kept word, compared case-insensitively, each input token used once)
+    derives from that token; the others derive from no token in particular
+    (labels: the span's shared one, else the nearest neighbour's).  When no
+    new token matches, every one derives from the whole span."""
+    hit = a.hit
+    new = res.tokens[a.out_start:a.out_end]
+    used, origins = set(), []
+    for tok in new:
+        low = tok.lower()
+        p = next((q for q in range(hit.start, hit.end) if q not in used and words[q].lower() == low), None)
+        if p is None:
+            origins.append(())
+        else:
+            used.add(p)
+            origins.append((p,))
+    if not used:
+        origins = []
+    return Replacement(hit.start, hit.end, new, tuple(tag_tokens([t], "en")[0] for t in new),
+                       res.spaces[a.out_start:a.out_end], origins, op=hit.op, detail=a.rule.name,
+                       unit=feature_unit(a.rule.fid))
