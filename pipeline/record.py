@@ -30,18 +30,23 @@ class FrozenMap(Mapping):
     serialisation is independent of insertion order.
     """
 
-    __slots__ = ("_items",)
+    __slots__ = ("_items", "_index")
 
     def __init__(self, items: Mapping | Iterable[Tuple[str, Any]] = ()):
+        if isinstance(items, FrozenMap):
+            object.__setattr__(self, "_items", items._items)
+            object.__setattr__(self, "_index", items._index)
+            return
         if isinstance(items, Mapping):
             items = items.items()
         object.__setattr__(self, "_items", tuple(sorted((str(k), v) for k, v in items)))
+        object.__setattr__(self, "_index", dict(self._items))
 
     def __getitem__(self, key):
-        for k, v in self._items:
-            if k == key:
-                return v
-        raise KeyError(key)
+        return self._index[key]
+
+    def __contains__(self, key) -> bool:
+        return key in self._index
 
     def __iter__(self) -> Iterator[str]:
         return (k for k, _ in self._items)
@@ -56,7 +61,7 @@ class FrozenMap(Mapping):
         if isinstance(other, FrozenMap):
             return self._items == other._items
         if isinstance(other, Mapping):
-            return dict(self._items) == dict(other)
+            return self._index == dict(other)
         return NotImplemented
 
     def __setattr__(self, name, value):
@@ -69,7 +74,7 @@ class FrozenMap(Mapping):
         return f"FrozenMap({dict(self._items)!r})"
 
     def merged(self, other: Mapping) -> "FrozenMap":
-        d = dict(self._items)
+        d = dict(self._index)
         d.update(other)
         return FrozenMap(d)
 
