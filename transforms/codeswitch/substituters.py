@@ -11,7 +11,7 @@ from typing import Optional, Sequence
 
 from pipeline.record import Span, tag_tokens
 from transforms.codeswitch.labels import target_origins
-from transforms.codeswitch.lexicon import EntityLexicon, tokenize
+from pipeline.annotate.lexicon import EntityLexicon, tokenize
 from transforms.codeswitch.selectors import Pair, View
 from transforms.common import Replacement
 
