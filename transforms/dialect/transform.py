@@ -81,7 +81,7 @@ class DialectTransform:
     profile: str = ""
     name: str = UNIT
 
-    def _base(self, record: Record) -> Optional[Base]:
+    def base(self, record: Record) -> Optional[Base]:
         """What the rules read: the previous unit's output, else the
         annotated source tokens (tagged ``en``), with their labels, entities
         and source map; None when the record has no tokens at all."""
@@ -99,7 +99,7 @@ class DialectTransform:
         from transforms.dialect import engine
         from transforms.dialect.features import all_rules
 
-        base = self._base(record)
+        base = self.base(record)
         text = record.src.text
         if base is None and not text.strip():
             base = _tokenized(record, [], [])
@@ -115,25 +115,29 @@ class DialectTransform:
             if reason is not None:
                 yield self._unchanged(record, base, f"unparseable: {reason}")
                 return
-        words, langs = list(base.tokens), base.langs
+        langs = base.langs
         disable = [p for p in ("ner",) if p in nlp.pipe_names]
-        doc = nlp(Doc(nlp.vocab, words=words, spaces=list(base.spaces)), disable=disable)
+        doc = nlp(Doc(nlp.vocab, words=list(base.tokens), spaces=list(base.spaces)), disable=disable)
         rules = all_rules()
         plan = [(rules[fid], p) for fid, p in self.plan]
         protected = [lg not in ("en", LANG_INDEPENDENT) for lg in langs]
         res = engine.run(doc, plan, rng, protected=protected if any(protected) else ())
+        yield self.output(record, base, res)
+
+    def output(self, record: Record, base: Base, res) -> Record:
+        """The one record for the engine result ``res`` over ``base`` (what
+        :meth:`base` returned for ``record``): the rewritten output, the
+        marked unchanged one or the ``no_feature_applied`` reject."""
         if not res.applied:
             if self.keep_unchanged:
-                yield self._unchanged(record, base, "no_feature_applied")
-            else:
-                tried = ",".join(str(fid) for fid, _ in self.plan)
-                yield record.reject("no_feature_applied",
-                                    f"{res.candidates} candidate hit(s), none applied; features tried: {tried}",
-                                    stage="transform")
-            return
-        reps = [_replacement(words, res, a) for a in res.applied]
-        yield build_output(record, base, reps, unit=self.name, recipe=RECIPE,
-                           out_tokens=res.tokens, out_spaces=res.spaces)
+                return self._unchanged(record, base, "no_feature_applied")
+            tried = ",".join(str(fid) for fid, _ in self.plan)
+            return record.reject("no_feature_applied",
+                                 f"{res.candidates} candidate hit(s), none applied; features tried: {tried}",
+                                 stage="transform")
+        reps = [_replacement(base.tokens, res, a) for a in res.applied]
+        return build_output(record, base, reps, unit=self.name, recipe=RECIPE,
+                            out_tokens=res.tokens, out_spaces=res.spaces)
 
     def _unchanged(self, record: Record, base: Optional[Base], detail: str) -> Record:
         mark = Edit(unit=UNIT, op="unchanged", detail=detail)
