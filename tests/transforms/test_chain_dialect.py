@@ -211,3 +211,29 @@ def test_unparseable_chained_output_passes_through_with_its_labels():
     assert out.token_labels == {"ner": ("O",) * 6} and out.source_map == (-1,) * 6
     assert [e[:2] for e in entity_texts(out)] == [("घर", "घर")]
     assert out.edits[-1] == Edit("dialect.v1", "unchanged", detail="unparseable: not_latin_script")
+
+
+# ------------------------------------------- the builder options it uses
+def test_build_output_replacement_unit_and_final_spelling():
+    from transforms.common import Base, Replacement, build_output
+
+    rec = source(("The", "cat", "is", "here", "."), labels={"ner": ("O", "B-ANI", "O", "O", "O")},
+                 entities=(Span(1, 2, "ANI"),))
+    base = Base.of(rec)
+    reps = [Replacement(0, 1, (), (), op="delete", detail="d", unit="ewave.f62.v1"),
+            Replacement(2, 3, ("be",), ("en",), op="replace")]
+    plain = build_output(rec, base, reps, unit="dialect.v1", recipe="dialect")
+    assert plain.tokens == ("cat", "be", "here", ".") and plain.source_map == (1, -1, 3, 4)
+    assert [e.unit for e in plain.edits] == ["ewave.f62.v1", "dialect.v1"]
+    # the unit's own spelling and spacing: "cat" re-cased is no longer a copy
+    out = build_output(rec, base, reps, unit="dialect.v1", recipe="dialect",
+                       out_tokens=("Cat", "be", "here", "."), out_spaces=(True, True, False, False))
+    assert out.tokens == ("Cat", "be", "here", ".") and out.text == "Cat be here."
+    assert out.source_map == (-1, -1, 3, 4)
+    assert out.token_labels == {"ner": ("B-ANI", "O", "O", "O")}
+    assert out.entities == (Span(0, 1, "ANI", "", 0, 3),)
+    assert out.edits[1].after == "be"
+    with pytest.raises(ValueError, match="out_tokens"):
+        build_output(rec, base, reps, unit="u", recipe="r", out_tokens=("Cat",))
+    with pytest.raises(ValueError, match="out_spaces"):
+        build_output(rec, base, reps, unit="u", recipe="r", out_spaces=(True,))
