@@ -37,6 +37,8 @@ from pipeline.write.arrow_writer import DATA_DIR, REJECTED_DIR, prepare_output, 
 
 #: most records per annotate call (spaCy's nlp.pipe); any size gives the same bytes
 ANNOTATE_BATCH = 256
+#: most records per transform call; any size gives the same bytes
+TRANSFORM_BATCH = 256
 
 
 class _StageDoFn(beam.DoFn):
@@ -83,7 +85,8 @@ class Annotate(_StageDoFn):
 
 
 class Transform(_StageDoFn):
-    """transform, then score and filter each output (one fused step)."""
+    """transform a batch (units with a batch call, such as an MT engine,
+    see all its records at once), then score and filter each output."""
 
     STAGE = "transform"
 
@@ -92,11 +95,12 @@ class Transform(_StageDoFn):
         self.score = stages.stage(self.cfg, "score")
         self.filter = stages.stage(self.cfg, "filter")
 
-    def process(self, rec):
-        for out in self.stage.process(rec):
-            if not out.rejected:
-                out = self.filter.process(self.score.process(out))
-            yield from route(out, "candidates_kept")
+    def process(self, batch):
+        for outs in self.stage.process_batch(batch):
+            for out in outs:
+                if not out.rejected:
+                    out = self.filter.process(self.score.process(out))
+                yield from route(out, "candidates_kept")
 
 
 class _Settle(_StageDoFn):
@@ -197,7 +201,8 @@ def build(p: beam.Pipeline, cfg: RunConfig, out_dir: str) -> None:
 
         stream, align_rejected = stream | "Align" >> AlignStage(cfg)
         rejects.append(align_rejected)
-    transformed = stream | "Transform" >> beam.ParDo(Transform(cfg)).with_outputs(REJECTED, main="ok")
+    transformed = (stream | "TransformBatches" >> beam.BatchElements(min_batch_size=1, max_batch_size=TRANSFORM_BATCH)
+                   | "Transform" >> beam.ParDo(Transform(cfg)).with_outputs(REJECTED, main="ok"))
     rejects.append(transformed[REJECTED])
     kept = transformed.ok
     if cfg.dedup:

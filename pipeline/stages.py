@@ -292,31 +292,53 @@ class TransformStage:
             info = registry.get(registry.recipes, step.recipe)
             self.steps.append((step.recipe, info.factory(ctx, **step.options)))
 
+    def _one(self, unit, uname: str, r: Record) -> List[Record]:
+        try:
+            outs = list(unit(r, derive_rng(self.seed, r.id, uname)))
+        except RecordError as exc:
+            outs = [r.reject("invalid_output", f"{uname}: {exc}", stage="transform")]
+        except Exception as exc:  # noqa: BLE001
+            outs = [unit_error(r, "transform", uname, exc)]
+        return outs
+
+    def _step(self, unit, uname: str, records: Sequence[Record]) -> List[List[Record]]:
+        """One step over many records: the unit's batch call when it has one
+        (``unit.batch(records, rngs)``, e.g. one MT engine call for all
+        spans), falling back to record by record if the batch raises."""
+        batch = getattr(unit, "batch", None)
+        if batch is not None and len(records) > 1:
+            try:
+                return [list(x) for x in batch(list(records), [derive_rng(self.seed, r.id, uname)
+                                                                for r in records])]
+            except Exception:  # noqa: BLE001 - retried one by one below
+                pass
+        return [self._one(unit, uname, r) for r in records]
+
     def process(self, record: Record) -> List[Record]:
         """Kept and rejected outputs of one record."""
-        if record.rejected:
-            return [record]
-        current = [record]
-        done: List[Record] = []
+        return self.process_batch([record])[0]
+
+    def process_batch(self, records: Sequence[Record]) -> List[List[Record]]:
+        """Every step in order over a batch; for each input record, its
+        rejected outputs then its kept ones (the same as one at a time)."""
+        done: List[List[Record]] = [[r] if r.rejected else [] for r in records]
+        current: List[Tuple[int, Record]] = [(k, r) for k, r in enumerate(records) if not r.rejected]
         for recipe, unit in self.steps:
-            nxt: List[Record] = []
             uname = _unit_name(unit, recipe)
-            for r in current:
-                try:
-                    outs = list(unit(r, derive_rng(self.seed, r.id, uname)))
-                except RecordError as exc:
-                    outs = [r.reject("invalid_output", f"{uname}: {exc}", stage="transform")]
-                except Exception as exc:  # noqa: BLE001
-                    outs = [unit_error(r, "transform", uname, exc)]
+            results = self._step(unit, uname, [r for _, r in current])
+            nxt: List[Tuple[int, Record]] = []
+            for (k, r), outs in zip(current, results):
                 if not outs:
                     outs = [r.reject("no_output", f"{uname} produced no records", stage="transform")]
                 for o in outs:
-                    (done if o.rejected else nxt).append(o)
+                    if o.rejected:
+                        done[k].append(o)
+                    else:
+                        nxt.append((k, o))
             current = nxt
-        return done + [pass_through(r) for r in current]
-
-    def process_batch(self, records: Sequence[Record]) -> List[List[Record]]:
-        return [self.process(r) for r in records]
+        for k, r in current:
+            done[k].append(pass_through(r))
+        return done
 
 
 # ------------------------------------------------------------ score, filter

@@ -85,3 +85,17 @@ def test_loading_example_reads_the_main_jobs_output(tmp_path, repo_dir):
     finally:
         os.chdir(cwd)
     assert len(scope["ds"]) == manifest["written"] > 0
+
+
+def test_the_mt_span_example():
+    from pipeline.generate import apertium
+
+    if "eng-spa" not in apertium.installed_modes():
+        if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
+            pytest.fail("apertium eng-spa is not installed", pytrace=False)
+        pytest.skip("apertium eng-spa not installed")
+    block = next(b for b in _blocks("python") if "mt-span" in b)
+    scope = {}
+    exec(compile(block, "README.md (mt-span example)", "exec"), scope)
+    expected = re.search(r"rec\.text\s+# '(.*)'", block).group(1)
+    assert scope["rec"].text == expected

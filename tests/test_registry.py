@@ -6,7 +6,7 @@ EXPECTED = {
     "readers": ["arrow", "jsonl", "moses", "parquet", "text", "tsv"],
     "annotators": ["gazetteer", "spacy", "stanza"],
     "aligners": ["eflomal", "given", "simalign", "simalign-batched"],
-    "recipes": ["dialect", "dialup", "entity", "noun-swap", "phrase", "ratio", "span-ec", "span-ml", "subtree",
+    "recipes": ["dialect", "dialup", "entity", "mt-span", "noun-swap", "phrase", "ratio", "span-ec", "span-ml", "subtree",
                 "translit", "word"],
     "scorers": ["alignment_coverage", "code_mixing", "length_ratio", "lid", "perplexity"],
     "filters": ["alignment_coverage", "length_ratio", "lid_agreement", "metric_range", "perplexity"],
