@@ -17,14 +17,118 @@ from __future__ import annotations
 
 import os
 import random
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Optional, Protocol, Tuple
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, List, Mapping, Optional, Protocol, Sequence, Tuple
 
 from pipeline.record import Record
 
 
 class ConfigError(ValueError):
     """Bad configuration: the run stops at once with this message."""
+
+
+class OptionsError(ConfigError):
+    """Options that do not fit a unit's schema.  ``problems`` holds
+    ``(option path, message)`` pairs (``("max_len", "must be >= 1 (got 0)")``);
+    :func:`qualify` puts the full config path in front of each."""
+
+    def __init__(self, problems: Sequence[Tuple[str, str]]):
+        self.problems = [(str(loc), str(msg)) for loc, msg in problems]
+        super().__init__("\n".join(f"{loc}: {msg}" if loc else msg for loc, msg in self.problems))
+
+
+_BOUNDS = {"greater_than_equal": (">=", "ge"), "greater_than": (">", "gt"),
+           "less_than_equal": ("<=", "le"), "less_than": ("<", "lt")}
+
+
+_TYPE_TAGS = {"str", "int", "float", "bool", "dict", "list", "none"}
+
+
+def _union_tag(part) -> bool:
+    """pydantic's name for a union member in an error location
+    (``str``, ``ScorerConfig``, ``literal['pair','all']``), not a field."""
+    return isinstance(part, str) and ("[" in part or part in _TYPE_TAGS or part[:1].isupper())
+
+
+def validation_problems(exc, known: Sequence[str] = (), unknown=None) -> List[Tuple[str, str]]:
+    """``(path, message)`` for each error of a pydantic ``ValidationError``,
+    worded for config files: ``must be >= 1 (got 0)``, ``unknown option;
+    known options: ...``, ``required option is missing``.  The errors of one
+    value against the members of a union are merged into one line.
+    ``unknown(loc)``, when given, words the error of an unknown key at the
+    location tuple ``loc``."""
+    out: List[Tuple[str, str]] = []
+    index = {}
+    for err in exc.errors():
+        # drop pydantic's union-member tags such as "literal['pair','all']" or "list[str]"
+        loc = ".".join(str(x) for x in err["loc"] if not _union_tag(x))
+        kind, ctx = err["type"], err.get("ctx") or {}
+        if kind == "extra_forbidden" and unknown is not None:
+            msg = unknown(tuple(err["loc"]))
+        elif kind == "extra_forbidden":
+            msg = "unknown option"
+            if known and "." not in loc:
+                msg += f"; known options: {', '.join(known)}"
+        elif kind == "missing":
+            msg = "required option is missing"
+        else:
+            if kind in _BOUNDS:
+                op, key = _BOUNDS[kind]
+                msg = f"must be {op} {ctx.get(key)}"
+            elif kind in ("too_short", "string_too_short"):
+                n = ctx.get("min_length")
+                what = "item" if kind == "too_short" else "character"
+                msg = f"must have at least {n} {what}{'' if n == 1 else 's'}"
+            elif kind == "literal_error":
+                msg = f"must be one of {ctx.get('expected')}"
+            else:
+                msg = str(err["msg"])
+                msg = msg.replace("Value error, ", "", 1)
+                if msg.startswith("Input should be "):
+                    msg = "must be " + msg[len("Input should be "):]
+            if not isinstance(err.get("input"), Mapping):
+                msg += f" (got {err.get('input')!r})"
+        if loc in index and kind not in ("extra_forbidden", "missing"):
+            prev_loc, prev = out[index[loc]]
+            head = prev.rsplit(" (got ", 1)[0]
+            got = msg.rsplit(" (got ", 1)
+            out[index[loc]] = (prev_loc, f"{head} or {got[0]}" + (f" (got {got[1]}" if len(got) > 1 else ""))
+            continue
+        index[loc] = len(out)
+        out.append((loc, msg))
+    return out
+
+
+#: first words of a message that already names a config field by its full path
+_TOP_LEVEL = ("input", "annotate", "align", "transform", "score", "filter", "dedup", "sampling", "output")
+_QUOTED = re.compile(r"options? '([\w.-]+)'(?::\s*|\s+)(.*)", re.S)
+_NAMED = re.compile(r"([A-Za-z_][\w-]*)((?:\.[\w-]+)*):\s+(.*)", re.S)
+
+
+def qualify(where: str, exc: ConfigError, known: Sequence[str] = ()) -> ConfigError:
+    """``exc`` (raised while building a unit) with the unit's config path in
+    front: ``where`` is e.g. ``transform.1.options``.  Schema problems get one
+    line each; a factory message that starts with an option name
+    (``max_len: ...``, ``option 'max_len': ...``) becomes
+    ``transform.1.options.max_len: ...``; one that already names a config
+    field by its full path (``align.options.model: ...``,
+    ``input.tgt_lang: ...``) is kept; any other gets ``where: `` in front."""
+    if isinstance(exc, OptionsError):
+        return OptionsError([(f"{where}.{loc}" if loc else where, msg) for loc, msg in exc.problems])
+    message = str(exc.args[0]) if exc.args else str(exc)
+    head = where.split(".", 1)[0]
+    first = re.split(r"[.:\s]", message, 1)[0]
+    if message.startswith(where) or (first in _TOP_LEVEL and first not in known
+                                     and (first != head or message.startswith(head + "."))):
+        return ConfigError(message)
+    m = _QUOTED.match(message)
+    if m:
+        return ConfigError(f"{where}.{m.group(1)}: {m.group(2)}")
+    m = _NAMED.match(message)
+    if m and m.group(1) in known:
+        return ConfigError(f"{where}.{m.group(1)}{m.group(2)}: {m.group(3)}")
+    return ConfigError(f"{where}: {message}")
 
 
 def check_probability(where: str, value) -> float:
@@ -66,7 +170,6 @@ class Context:
     src_lang: str = ""
     tgt_lang: str = ""
     seed: int = 0
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     def resolve(self, path: str) -> str:
         """Resolve a path from the config relative to the config's folder

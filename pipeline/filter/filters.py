@@ -38,7 +38,10 @@ The detail string reads like ``switch_points=0 < min=1``.
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Literal, Optional, Sequence, Tuple
+
+from pydantic import AfterValidator, Field
+from typing_extensions import Annotated
 
 from pipeline import registry
 from pipeline.record import Record
@@ -53,12 +56,16 @@ def _fmt(x: float) -> str:
     return f"{x:.6g}"
 
 
-def _number(where: str, value: Any) -> Optional[float]:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-        raise ConfigError(f"{where}: expected a number, got {value!r}")
-    return float(value)
+def _not_nan(value: float) -> float:
+    if math.isnan(value):
+        raise ValueError("must be a number, not NaN")
+    return value
+
+
+# option types of the filter factories (their signatures are their option schemas)
+Number = Annotated[float, AfterValidator(_not_nan)]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+OnMissing = Literal[ON_MISSING]
 
 
 def _score(record: Record, name: str) -> Optional[float]:
@@ -74,15 +81,13 @@ def _score(record: Record, name: str) -> Optional[float]:
 class Bound:
     """One inclusive ``[min, max]`` check on one score."""
 
-    def __init__(self, unit: str, metric: str, lo: Optional[float], hi: Optional[float], on_missing: str):
+    def __init__(self, metric: str, lo: Optional[float], hi: Optional[float], on_missing: str):
         if metric not in SCORE_NAMES:
-            raise ConfigError(f"{unit}.metric: unknown score {metric!r}; known: {', '.join(SCORE_NAMES)}")
+            raise ConfigError(f"metric: unknown score {metric!r}; known: {', '.join(SCORE_NAMES)}")
         if lo is None and hi is None:
-            raise ConfigError(f"{unit}: give min, max or both for {metric!r}")
+            raise ConfigError(f"give min, max or both for {metric!r}")
         if lo is not None and hi is not None and lo > hi:
-            raise ConfigError(f"{unit}: min={_fmt(lo)} is greater than max={_fmt(hi)}")
-        if on_missing not in ON_MISSING:
-            raise ConfigError(f"{unit}.on_missing: expected one of {', '.join(ON_MISSING)}, got {on_missing!r}")
+            raise ConfigError(f"min: {_fmt(lo)} is greater than max ({_fmt(hi)})")
         self.metric, self.lo, self.hi, self.on_missing = metric, lo, hi, on_missing
 
     def __call__(self, record: Record) -> Verdict:
@@ -118,79 +123,47 @@ class ScoreFilter:
 
 
 @registry.filters.register("metric_range")
-def metric_range(ctx: Context, *, metric: str, min: Optional[float] = None, max: Optional[float] = None,
-                 on_missing: str = "reject") -> ScoreFilter:
+def metric_range(ctx: Context, *, metric: str, min: Optional[Number] = None, max: Optional[Number] = None,
+                 on_missing: OnMissing = "reject") -> ScoreFilter:
     """Keep records whose score ``metric`` lies in ``[min, max]`` (either bound
     may be left out).  Reasons ``<metric>_below_min`` / ``<metric>_above_max``."""
-    lo = _number("metric_range.min", min)
-    hi = _number("metric_range.max", max)
-    return ScoreFilter("metric_range.v1", [Bound("metric_range", metric, lo, hi, on_missing)])
+    return ScoreFilter("metric_range.v1", [Bound(metric, min, max, on_missing)])
 
 
 @registry.filters.register("lid_agreement")
-def lid_agreement(ctx: Context, *, min_agreement: float = 1.0, min_confidence: float = 0.0,
-                  on_missing: str = "reject") -> ScoreFilter:
+def lid_agreement(ctx: Context, *, min_agreement: Share = 1.0, min_confidence: Share = 0.0,
+                  on_missing: OnMissing = "reject") -> ScoreFilter:
     """Switched spans must be identified as their claimed language: keep when
     ``lid_agreement >= min_agreement`` and ``lid_confidence >= min_confidence``
     (scores of the ``lid`` scorer)."""
-    a = _number("lid_agreement.min_agreement", min_agreement)
-    c = _number("lid_agreement.min_confidence", min_confidence)
-    for opt, v in (("min_agreement", a), ("min_confidence", c)):
-        if not 0.0 <= v <= 1.0:
-            raise ConfigError(f"lid_agreement.{opt}: expected a value in [0, 1], got {v}")
     return ScoreFilter("lid_agreement.v1", [
-        Bound("lid_agreement", "lid_agreement", a, None, on_missing),
-        Bound("lid_agreement", "lid_confidence", c, None, on_missing),
+        Bound("lid_agreement", min_agreement, None, on_missing),
+        Bound("lid_confidence", min_confidence, None, on_missing),
     ])
 
 
 @registry.filters.register("length_ratio")
-def length_ratio(ctx: Context, *, min: Optional[float] = 0.5, max: Optional[float] = 2.0,
-                 on_missing: str = "reject") -> ScoreFilter:
+def length_ratio(ctx: Context, *, min: Optional[Number] = 0.5, max: Optional[Number] = 2.0,
+                 on_missing: OnMissing = "reject") -> ScoreFilter:
     """Source/target token length ratio within ``[min, max]``."""
-    lo = _number("length_ratio.min", min)
-    hi = _number("length_ratio.max", max)
-    return ScoreFilter("length_ratio.v1", [Bound("length_ratio", "length_ratio", lo, hi, on_missing)])
+    return ScoreFilter("length_ratio.v1", [Bound("length_ratio", min, max, on_missing)])
 
 
 @registry.filters.register("alignment_coverage")
-def alignment_coverage(ctx: Context, *, min: Optional[float] = 0.5, max: Optional[float] = None,
-                       on_missing: str = "reject") -> ScoreFilter:
+def alignment_coverage(ctx: Context, *, min: Optional[Number] = 0.5, max: Optional[Number] = None,
+                       on_missing: OnMissing = "reject") -> ScoreFilter:
     """Share of aligned tokens at least ``min`` (and at most ``max``)."""
-    lo = _number("alignment_coverage.min", min)
-    hi = _number("alignment_coverage.max", max)
-    return ScoreFilter("alignment_coverage.v1",
-                       [Bound("alignment_coverage", "alignment_coverage", lo, hi, on_missing)])
+    return ScoreFilter("alignment_coverage.v1", [Bound("alignment_coverage", min, max, on_missing)])
 
 
 @registry.filters.register("perplexity")
-def perplexity(ctx: Context, *, max: float, min: Optional[float] = None,
-               on_missing: str = "reject") -> ScoreFilter:
+def perplexity(ctx: Context, *, max: Number, min: Optional[Number] = None,
+               on_missing: OnMissing = "reject") -> ScoreFilter:
     """Fluency: language-model perplexity at most ``max`` (``perplexity`` scorer)."""
-    hi = _number("perplexity.max", max)
-    lo = _number("perplexity.min", min)
-    return ScoreFilter("perplexity.v1", [Bound("perplexity", "perplexity", lo, hi, on_missing)])
+    return ScoreFilter("perplexity.v1", [Bound("perplexity", min, max, on_missing)])
 
 
 # ------------------------------------------------------------------ helpers
-def build_filters(ctx: Context, specs: Iterable[Any]) -> List[ScoreFilter]:
-    """Build filters from config entries (objects with ``.name``/``.options``
-    or mappings ``{"name": ..., "options": {...}}``), in order."""
-    out = []
-    for k, spec in enumerate(specs):
-        name = spec["name"] if isinstance(spec, dict) else spec.name
-        options = (spec.get("options") if isinstance(spec, dict) else spec.options) or {}
-        try:
-            factory = registry.get(registry.filters, name)
-        except KeyError as exc:
-            raise ConfigError(f"filter.{k}.name: {exc.args[0]}") from None
-        try:
-            out.append(factory(ctx, **options))
-        except TypeError as exc:
-            raise ConfigError(f"filter.{k}.options: {exc}") from None
-    return out
-
-
 def check_filters_have_scores(filters: Sequence[ScoreFilter], scorers: Sequence[Any]) -> None:
     """Raise :class:`ConfigError` when a filter reads a score that none of the
     configured scorers writes (name the scorer to add)."""
@@ -210,17 +183,3 @@ def _scorer_for(score: str) -> str:
     hints = {"lid_agreement": "lid", "lid_confidence": "lid", "length_ratio": "length_ratio",
              "alignment_coverage": "alignment_coverage", "perplexity": "perplexity"}
     return hints.get(score, "a scorer that writes it")
-
-
-def apply_filters(record: Record, filters: Sequence[ScoreFilter], stage: str = "filter") -> Record:
-    """The record itself when every filter keeps it, else the record rejected
-    with the first failing filter's reason (already-rejected records pass
-    through unchanged)."""
-    if record.rejected:
-        return record
-    for f in filters:
-        verdict = f(record)
-        if verdict is not None:
-            reason, detail = verdict
-            return record.reject(reason, detail, stage=stage)
-    return record

@@ -45,7 +45,6 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 
 from pipeline.record import Record
 from pipeline.rng import derive_rng, derive_seed
-from pipeline.score import SCORE_NAMES
 from pipeline.units import ConfigError, Context
 
 UNIT = "sample.v1"
@@ -159,56 +158,38 @@ class DistributionSampler:
         return out
 
 
-def build_sampler(ctx: Context, *, k: int = 1, mean: Optional[float] = None, std: Optional[float] = None,
-                  metric: str = "switch_points", values: Optional[Sequence[float]] = None,
-                  seed: Optional[int] = None, draw_mean: Optional[float] = None,
-                  draw_std: Optional[float] = None, **unknown: Any) -> DistributionSampler:
+def build_sampler(ctx: Context, **options: Any) -> DistributionSampler:
     """The config's ``sampling:`` block, e.g.::
 
         sampling: {k: 1, metric: switch_points, mean: 2.1, std: 1.4}
 
+    Options, their types and defaults are those of
+    :class:`pipeline.config.SamplingConfig` (an unknown option or a bad
+    value raises :class:`ConfigError` naming ``sampling.<option>``).
     ``values`` (a list of the real corpus's per-sentence values) may replace
     ``mean``/``std``.  ``seed`` defaults to the run's seed.  ``draw_mean`` /
     ``draw_std``: the normal distribution the per-pair targets are drawn
     from, when it should differ from the target (from :func:`calibrate`)."""
+    from pipeline.config import SamplingConfig, check_block
+
+    o = check_block(SamplingConfig, options, "sampling")
     where = "sampling"
-    if unknown:
-        known = "k, mean, std, metric, values, seed, draw_mean, draw_std"
-        raise ConfigError(f"{where}.{sorted(unknown)[0]}: unknown option; known options: {known}")
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise ConfigError(f"{where}.k: expected an integer >= 1, got {k!r}")
-    if metric not in SCORE_NAMES:
-        raise ConfigError(f"{where}.metric: unknown score {metric!r}; known: {', '.join(SCORE_NAMES)}")
-    if values is not None:
-        if mean is not None or std is not None:
+    values = None
+    if o.values is not None:
+        if o.mean is not None or o.std is not None:
             raise ConfigError(f"{where}: give either values or mean/std, not both")
-        if not isinstance(values, (list, tuple)) or not values or not all(
-                isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in values):
-            raise ConfigError(f"{where}.values: expected a non-empty list of finite numbers")
-        values = tuple(float(x) for x in values)
+        for opt in ("draw_mean", "draw_std"):
+            if getattr(o, opt) is not None:
+                raise ConfigError(f"{where}.{opt}: only used with mean/std, not with values")
+        values = tuple(o.values)
     else:
-        for opt, v in (("mean", mean), ("std", std)):
-            if v is None:
-                raise ConfigError(f"{where}.{opt}: required (the target corpus's {metric} {opt}), "
+        for opt in ("mean", "std"):
+            if getattr(o, opt) is None:
+                raise ConfigError(f"{where}.{opt}: required (the target corpus's {o.metric} {opt}), "
                                   f"or give values")
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-                raise ConfigError(f"{where}.{opt}: expected a number, got {v!r}")
-        if std < 0:
-            raise ConfigError(f"{where}.std: must be >= 0, got {std}")
-        mean, std = float(mean), float(std)
-    for opt, v in (("draw_mean", draw_mean), ("draw_std", draw_std)):
-        if v is None:
-            continue
-        if values is not None:
-            raise ConfigError(f"{where}.{opt}: only used with mean/std, not with values")
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or (
-                opt == "draw_std" and v < 0):
-            raise ConfigError(f"{where}.{opt}: expected a{' non-negative' if opt == 'draw_std' else ''} "
-                              f"number, got {v!r}")
-    return DistributionSampler(k=k, metric=metric, mean=mean, std=std, values=values,
-                               seed=ctx.seed if seed is None else int(seed),
-                               draw_mean=None if draw_mean is None else float(draw_mean),
-                               draw_std=None if draw_std is None else float(draw_std))
+    return DistributionSampler(k=o.k, metric=o.metric, mean=o.mean, std=o.std, values=values,
+                               seed=ctx.seed if o.seed is None else o.seed,
+                               draw_mean=o.draw_mean, draw_std=o.draw_std)
 
 
 def calibrate(pairs: Sequence[Tuple[str, Sequence[float]]], *, k: int, mean: float, std: float, seed: int = 0,
@@ -246,13 +227,6 @@ def calibrate(pairs: Sequence[Tuple[str, Sequence[float]]], *, k: int, mean: flo
             ds = min(ds * std / got["std"], 10.0 * std + 1.0)
     _, dm, ds, got = best
     return {"draw_mean": dm, "draw_std": ds, "mean": got["mean"], "std": got["std"]}
-
-
-def sample_pair(records: Iterable[Record], *, k: int, mean: Optional[float] = None, std: Optional[float] = None,
-                metric: str = "switch_points", values: Optional[Sequence[float]] = None,
-                seed: int = 0) -> List[Record]:
-    """Convenience: build a sampler and apply it to one pair's candidates."""
-    return build_sampler(Context(seed=seed), k=k, mean=mean, std=std, metric=metric, values=values)(records)
 
 
 # ----------------------------------------------------------- corpus check

@@ -28,7 +28,10 @@ from __future__ import annotations
 import functools
 import math
 import os
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Literal, Mapping, Optional, Sequence, Tuple, Union
+
+from pydantic import Field
+from typing_extensions import Annotated
 
 from pipeline import registry
 from pipeline.langs import LANG_INDEPENDENT
@@ -78,10 +81,9 @@ class _CodeMixing:
 def code_mixing(ctx: Context, *, ignore: Sequence[str] = ()) -> FnScorer:
     """All code-mixing metrics of the output's language tags.
 
-    ``ignore``: extra tags to treat as language independent (besides ``zxx``).
+    ``ignore``: extra tags to treat as language independent (besides ``zxx``),
+    a list such as ``[other, ne]``.
     """
-    if isinstance(ignore, str) or not all(isinstance(t, str) for t in ignore):
-        raise ConfigError("code_mixing.ignore: expected a list of tag strings, e.g. [other, ne]")
     return FnScorer("code_mixing.v1", METRIC_NAMES, _CodeMixing(tuple(ignore)))
 
 
@@ -132,8 +134,6 @@ def alignment_coverage(ctx: Context, *, skip_language_independent: bool = False)
     link) so that it cannot be mistaken for a measured 0.
     ``skip_language_independent``: count only tokens that are not ``zxx``.
     """
-    if not isinstance(skip_language_independent, bool):
-        raise ConfigError("alignment_coverage.skip_language_independent: expected true or false")
     return FnScorer("alignment_coverage.v1", ("alignment_coverage",), _Coverage(skip_language_independent))
 
 
@@ -143,13 +143,11 @@ _LID_PACKAGES = {"lingua": "lingua-language-detector", "py3langid": "py3langid"}
 
 
 def _check_backend(backend: str) -> None:
-    if backend not in LID_BACKENDS:
-        raise ConfigError(f"lid.backend: unknown backend {backend!r}; choose one of {', '.join(LID_BACKENDS)}")
     mod = "lingua" if backend == "lingua" else "py3langid"
     import importlib.util
 
     if importlib.util.find_spec(mod) is None:
-        raise ConfigError(f"lid.backend {backend!r} needs the package {_LID_PACKAGES[backend]!r}: "
+        raise ConfigError(f"backend: {backend!r} needs the package {_LID_PACKAGES[backend]!r}: "
                           f"pip install {_LID_PACKAGES[backend]}  (or: pip install 'cs-synth[lid]')")
 
 
@@ -258,7 +256,9 @@ class _Lid:
 
 
 @registry.scorers.register("lid")
-def lid(ctx: Context, *, backend: str = "lingua", languages: Any = "pair", min_chars: int = 0) -> FnScorer:
+def lid(ctx: Context, *, backend: Literal[LID_BACKENDS] = "lingua",
+        languages: Union[Literal["pair", "all"], Annotated[List[str], Field(min_length=1)]] = "pair",
+        min_chars: Annotated[int, Field(ge=0)] = 0) -> FnScorer:
     """Language-ID agreement of the switched spans (maximal runs of a
     language other than the source language) with their claimed language.
 
@@ -277,23 +277,19 @@ def lid(ctx: Context, *, backend: str = "lingua", languages: Any = "pair", min_c
     the judgement (a record with only such spans gets no lid scores).
     """
     _check_backend(backend)
-    if isinstance(min_chars, bool) or not isinstance(min_chars, int) or min_chars < 0:
-        raise ConfigError(f"lid.min_chars: expected an integer >= 0, got {min_chars!r}")
     supported = supported_languages(backend)
     if languages in ("pair", "all"):
         for opt, lang in (("input.src_lang", ctx.src_lang), ("input.tgt_lang", ctx.tgt_lang)):
             if lang and lang not in supported:
-                raise ConfigError(f"lid: {opt} {lang!r} is not a language the {backend} backend knows; "
+                raise ConfigError(f"{opt}: {lang!r} is not a language the lid scorer's {backend} backend knows; "
                                   f"try the other backend ({', '.join(b for b in LID_BACKENDS if b != backend)}) "
                                   f"or drop the lid scorer")
-    elif isinstance(languages, (list, tuple)) and languages and all(isinstance(x, str) for x in languages):
+    else:
         bad = [x for x in languages if x not in supported]
         if bad:
-            raise ConfigError(f"lid.languages: {bad} not known to the {backend} backend; "
+            raise ConfigError(f"languages: {bad} not known to the {backend} backend; "
                               f"known: {', '.join(sorted(supported))}")
         languages = tuple(sorted(set(languages)))
-    else:
-        raise ConfigError("lid.languages: expected 'pair', 'all' or a list of ISO 639-1 codes")
     return FnScorer("lid.v1", ("lid_agreement", "lid_confidence"), _Lid(backend, languages, min_chars))
 
 
@@ -342,7 +338,8 @@ class _Perplexity:
 
 
 @registry.scorers.register("perplexity")
-def perplexity(ctx: Context, *, model: str, max_length: int = 256, device: str = "cpu") -> FnScorer:
+def perplexity(ctx: Context, *, model: str, max_length: Annotated[int, Field(ge=2)] = 256,
+               device: str = "cpu") -> FnScorer:
     """Fluency: perplexity exp(mean token NLL) of the output text under a
     causal LM loaded with transformers from the local folder ``model``
     (``config.json``, weights, tokenizer files).  The tokenizer's BOS token
@@ -351,41 +348,29 @@ def perplexity(ctx: Context, *, model: str, max_length: int = 256, device: str =
     """
     path = ctx.require_file("model", model)
     if "://" not in path and not os.path.exists(os.path.join(path, "config.json")):
-        raise ConfigError(f"perplexity.model: {path} has no config.json; give the folder written by "
+        raise ConfigError(f"model: {path} has no config.json; give the folder written by "
                           f"save_pretrained() of a transformers causal LM")
-    if not isinstance(max_length, int) or max_length < 2:
-        raise ConfigError("perplexity.max_length: expected an integer >= 2")
     return FnScorer("perplexity.v1", ("perplexity",), _Perplexity(path, max_length, device))
 
 
 # ------------------------------------------------------------------ helpers
-def build_scorers(ctx: Context, spec: Optional[Sequence[Any]] = None) -> List[FnScorer]:
-    """Build scorers from ``spec``: ``None`` = :data:`DEFAULT_SCORERS`; else a
-    list of names or ``{"name": ..., "options": {...}}`` mappings."""
+def build_scorers(ctx: Context, spec: Optional[Sequence] = None) -> List[FnScorer]:
+    """Build scorers from ``spec`` (the config's ``score:``): ``None`` =
+    :data:`DEFAULT_SCORERS`; else a list of names, ``{"name": ...,
+    "options": {...}}`` mappings or :class:`pipeline.config.ScorerConfig`
+    entries.  Options are checked against each scorer's schema; errors name
+    the entry (``score.1.options.min_chars: must be >= 0 (got -1)``)."""
     items = DEFAULT_SCORERS if spec is None else spec
     out = []
     for k, item in enumerate(items):
+        field = "name"
         if isinstance(item, str):
-            name, options = item, {}
+            name, options, field = item, {}, ""
         elif isinstance(item, Mapping) and "name" in item:
-            name, options = item["name"], dict(item.get("options") or {})
+            name, options = item["name"], item.get("options") or {}
+        elif hasattr(item, "name") and hasattr(item, "options"):
+            name, options = item.name, item.options or {}
         else:
             raise ConfigError(f"score.{k}: expected a scorer name or {{name: ..., options: {{...}}}}")
-        try:
-            factory = registry.get(registry.scorers, name)
-        except KeyError as exc:
-            raise ConfigError(f"score.{k}: {exc.args[0]}") from None
-        out.append(factory(ctx, **options))
+        out.append(registry.build(registry.scorers, name, ctx, options, f"score.{k}", field))
     return out
-
-
-def score_record(record: Record, scorers: Sequence[Callable[[Record], Mapping[str, float]]]) -> Record:
-    """Apply ``scorers`` and return the record with the scores merged in.
-    NaN scores are dropped (stored as null)."""
-    scores: Dict[str, float] = {}
-    for scorer in scorers:
-        for key, value in scorer(record).items():
-            value = float(value)
-            if not math.isnan(value):
-                scores[key] = value
-    return record.with_scores(scores)

@@ -9,8 +9,9 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from beam_jobs.dedup import (CANDIDATE_MARGIN, Dedup, ExactDedup, NearDedup, build_dedup, components, jaccard,
-                             lsh_params, normalize, shingles, signature)
+from beam_jobs.dedup import Dedup, ExactDedup, NearDedup, build_dedup
+from pipeline.filter.dedup import (CANDIDATE_MARGIN, check_dedup, components, jaccard, lsh_params, normalize, shingles,
+                                   signature)
 from pipeline.record import Record, Side
 from pipeline.units import ConfigError
 
@@ -149,13 +150,30 @@ def test_lsh_params_and_shingles():
 
 @pytest.mark.parametrize("options,match", [
     ({"treshold": 0.8}, "dedup.treshold: unknown option; known options: exact, near, threshold"),
-    ({"threshold": 1.5}, r"dedup.threshold: expected a number in \(0, 1\), got 1.5"),
-    ({"num_perm": 4}, "dedup.num_perm: expected an integer >= 16, got 4"),
-    ({"exact": "yes"}, "dedup.exact: expected true or false"),
+    ({"threshold": 1.5}, r"dedup.threshold: must be < 1.0 \(got 1.5\)"),
+    ({"threshold": 0}, r"dedup.threshold: must be > 0.0 \(got 0\)"),
+    ({"num_perm": 4}, r"dedup.num_perm: must be >= 16 \(got 4\)"),
+    ({"ngram": 2.5}, r"dedup.ngram: must be a valid integer \(got 2.5\)"),
+    ({"exact": "yes"}, r"dedup.exact: must be a valid boolean \(got 'yes'\)"),
 ])
 def test_build_dedup_config_errors(options, match):
     with pytest.raises(ConfigError, match=match):
         build_dedup(options)
+    with pytest.raises(ConfigError, match=match):
+        check_dedup(options)  # the pure check the config runs, without Beam
+
+
+def test_dedup_block_in_the_run_config():
+    from pipeline.config import DedupConfig, parse_config
+
+    base = {"input": {"format": "text", "path": "m.txt", "src_lang": "en"}, "align": None}
+    assert parse_config(base).dedup is None
+    assert parse_config(dict(base, dedup={})).dedup is None  # an empty block is off, as before
+    cfg = parse_config(dict(base, dedup={"near": True}))
+    assert cfg.dedup == DedupConfig(near=True)
+    assert build_dedup(cfg.dedup).near_options["ngram"] == 5
+    with pytest.raises(ConfigError, match="dedup.treshold: unknown option; known options: exact, near, threshold"):
+        parse_config(dict(base, dedup={"treshold": 0.8}))
 
 
 def test_build_dedup_defaults():

@@ -5,9 +5,10 @@ import pytest
 
 from pipeline import registry
 from pipeline.config import parse_config
-from pipeline.filter.filters import apply_filters, build_filters, check_filters_have_scores
+from pipeline.filter.filters import check_filters_have_scores
 from pipeline.record import Record, Side
 from pipeline.score.scorers import build_scorers
+from pipeline.stages import FilterStage
 from pipeline.units import ConfigError, Context
 
 CTX = Context(src_lang="en", tgt_lang="hi")
@@ -48,15 +49,29 @@ def test_metric_range(options, scores, expected):
 
 
 @pytest.mark.parametrize("options,match", [
-    (dict(metric="nope", min=1), r"metric_range.metric: unknown score 'nope'; known: cmi, switch_points"),
-    (dict(metric="cmi"), "metric_range: give min, max or both for 'cmi'"),
-    (dict(metric="cmi", min=5, max=1), "metric_range: min=5 is greater than max=1"),
-    (dict(metric="cmi", min="low"), "metric_range.min: expected a number, got 'low'"),
-    (dict(metric="cmi", min=1, on_missing="drop"), "metric_range.on_missing: expected one of reject, keep"),
+    (dict(metric="nope", min=1), r"^metric: unknown score 'nope'; known: cmi, switch_points"),
+    (dict(metric="cmi"), "^give min, max or both for 'cmi'"),
+    (dict(metric="cmi", min=5, max=1), r"^min: 5 is greater than max \(1\)"),
+    (dict(metric="cmi", min="low"), r"^min: must be a valid number \(got 'low'\)"),
+    (dict(metric="cmi", min=True), r"^min: must be a valid number \(got True\)"),
+    (dict(metric="cmi", min=math.nan), "^min: must be a number, not NaN"),
+    (dict(metric="cmi", min=1, on_missing="drop"), r"^on_missing: must be one of 'reject' or 'keep' \(got 'drop'\)"),
+    (dict(min=1), "^metric: required option is missing"),
+    (dict(metric="cmi", minimum=1), "^minimum: unknown option; known options: max, metric, min, on_missing"),
 ])
 def test_metric_range_config_errors(options, match):
+    # the factory from the registry checks its options against its schema (its signature)
     with pytest.raises(ConfigError, match=match):
         filt("metric_range", **options)
+
+
+def test_config_errors_carry_the_full_path():
+    with pytest.raises(ConfigError, match=r"^filter.2.options.min: 5 is greater than max \(1\)"):
+        registry.build(registry.filters, "metric_range", CTX, {"metric": "cmi", "min": 5, "max": 1}, "filter.2")
+    with pytest.raises(ConfigError, match=r"^filter.0.options: give min, max or both"):
+        registry.build(registry.filters, "metric_range", CTX, {"metric": "cmi"}, "filter.0")
+    with pytest.raises(ConfigError, match=r"^filter.1.name: unknown filter 'nope'"):
+        registry.build(registry.filters, "nope", CTX, {}, "filter.1")
 
 
 @pytest.mark.parametrize("options,scores,expected", [
@@ -73,7 +88,7 @@ def test_lid_agreement(options, scores, expected):
 
 
 def test_lid_agreement_config_error():
-    with pytest.raises(ConfigError, match=r"lid_agreement.min_confidence: expected a value in \[0, 1\], got 2.0"):
+    with pytest.raises(ConfigError, match=r"min_confidence: must be <= 1.0 \(got 2\)"):
         filt("lid_agreement", min_confidence=2)
 
 
@@ -98,26 +113,27 @@ def test_named_filters(name, options, scores, expected):
     assert f(rec(**scores)) == expected
 
 
-def test_apply_filters_first_failure_wins_and_rejects_carry_stage():
-    fs = [filt("metric_range", metric="switch_points", min=1), filt("metric_range", metric="cmi", max=30)]
+BASE = {"input": {"format": "tsv", "path": "x.tsv", "src_lang": "en", "tgt_lang": "hi"}, "align": None}
+
+
+def test_filter_stage_first_failure_wins_and_rejects_carry_stage():
+    cfg = parse_config(dict(BASE, filter=[{"name": "metric_range", "options": {"metric": "switch_points", "min": 1}},
+                                          {"name": "metric_range", "options": {"metric": "cmi", "max": 30}}]))
+    stage = FilterStage(cfg)
     bad_both = rec(switch_points=0.0, cmi=50.0)
-    out = apply_filters(bad_both, fs)
+    out = stage.process(bad_both)
     assert (out.reject_reason, out.reject_detail, out.reject_stage) == (
         "switch_points_below_min", "switch_points=0 < min=1", "filter")
     assert out.scores == bad_both.scores  # scores kept on the reject too
     good = rec(switch_points=2.0, cmi=20.0)
-    assert apply_filters(good, fs) is good
+    assert stage.process(good) is good
     already = bad_both.reject("no_switchable_span", stage="transform")
-    assert apply_filters(already, fs) is already
+    assert stage.process(already) is already
 
 
-def test_build_filters_and_score_check():
-    specs = [{"name": "metric_range", "options": {"metric": "switch_points", "min": 1}},
-             {"name": "lid_agreement"}]
-    fs = build_filters(CTX, specs)
+def test_filters_and_score_check():
+    fs = [filt("metric_range", metric="switch_points", min=1), filt("lid_agreement")]
     assert [f.name for f in fs] == ["metric_range.v1", "lid_agreement.v1"]
-    with pytest.raises(ConfigError, match="filter.0.name: unknown filter 'nope'"):
-        build_filters(CTX, [{"name": "nope"}])
     # lid_agreement needs the lid scorer, which the defaults do not run
     with pytest.raises(ConfigError, match=r"filter lid_agreement.v1 reads score 'lid_agreement'.*\(lid\)"):
         check_filters_have_scores(fs, build_scorers(CTX))
@@ -131,5 +147,5 @@ def test_config_validation_names_the_field():
     assert cfg.filter[0].options == {"metric": "cmi", "max": 40}
     with pytest.raises(ConfigError, match="filter.0.options.maximum: unknown option"):
         parse_config(dict(base, filter=[{"name": "metric_range", "options": {"metric": "cmi", "maximum": 40}}]))
-    with pytest.raises(ConfigError, match="metric_range.metric: unknown score 'spfx'"):
+    with pytest.raises(ConfigError, match="filter.0.options.metric: unknown score 'spfx'"):
         parse_config(dict(base, filter=[{"name": "metric_range", "options": {"metric": "spfx", "min": 0}}]))

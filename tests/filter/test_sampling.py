@@ -7,9 +7,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.filter.sampling import (build_sampler, calibrate, compare_to_target, corpus_distribution, distribution_stats,
-                                      match_targets, sample_pair)
+                                      match_targets)
 from pipeline.record import Record, Side
 from pipeline.units import ConfigError, Context
+
+
+def sample_pair(records, *, seed=0, **options):
+    """What the settle stage does with one pair's candidates: the sampler of
+    the ``sampling:`` block, applied to them."""
+    return build_sampler(Context(seed=seed), **options)(records)
 
 
 def cand(pair, idx, sp, **extra):
@@ -110,12 +116,16 @@ def test_spf_metric_and_stats():
 
 
 @pytest.mark.parametrize("options,match", [
-    (dict(k=0, mean=1, std=1), "sampling.k: expected an integer >= 1, got 0"),
+    (dict(k=0, mean=1, std=1), r"sampling.k: must be >= 1 \(got 0\)"),
+    (dict(k=True, mean=1, std=1), r"sampling.k: must be a valid integer \(got True\)"),
     (dict(k=1, std=1), "sampling.mean: required"),
     (dict(k=1, mean=1, std=-1), "sampling.std: must be >= 0"),
+    (dict(k=1, mean=float("nan"), std=1), "sampling.mean: must be a finite number"),
     (dict(k=1, mean=1, std=1, metric="spx"), "sampling.metric: unknown score 'spx'"),
     (dict(k=1, mean=1, std=1, values=[1.0]), "sampling: give either values or mean/std, not both"),
-    (dict(k=1, values=[]), "sampling.values: expected a non-empty list of finite numbers"),
+    (dict(k=1, values=[]), "sampling.values: must have at least 1 item"),
+    (dict(k=1, values=[1.0, "x"]), "sampling.values.1: must be a valid number"),
+    (dict(k=1, values=[1.0], draw_mean=2), "sampling.draw_mean: only used with mean/std"),
     (dict(k=1, mean=1, std=1, kk=2), "sampling.kk: unknown option; known options: k, mean, std"),
 ])
 def test_sampler_config_errors(options, match):
@@ -143,7 +153,7 @@ def test_calibrate_corrects_narrow_pairs_and_replays_exactly():
     plain_err = abs(plain["mean"] - mean) + abs(plain["std"] - std)
     tuned_err = abs(tuned["mean"] - mean) + abs(tuned["std"] - std)
     assert tuned_err < plain_err / 2
-    with pytest.raises(ConfigError, match="sampling.draw_std: expected a non-negative number"):
+    with pytest.raises(ConfigError, match="sampling.draw_std: must be >= 0"):
         build_sampler(Context(), k=1, mean=1, std=1, draw_std=-1)
 
 

