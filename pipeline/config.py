@@ -286,24 +286,13 @@ def check_block(model, data, where: str):
 def validate_units(cfg: RunConfig) -> None:
     """Resolve every registry name and build every unit once, so bad names,
     options, files and missing models stop the run before any output; every
-    error names the field by its full path (``transform.1.options.max_len``)."""
-    from pipeline import registry
+    error names the field by its full path (``transform.1.options.max_len``).
+    The units are built by the stage objects (:func:`pipeline.stages.stage`),
+    which keep them for the run, so each factory runs once per process."""
     from pipeline.filter.dedup import check_dedup
-    from pipeline.filter.sampling import build_sampler
-    from pipeline.score.scorers import build_scorers
 
-    ctx = cfg.context()
-    if cfg.align is not None:
-        registry.build(registry.aligners, cfg.align.backend, ctx, cfg.align.options, "align", "backend")
-    for k, step in enumerate(cfg.transform):
-        registry.build(registry.recipes, step.recipe, ctx, step.options, f"transform.{k}", "recipe")
-    build_scorers(ctx, cfg.score)
-    for k, f in enumerate(cfg.filter):
-        registry.build(registry.filters, f.name, ctx, f.options, f"filter.{k}", "name")
     if cfg.dedup is not None:
         check_dedup(cfg.dedup)
-    if cfg.sampling is not None:
-        build_sampler(ctx, **cfg.sampling.model_dump())
     try:
         from pipeline.stages import check_stages
 

@@ -186,7 +186,9 @@ def validate_options(factory: Callable, options: Optional[Mapping[str, Any]]) ->
         raise OptionsError(validation_problems(exc, option_names(factory))) from None
     if getattr(factory, "options_model", None) is not None:
         return dict(model)
-    out = {n[len(_PREFIX):]: v for n, v in model}
+    # declared fields carry the internal prefix; extra options (a factory
+    # with **kwargs) come through under their own names
+    out = {n[len(_PREFIX):]: getattr(model, n) for n in type(model).model_fields}
     out.update(model.model_extra or {})
     return out
 

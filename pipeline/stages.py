@@ -151,7 +151,8 @@ class AlignStage:
         self.max_tokens = cfg.annotate.max_tokens
         self.aligner = None
         if cfg.align is not None and cfg.input.tgt_lang:
-            self.aligner = registry.get(registry.aligners, cfg.align.backend)(cfg.context(), **cfg.align.options)
+            self.aligner = registry.build(registry.aligners, cfg.align.backend, cfg.context(), cfg.align.options,
+                                          "align", "backend")
 
     @property
     def enabled(self) -> bool:
@@ -288,9 +289,9 @@ class TransformStage:
         ctx = cfg.context()
         self.seed = cfg.seed
         self.steps = []
-        for step in cfg.transform:
-            info = registry.get(registry.recipes, step.recipe)
-            self.steps.append((step.recipe, info.factory(ctx, **step.options)))
+        for k, step in enumerate(cfg.transform):
+            self.steps.append((step.recipe, registry.build(registry.recipes, step.recipe, ctx, step.options,
+                                                           f"transform.{k}", "recipe")))
 
     def _one(self, unit, uname: str, r: Record) -> List[Record]:
         try:
@@ -374,7 +375,8 @@ class FilterStage:
 
     def __init__(self, cfg):
         ctx = cfg.context()
-        self.filters = [registry.get(registry.filters, f.name)(ctx, **f.options) for f in cfg.filter]
+        self.filters = [registry.build(registry.filters, f.name, ctx, f.options, f"filter.{k}", "name")
+                        for k, f in enumerate(cfg.filter)]
 
     def process(self, record: Record) -> Record:
         if record.rejected:
