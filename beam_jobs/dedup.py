@@ -41,9 +41,8 @@ from typing import Optional
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
-from pipeline.filter.dedup import (CANDIDATE_MARGIN, STAGE, band_keys, check_dedup, components, jaccard,  # noqa: F401
-                                   lsh_params, near_lsh_params, normalize, record_text, shingles, sign, signature,
-                                   text_key, verified_edges)
+from pipeline.filter.dedup import (STAGE, band_keys, check_dedup, components, near_lsh_params, sign, text_key,
+                                   verified_edges)
 
 from pipeline.config import DedupConfig
 

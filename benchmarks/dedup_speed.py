@@ -27,7 +27,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import apache_beam as beam  # noqa: E402
 from apache_beam.options.pipeline_options import PipelineOptions  # noqa: E402
 
-from beam_jobs.dedup import Dedup, ExactDedup, normalize, shingles  # noqa: E402
+from beam_jobs.dedup import Dedup, ExactDedup  # noqa: E402
+from pipeline.filter.dedup import normalize, shingles  # noqa: E402
 from pipeline.record import Record, Side  # noqa: E402
 
 WORDS = ("the a one two committee library budget morning city council river market school teacher "

@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from typing_extensions import Annotated
 
-from pipeline.units import ConfigError, Context, OptionsError, qualify, validation_problems
+from pipeline.units import ConfigError, Context, OptionsError, validation_problems
 
 
 class _Strict(BaseModel):
@@ -253,18 +253,6 @@ def load_config(path: str) -> RunConfig:
         except yaml.YAMLError as exc:
             raise ConfigError(f"config {path} is not valid YAML: {exc}") from None
     return parse_config(data or {}, base_dir=os.path.dirname(os.path.abspath(path)), where=path)
-
-
-def bind_options(factory, options: Dict[str, Any], where: str) -> None:
-    """Deprecated: check ``options`` against ``factory``'s options schema
-    (:func:`pipeline.registry.validate_options`), errors prefixed with
-    ``where``.  Kept for the callers not yet moved to the registry."""
-    from pipeline import registry
-
-    try:
-        registry.validate_options(factory, options)
-    except ConfigError as exc:
-        raise qualify(where, exc) from None
 
 
 def check_block(model, data, where: str):

@@ -146,7 +146,6 @@ def evaluate(args) -> Dict[str, Any]:
     from pipeline import registry
     from pipeline.align.aer import corpus_counts
     from pipeline.align.symmetrize import format_pharaoh
-    from pipeline.config import bind_options
     from pipeline.units import Context
 
     t0 = time.perf_counter()
@@ -162,13 +161,10 @@ def evaluate(args) -> Dict[str, Any]:
     extra = [p for p in extra if p[0] and p[1]]
 
     options = build_options(args)
-    try:
-        factory = registry.get(registry.aligners, args.aligner)
-    except KeyError as exc:
-        raise EvalInputError(str(exc.args[0])) from None
-    bind_options(factory, options, "align.options")
     ctx = Context(base_dir=os.getcwd(), seed=args.seed)
-    aligner = factory(ctx, **options)
+    # the aligner is built as the align stage builds it: schema-checked
+    # options, errors naming align.backend / align.options.<name>
+    aligner = registry.build(registry.aligners, args.aligner, ctx, options, "align", "backend")
 
     given = None
     if aligner.uses_given_alignment:

@@ -70,7 +70,8 @@ def predicate_names() -> list:
 
 
 def build_predicate(ctx: Context, name: str, options: dict) -> Predicate:
-    from pipeline.config import bind_options
+    from pipeline import registry
+    from pipeline.units import qualify
 
     if not isinstance(name, str) or name not in predicates:
         raise ConfigError(f"option 'predicate': unknown predicate {name!r}; known: {', '.join(predicate_names())} "
@@ -78,8 +79,11 @@ def build_predicate(ctx: Context, name: str, options: dict) -> Predicate:
     if not isinstance(options, dict):
         raise ConfigError(f"option 'predicate_options' must be a mapping, got {options!r}")
     factory = predicates.get(name)
-    bind_options(factory, options, "predicate_options")
-    return factory(ctx, **options)
+    try:
+        kwargs = registry.validate_options(factory, options)
+    except ConfigError as exc:
+        raise qualify("predicate_options", exc) from None
+    return factory(ctx, **kwargs)
 
 
 # ------------------------------------------------------------------ script
