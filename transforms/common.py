@@ -140,6 +140,12 @@ class Replacement:
         return tuple(range(self.start, self.end))
 
 
+#: replacement ops that only swap text for other text; one that writes the
+#: same text is no change (``no_change`` when it was the only one)
+IDENTITY_OPS = frozenset({"switch", "translate", "dictionary"})
+NO_CHANGE = "no_change"
+
+
 def output_id(record: Record, recipe: str, k: int) -> str:
     return f"{record.id}/{recipe}/{k}"
 
@@ -165,6 +171,16 @@ def build_output(record: Record, base: Base, replacements: Sequence[Replacement]
     (``source_map`` -1); its labels and entities still follow it."""
     reps = sorted(replacements, key=lambda r: (r.start, r.end))
     n = len(base.tokens)
+    if out_tokens is None:
+        # honest counting: a switch that writes exactly the text it replaces
+        # (a name spelt alike in both languages, a cognate) changes nothing:
+        # it is dropped, so its tokens keep their language and count no switch
+        kept = [r for r in reps if not (r.op in IDENTITY_OPS and r.end <= n and
+                                        tuple(r.tokens) == tuple(base.tokens[r.start:r.end]))]
+        if reps and not kept:
+            return record.reject(NO_CHANGE, f"{recipe}: every chosen span would be replaced by identical text "
+                                 f"({', '.join(repr(' '.join(r.tokens)) for r in reps)[:300]})", stage="transform")
+        reps = kept
     prev_end = 0
     for r in reps:
         if r.start < prev_end or r.end > n:

@@ -79,3 +79,32 @@ def test_project_bio_ill_formed_i_starts_a_chunk():
     reps = []
     assert project_labels(("I-LOC", "I-LOC", "O", "I-PER"), [(0,), (1,), (2,), (3,)], [-1] * 4, reps) == (
         "B-LOC", "I-LOC", "O", "B-PER")
+
+
+# ------------------------------------------------------- honest counting
+def _honest_record():
+    from pipeline.record import Record, Side
+
+    toks = ("Anna", "lives", "in", "Berlin", ".")
+    return Record(id="h1", src=Side("Anna lives in Berlin .", "en", tokens=toks))
+
+
+def test_an_identical_switch_is_no_switch_and_records_no_edit():
+    from transforms.common import Base, Replacement, build_output
+
+    rec = _honest_record()
+    base = Base.of(rec)
+    out = build_output(rec, base, [Replacement.tagged(3, 4, ["Berlin"], "de"),
+                                   Replacement.tagged(1, 2, ["wohnt"], "de")], unit="u.v1", recipe="r")
+    assert out.langs == ("en", "de", "en", "en", "zxx")
+    assert [e.before for e in out.edits] == ["lives"]
+    assert out.source_map == (0, -1, 2, 3, 4)
+
+
+def test_only_identical_switches_reject_no_change():
+    from transforms.common import Base, Replacement, build_output
+
+    rec = _honest_record()
+    out = build_output(rec, Base.of(rec), [Replacement.tagged(0, 1, ["Anna"], "de"),
+                                           Replacement.tagged(3, 4, ["Berlin"], "de")], unit="u.v1", recipe="r")
+    assert out.rejected and out.reject_reason == "no_change" and "'Berlin'" in out.reject_detail
