@@ -219,3 +219,18 @@ def test_no_installed_pipeline_names_the_package_to_install():
                           "transform": [{"recipe": "subtree"}]})
         finally:
             needs.installed_pipeline = orig
+
+
+def test_a_given_alignment_never_leaks_into_the_shards_with_align_null(tmp_path):
+    """Reproduction 3 of the stage-contract issue: with ``align: null`` a
+    given alignment used to reach the output as a ``__alignment__`` label."""
+    from datasets import Dataset
+
+    data = _tsv(tmp_path)
+    cfg = parse_config({"input": {"format": "tsv", "path": str(data), "src_lang": "en", "tgt_lang": "fr",
+                                  "tsv_alignment_column": True}, "align": None}, base_dir=str(tmp_path))
+    manifest = run_job(cfg, str(tmp_path / "out"))
+    assert manifest["read"] == len(PAIRS) and manifest["accounting_ok"]
+    rows = list(Dataset.from_file(glob.glob(str(tmp_path / "out/data/*.arrow"))[0]))
+    assert len(rows) == manifest["written"] > 0
+    assert all(r["seq_labels"] == [] and r["alignment"] == "" for r in rows)
