@@ -93,7 +93,15 @@ def _make_id(path: str, line: int) -> str:
 
 
 def _has_surrogate(text) -> bool:
-    return isinstance(text, str) and any("\ud800" <= ch <= "\udfff" for ch in text)
+    """True for a str holding a lone surrogate (not encodable as UTF-8);
+    the encoder finds it at C speed."""
+    if not isinstance(text, str) or text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _escaped(text: str) -> str:
@@ -206,6 +214,8 @@ MAX_JSON_DEPTH = 64
 
 
 def _json_depth_ok(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    if text.count("[") + text.count("{") <= limit:
+        return True  # fewer opening brackets than the limit: cannot nest deeper (no scan)
     depth, in_str, esc = 0, False, False
     for ch in text:
         if in_str:
