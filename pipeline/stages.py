@@ -472,7 +472,7 @@ STAGES = {
     "write": WriteStage,
 }
 
-_CACHE: Dict[Tuple[str, str, str], object] = {}  # (stage, key, '')
+_CACHE: Dict[Tuple[str, str], object] = {}  # (stage name, _key)
 _LOCK = threading.Lock()
 
 
@@ -494,7 +494,8 @@ def _key(cfg, name: str) -> str:
     import json
 
     dump = cfg.model_dump(mode="json")
-    dump["config_hash"] = cfg.config_hash()
+    if "config_hash" in DEPENDS[name]:
+        dump["config_hash"] = cfg.config_hash()
     parts = {"base_dir": cfg.base_dir, "seed": cfg.seed, "langs": [cfg.input.src_lang, cfg.input.tgt_lang]}
     for dep in DEPENDS[name]:
         value = dump
@@ -508,7 +509,7 @@ def stage(cfg, name: str):
     """The ``name`` stage for ``cfg``, built at most once per process (so
     each unit factory runs once per worker, however many DoFns or
     ``augment()`` calls use it)."""
-    key = (name, _key(cfg, name), "")
+    key = (name, _key(cfg, name))
     with _LOCK:
         obj = _CACHE.get(key)
         if obj is None:
