@@ -41,21 +41,17 @@ def _unit_name(unit, default: str) -> str:
     return getattr(unit, "name", default)
 
 
-def _batched(process: Callable[[Record], Record], batch: Callable, records: Sequence[Record]) -> List[Record]:
-    """Run ``batch`` on the records that are not rejected; if it raises, fall
-    back to ``process`` one record at a time (so one bad record cannot take
-    its batch down, and the result equals the per-record result)."""
-    todo = [k for k, r in enumerate(records) if not r.rejected]
-    out = list(records)
-    if not todo:
-        return out
+def _batch_or_each(batch: Optional[Callable], one: Callable, items: Sequence) -> list:
+    """``batch(items)`` when the unit has a batch call and there is more
+    than one item; if it raises, ``one(item)`` for each item, so one bad
+    record cannot take its batch down and the result equals the
+    per-record result."""
+    if batch is None or len(items) <= 1:
+        return [one(x) for x in items]
     try:
-        done = batch([records[k] for k in todo])
-    except Exception:  # noqa: BLE001 - retried record by record below
-        done = [process(records[k]) for k in todo]
-    for k, r in zip(todo, done):
-        out[k] = r
-    return out
+        return list(batch(list(items)))
+    except Exception:  # noqa: BLE001 - retried item by item below
+        return [one(x) for x in items]
 
 
 # --------------------------------------------------------------------- read
@@ -108,10 +104,12 @@ class AnnotateStage:
             return unit_error(record, "annotate", _unit_name(self.annotator, "annotator"), exc)
 
     def process_batch(self, records: Sequence[Record]) -> List[Record]:
-        batch = getattr(self.annotator, "annotate_batch", None)
-        if self.annotator is None or batch is None:
-            return [self.process(r) for r in records]
-        return _batched(self.process, batch, records)
+        out = list(records)
+        todo = [k for k, r in enumerate(records) if not r.rejected]
+        batch = getattr(self.annotator, "annotate_batch", None) if self.annotator is not None else None
+        for k, r in zip(todo, _batch_or_each(batch, self.process, [records[k] for k in todo])):
+            out[k] = r
+        return out
 
 
 # -------------------------------------------------------------------- align
@@ -305,15 +303,13 @@ class TransformStage:
     def _step(self, unit, uname: str, records: Sequence[Record]) -> List[List[Record]]:
         """One step over many records: the unit's batch call when it has one
         (``unit.batch(records, rngs)``, e.g. one MT engine call for all
-        spans), falling back to record by record if the batch raises."""
+        spans), else (or if the batch raises) record by record."""
         batch = getattr(unit, "batch", None)
-        if batch is not None and len(records) > 1:
-            try:
-                return [list(x) for x in batch(list(records), [derive_rng(self.seed, r.id, uname)
-                                                                for r in records])]
-            except Exception:  # noqa: BLE001 - retried one by one below
-                pass
-        return [self._one(unit, uname, r) for r in records]
+
+        def whole(rs):
+            return [list(x) for x in batch(rs, [derive_rng(self.seed, r.id, uname) for r in rs])]
+
+        return _batch_or_each(whole if batch is not None else None, lambda r: self._one(unit, uname, r), records)
 
     def process(self, record: Record) -> List[Record]:
         """Kept and rejected outputs of one record."""
