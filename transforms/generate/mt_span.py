@@ -3,7 +3,8 @@
 Where: noun phrases and prepositional phrases of the source's dependency
 parse (projective subtrees headed by a noun, proper noun or adposition, of
 ``min_len``..``max_len`` tokens, no punctuation at their edges, no English
-possessive inside and not a bare name), up to
+possessive inside, not a bare name, not a noun-noun compound modifier and not
+the second half of a complex preposition such as *next to*), up to
 ``max_spans`` of them, chosen with the record's rng.  What: the span's text
 translated by a generator backend (Apertium today), tokenized with the
 target language's tokenizer and spliced in with the shared output builder,
@@ -56,6 +57,10 @@ def phrase_spans(record: Record, min_len: int, max_len: int) -> List[Tuple[int, 
             continue
         if src.pos[h] == "ADP" and b - a < 2:
             continue  # a bare preposition is no phrase
+        if src.deps and src.deps[h] == "compound":
+            continue  # a noun modifying a noun ("a caution sign"): translated alone it lands inside English
+        if src.pos[h] == "ADP" and src.pos[src.heads[h]] == "ADV":
+            continue  # the second half of a complex preposition ("next to a tree" -> "next a un árbol")
         if any(src.tokens[p] in ("'s", "'", "’s", "’") for p in range(a, b)):
             continue  # an English possessive has no place in the translated phrase ("dog's" -> "perro es")
         if all(src.pos[p] == "PROPN" for p in range(a, b)):
