@@ -111,9 +111,42 @@ class AlignConfig(_Strict):
     priors: bool = True
 
 
+class ConstraintsConfig(_Strict):
+    """A transform step's switch-point constraints (see
+    ``transforms/codeswitch/constraints.py``); all on by default.
+    ``constraints: false`` turns them all off."""
+
+    finite_verb_clash: bool = True
+    dangling_function_word: bool = True
+    unaligned_edge: bool = True
+    case_government: bool = True
+
+    @classmethod
+    def parse(cls, value) -> "ConstraintsConfig":
+        if value is None or value is True:
+            return cls()
+        if value is False:
+            return cls(**{name: False for name in cls.model_fields})
+        if isinstance(value, ConstraintsConfig):
+            return value
+        return cls(**value)
+
+    @property
+    def active(self) -> tuple:
+        return tuple(name for name in type(self).model_fields if getattr(self, name))
+
+
 class StepConfig(_Strict):
     recipe: str
     options: Dict[str, Any] = Field(default_factory=dict)
+    constraints: ConstraintsConfig = Field(default_factory=ConstraintsConfig)
+
+    @field_validator("constraints", mode="before")
+    @classmethod
+    def _constraints(cls, v):
+        if isinstance(v, bool) or v is None:
+            return ConstraintsConfig.parse(v)
+        return v
 
 
 class FilterConfig(_Strict):

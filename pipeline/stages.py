@@ -288,8 +288,10 @@ class TransformStage:
         self.seed = cfg.seed
         self.steps = []
         for k, step in enumerate(cfg.transform):
-            self.steps.append((step.recipe, registry.build(registry.recipes, step.recipe, ctx, step.options,
-                                                           f"transform.{k}", "recipe")))
+            unit = registry.build(registry.recipes, step.recipe, ctx, step.options, f"transform.{k}", "recipe")
+            if hasattr(unit, "constraints"):  # units that take switch-point constraints
+                unit.constraints = step.constraints
+            self.steps.append((step.recipe, unit))
 
     def _one(self, unit, uname: str, r: Record) -> List[Record]:
         try:

