@@ -50,6 +50,33 @@ class Hit:
         if self.start == self.end and not self.tokens:
             raise ValueError("empty hit: nothing inserted, nothing deleted")
 
+    @classmethod
+    def of(cls, start: int, end: int, parts) -> "Hit":
+        """A hit whose new tokens mix new words (``str``) and copied doc
+        tokens (spaCy ``Token``): a copied token keeps its input spacing
+        when the next part is its input neighbour (*T-shirt*, *ca n't*), and
+        the engine decides the rest."""
+        from transforms.dialect.engine import ATTACH_LEFT, OPEN_RIGHT
+        from transforms.dialect.morph import CLITICS
+
+        words, spaces = [], []
+        for k, p in enumerate(parts):
+            nxt = parts[k + 1] if k + 1 < len(parts) else None
+            text = p if isinstance(p, str) else p.text
+            nxt_text = None if nxt is None else (nxt if isinstance(nxt, str) else nxt.text)
+            if nxt is not None and not isinstance(p, str) and not isinstance(nxt, str) and nxt.i == p.i + 1:
+                space = bool(p.whitespace_)
+            elif nxt_text is not None and (nxt_text in ATTACH_LEFT or nxt_text in CLITICS
+                                           or nxt_text.lower() in CLITICS or nxt_text == "-" or text == "-"):
+                space = False
+            elif text in OPEN_RIGHT:
+                space = False
+            else:
+                space = True
+            words.append(text)
+            spaces.append(space)
+        return cls(start, end, tuple(words), tuple(spaces))
+
     @property
     def op(self) -> str:
         if self.start == self.end:

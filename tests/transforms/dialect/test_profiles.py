@@ -96,7 +96,7 @@ def test_yaml_rating_letters_use_the_probability_map():
 
 
 @pytest.mark.parametrize("body, fragment", [
-    ("features: {154: 1.0, 3: 0.5}\n", "eWAVE feature not implemented 3"),
+    ("features: {154: 1.0, 17: 0.5}\n", "eWAVE feature not implemented 17"),
     ("features: {154: 1.0, 400: 0.5}\n", "unknown eWAVE feature ID 400"),
     ("features: {154: 7}\n", "between 0 and 1"),
     ("name: x\n", "needs a 'features' mapping"),

@@ -92,3 +92,80 @@ def than_what(doc):
             if nxt.dep_ == "nsubj" and nxt.tag_ in ("PRP", "NN", "NNS", "NNP") and nxt.head.pos_ in ("VERB", "AUX") \
                     and nxt.head.i > nxt.i and (tok.lower_ == "than" or doc[tok.i - 1].tag_ in ("JJ", "RB")):
                 yield Hit(tok.i + 1, tok.i + 1, ("what",))
+
+
+# ----------------------------------------------------- issue 11 additions
+def _more_before(tok) -> bool:
+    """``tok`` (*than*) completes a comparison marked with *more*."""
+    doc = tok.doc
+    return any(t.lower_ == "more" for t in doc[max(0, tok.i - 8): tok.i]) and tok.i > 0
+
+
+@RULES.func(85, "Comparative marking with more\u2026and")
+def more_and(doc):
+    """*more powder on their hands than in their faces* -> *more powder on
+    their hands and in their faces*."""
+    for tok in doc:
+        if tok.lower_ == "than" and _more_before(tok):
+            yield Hit(tok.i, tok.i + 1, ("and",))
+
+
+@RULES.func(86, "Zero marking of degree")
+def zero_degree(doc):
+    """*one of the most radical students* -> *one of the radical students*;
+    *bigger than* -> *big than*."""
+    for tok in doc:
+        if tok.lower_ in ("more", "most") and tok.dep_ == "advmod" and tok.i + 1 < len(doc) \
+                and doc[tok.i + 1].tag_ in ("JJ", "RB") and tok.head.i == tok.i + 1:
+            yield Hit(tok.i, tok.i + 1, ())
+        elif _synthetic(tok):
+            lemma = tok.lemma_.lower()
+            form = comparative(lemma) if tok.tag_ == "JJR" else superlative(lemma)
+            if lemma != tok.lower_ and form == tok.lower_ and lemma.isalpha():
+                yield Hit(tok.i, tok.i + 1, (match_case(lemma, tok.text),))
+
+
+@RULES.func(87, "Attributive adjectival modifiers follow head noun")
+def postnominal_adjective(doc):
+    """*a big iron saucepan* -> *an iron saucepan big*: the adjectives before
+    the noun (and its compound modifiers) move after it; an indefinite
+    article is re-chosen for the new next word."""
+    from transforms.dialect.morph import indefinite
+
+    for noun in doc:
+        if noun.pos_ != "NOUN" or noun.dep_ == "compound":
+            continue
+        left = [c for c in noun.children if c.i < noun.i and c.dep_ not in ("det", "poss", "nummod", "predet")]
+        if not left:
+            continue
+        start = min(c.left_edge.i for c in left)
+        span = doc[start: noun.i]
+        adjs = [t for t in span if t.dep_ == "amod"]
+        if not adjs or any(t.head.i != noun.i or t.dep_ not in ("amod", "compound") or t.left_edge.i != t.i
+                           or t.right_edge.i != t.i for t in span) \
+                or any(t.dep_ == "amod" and t.tag_ != "JJ" for t in span) \
+                or any(a.i > c.i for a in adjs for c in span if c.dep_ == "compound"):
+            continue
+        rest = [t for t in span if t.dep_ == "compound"] + [noun]
+        parts = rest + adjs
+        if start > 0 and doc[start - 1].lower_ in ("a", "an") and doc[start - 1].head.i == noun.i:
+            art = doc[start - 1]
+            yield Hit.of(art.i, noun.i + 1, [match_case(indefinite(rest[0].text), art.text)] + parts)
+        else:
+            yield Hit.of(start, noun.i + 1, parts)
+
+
+@RULES.func(231, "Superlative marker most occurring before head noun")
+def most_before_noun(doc):
+    """*The thing I like most is apples* -> *The most thing I like is apples*."""
+    for most in doc:
+        if most.lower_ != "most" or most.dep_ not in ("advmod", "dobj", "npadvmod") or most.head.dep_ != "relcl" \
+                or most.i != most.head.right_edge.i:
+            continue
+        noun = most.head.head
+        if noun.i >= most.i or noun.pos_ != "NOUN":
+            continue
+        det = next((c for c in noun.children if c.dep_ == "det" and c.i < noun.i), None)
+        at = det.i + 1 if det is not None else noun.left_edge.i
+        yield Hit(at, most.i + 1, ("most",)
+                  + tuple(t.text for t in doc[at: most.i]))

@@ -89,3 +89,66 @@ def add_to(doc):
         between = doc[head.i + 1: verb.i]
         if len(between) and all(t.tag_ in ("PRP", "NN", "NNS", "NNP", "DT", "PRP$", "JJ") for t in between):
             yield Hit(verb.i, verb.i, ("to",))
+
+
+# ----------------------------------------------------- issue 11 additions
+@RULES.func(201, "For-based complementizers")
+def for_complementizer(doc):
+    """*It is hard to cross the river* -> *It is hard for cross the river*."""
+    for to, verb, head in _infinitives(doc):
+        if verb.dep_ in ("xcomp", "advcl") and not (to.i > 0 and doc[to.i - 1].lower_ in ("for", "going", "have",
+                                                                                          "has", "ought", "used")):
+            yield Hit(to.i, to.i + 1, ("for",))
+
+
+def _existential(doc, present_only):
+    """``(there, be, noun)`` for *there is/are + NP*."""
+    for there in doc:
+        if there.dep_ != "expl" or there.lower_ != "there" or there.i + 1 >= len(doc):
+            continue
+        be = doc[there.i + 1]
+        if be.lemma_ != "be" or be.tag_ not in ("VBZ", "VBP", "VBD") or there.head.i != be.i:
+            continue
+        if present_only and be.tag_ == "VBD":
+            continue
+        if be.i + 1 < len(doc) and doc[be.i + 1].lower_ in ("n't", "not", "no"):
+            continue
+        yield there, be
+
+
+@RULES.func(205, "Existentials with forms of get")
+def got_existential(doc):
+    """*There is some sand there* -> *It got some sand there*."""
+    from transforms.dialect.morph import match_case
+
+    for there, be in _existential(doc, present_only=True):
+        yield Hit(there.i, be.i + 1, (match_case("it", there.text), "got"))
+
+
+@RULES.func(206, "Existentials with forms of have")
+def have_existential(doc):
+    """*There are some women here* -> *You have some women here*; *there was*
+    -> *you had*."""
+    from transforms.dialect.morph import match_case
+
+    for there, be in _existential(doc, present_only=False):
+        have = "had" if be.tag_ == "VBD" else "have"
+        yield Hit(there.i, be.i + 1, (match_case("you", there.text), have))
+
+
+BARE_AFTER = {"start", "begin", "stop", "keep", "finish", "quit", "like", "love", "hate", "enjoy", "try", "avoid",
+              "continue", "go", "come", "mind", "practise", "practice", "remember"}
+
+
+@RULES.func(210, "Non-finite clause complements with bare root form rather than -ing form")
+def bare_for_ing(doc):
+    """*He started telling the cousins* -> *He started tell the cousins*."""
+    from transforms.dialect.morph import match_case, verified_lemma
+
+    for verb in doc:
+        if verb.tag_ != "VBG" or verb.dep_ not in ("xcomp", "ccomp") or verb.head.lemma_ not in BARE_AFTER \
+                or verb.head.i >= verb.i or any(c.dep_ in ("aux", "nsubj") for c in verb.children):
+            continue
+        lemma = verified_lemma(verb)
+        if lemma and lemma != "be":
+            yield Hit(verb.i, verb.i + 1, (match_case(lemma, verb.text),))

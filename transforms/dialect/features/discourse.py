@@ -146,3 +146,144 @@ def quotative_like(doc):
         else:
             be = {"i": "am"}.get(subj.lower_, "is" if tok.tag_ == "VBZ" else "are")
         yield Hit(tok.i, tok.i + 1, (be, "like"))
+
+
+# ----------------------------------------------------- issue 11 additions
+@RULES.func(212, "Clause-final but = \u02bcreally\u02bc")
+def final_but_really(doc):
+    """*I am really afraid of dogs.* -> *I am afraid of dogs, but.*"""
+    end = _end_of_sentence(doc)
+    for tok in doc:
+        if tok.lower_ != "really" or tok.dep_ != "advmod":
+            continue
+        head = tok.head
+        if not (head.dep_ == "ROOT" or (head.dep_ == "acomp" and head.head.dep_ == "ROOT")):
+            continue
+        if any(t.lower_ == "but" for t in doc[tok.i: end]):
+            continue
+        yield Hit.of(tok.i, end, list(doc[tok.i + 1: end]) + [",", "but"])
+        return
+
+
+@RULES.func(213, "No subordination; chaining construction linking two main verbs (motion and activity)")
+def motion_chaining(doc):
+    """*I went there to work* -> *I went there work*: a purpose infinitive
+    after a verb of motion loses *to*."""
+    for to in doc:
+        if to.lower_ != "to" or to.i + 1 >= len(doc):
+            continue
+        if to.tag_ == "TO" and to.dep_ == "aux":
+            verb, motion = to.head, to.head.head
+        elif to.dep_ == "prep" and doc[to.i + 1].tag_ == "VB" and doc[to.i + 1].head.i == to.i:
+            verb, motion = doc[to.i + 1], to.head  # *went there to work* parsed as a PP
+        else:
+            continue
+        if verb.tag_ == "VB" and verb.i == to.i + 1 and verb.dep_ in ("advcl", "xcomp", "pobj") \
+                and motion.lemma_ in MOTION and motion.i < to.i:
+            yield Hit(to.i, to.i + 1, ())
+
+
+@RULES.func(214, "Conjunction doubling: clause + conj. + conj. + clause")
+def conjunction_doubling(doc):
+    """*He has been here five years, but he is not tired* -> *..., but yet he
+    is not tired*; *still he is* -> *still yet he is*."""
+    for cc in doc:
+        if cc.lower_ not in ("but", "still") or cc.i + 1 >= len(doc):
+            continue
+        if cc.lower_ == "but" and cc.dep_ == "cc":
+            second = next((c for c in cc.head.children if c.dep_ == "conj" and c.i > cc.i), None)
+            if second is None or not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in second.children):
+                continue
+            if doc[cc.i + 1].lower_ in ("yet", "still", "also"):
+                continue
+            yield Hit(cc.i + 1, cc.i + 1, ("yet",))
+        elif cc.lower_ == "still" and cc.dep_ == "advmod" and cc.i > 0 and doc[cc.i - 1].text == "," \
+                and doc[cc.i + 1].dep_ in ("nsubj", "expl"):
+            yield Hit(cc.i + 1, cc.i + 1, ("yet",))
+
+
+@RULES.func(223, "Other options for clefting than StE")
+def progressive_cleft(doc):
+    """*A lot of them are looking for more land* -> *It's looking for more
+    land a lot of them are* (the predicate first, the subject and *be* after)."""
+    for verb in doc:
+        if verb.tag_ != "VBG" or verb.dep_ != "ROOT":
+            continue
+        be = [c for c in verb.children if c.dep_ == "aux" and c.lemma_ == "be" and c.i == verb.i - 1]
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if not be or subj is None or subj.left_edge.i != 0 or subj.right_edge.i + 1 != be[0].i \
+                or be[0].text.startswith("'"):
+            continue
+        end = _end_of_sentence(doc)
+        if any(t.dep_ == "cc" for t in doc[verb.i: end]):
+            continue
+        yield Hit.of(0, end, ["It", "'s"] + list(doc[verb.i: end]) + [surface_word(t) for t in doc[0: be[0].i]]
+                     + [be[0].lower_])
+
+
+def surface_word(tok):
+    from transforms.dialect.morph import surface
+
+    return surface(tok)
+
+
+@RULES.func(224, "Other possibilities for fronting than StE")
+def pp_fronting(doc):
+    """*I sometimes speak English to my sister* -> *To my sister I sometimes
+    speak English*: the last prepositional phrase of the main clause moves to
+    the front, without a comma."""
+    end = _end_of_sentence(doc)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.pos_ not in ("VERB", "AUX") or end < 4:
+        return
+    subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.left_edge.i != 0:
+        return
+    preps = [c for c in root.children if c.dep_ in ("prep", "dative") and c.i > root.i and c.right_edge.i == end - 1]
+    if not preps:
+        return
+    prep = preps[-1]
+    if not any(c.dep_ == "pobj" for c in prep.children):
+        return
+    pp = list(doc[prep.i: end])
+    yield Hit.of(0, end, pp + [surface_word(doc[0])] + list(doc[1: prep.i]))
+
+
+WH_WORDS = {"what", "who", "where", "when", "how", "why", "which"}
+
+
+@RULES.func(230, "Doubly filled COMP-position with wh-words")
+def wh_that(doc):
+    """*I wonder what he wants* -> *I wonder what that he wants* (an
+    embedded wh-clause with *that* after the wh-word)."""
+    for wh in doc:
+        if wh.lower_ not in WH_WORDS or wh.tag_ not in ("WP", "WRB", "WDT"):
+            continue
+        clause = wh.head
+        if clause.dep_ not in ("ccomp", "xcomp", "advcl", "pcomp") or clause.i <= wh.i + 1:
+            continue
+        if wh.i + 1 < len(doc) and doc[wh.i + 1].dep_ in ("nsubj", "nsubjpass") and wh.dep_ not in ("nsubj",
+                                                                                                   "nsubjpass"):
+            yield Hit(wh.i + 1, wh.i + 1, ("that",))
+
+
+DITRANSITIVE = {"give", "show", "send", "hand", "tell", "bring", "lend", "pass", "throw", "sell", "offer", "teach"}
+
+
+@RULES.func(232, "Either order of objects in double object constructions (if both objects are pronominal)")
+def pronoun_object_order(doc):
+    """*He couldn't give it to him* -> *He couldn't give him it*; *give me
+    it* -> *give it me*."""
+    for verb in doc:
+        if verb.lemma_ not in DITRANSITIVE or verb.pos_ != "VERB":
+            continue
+        dobj = next((c for c in verb.children if c.dep_ == "dobj" and c.tag_ == "PRP"), None)
+        dative = next((c for c in verb.children if c.dep_ == "dative"), None)
+        if dobj is None or dative is None:
+            continue
+        if dative.lower_ == "to" and dative.i == dobj.i + 1 and dobj.i == verb.i + 1:
+            pobj = next((c for c in dative.children if c.dep_ == "pobj" and c.tag_ == "PRP"), None)
+            if pobj is not None and pobj.i == dative.i + 1:
+                yield Hit(dobj.i, pobj.i + 1, (pobj.text, dobj.text))
+        elif dative.tag_ == "PRP" and dative.i == verb.i + 1 and dobj.i == dative.i + 1:
+            yield Hit(dative.i, dobj.i + 1, (dobj.text, dative.text))

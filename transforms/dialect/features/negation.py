@@ -155,3 +155,98 @@ def negative_inversion(doc):
                       spaces=(False, True) + tuple(True for _ in np) + (True,))
         elif verb.lemma_ == "be" and verb.tag_ in ("VBZ", "VBP"):
             yield Hit(start, verb.i + 1, ("ai", "n't") + tuple(np), spaces=(False, True) + tuple(True for _ in np))
+
+
+# ----------------------------------------------------- issue 11 additions
+@RULES.func(162, "No more/nomo as negative existential marker")
+def no_more_existential(doc):
+    """*There is no water in the well* -> *No more water in the well*;
+    *There isn't anything in there* -> *No more nothing in there*."""
+    for there in doc:
+        if there.dep_ != "expl" or there.lower_ != "there" or there.i + 2 >= len(doc):
+            continue
+        be = doc[there.i + 1]
+        if be.lemma_ != "be" or be.lower_ not in PRESENT_BE or be.head.i != be.i and there.head.i != be.i:
+            continue
+        nxt = doc[there.i + 2]
+        if nxt.lower_ == "no" and nxt.dep_ == "det":
+            yield Hit(there.i, there.i + 3, (match_case("no", there.text), "more"))
+        elif nxt.lower_ in ("n't", "not") and there.i + 3 < len(doc):
+            obj = doc[there.i + 3]
+            if obj.lower_ in NEGATIVE_OF and obj.lower_ not in ("ever", "either", "anymore"):
+                yield Hit(there.i, there.i + 4, (match_case("no", there.text), "more", NEGATIVE_OF[obj.lower_]))
+            elif obj.lower_ == "any":
+                yield Hit(there.i, there.i + 4, (match_case("no", there.text), "more"))
+
+
+def _yes_no_question(doc):
+    """For *Can I go home?*: ``(aux, subject, end)`` where the question
+    starts with an inverted modal/auxiliary; ``end`` is the index of ``?``."""
+    if len(doc) < 4 or doc[-1].text != "?":
+        return None
+    aux = doc[0]
+    if aux.tag_ != "MD" and aux.lemma_ not in ("be", "do"):
+        return None
+    verb = aux.head
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.left_edge.i != 1 or aux.dep_ not in ("aux", "ROOT"):
+        return None
+    if doc[1].lower_ in ("n't", "not") or any(t.lower_ in ("n't", "not") for t in doc[: subj.right_edge.i + 2]):
+        return None
+    return aux, subj, len(doc) - 1
+
+
+def _declarative_order(doc, aux, subj, end):
+    words = [surface(t) if t.i == subj.left_edge.i else t.text for t in doc[1: subj.right_edge.i + 1]]
+    if aux.lemma_ == "do" and aux.dep_ == "aux":
+        rest = [t.text for t in doc[subj.right_edge.i + 1: end]]
+        verb = aux.head
+        from transforms.dialect.morph import verified_lemma
+
+        lemma = verified_lemma(verb)
+        if lemma is None or verb.tag_ != "VB":
+            return None
+        if aux.lower_ == "did":
+            form = past(lemma)
+        elif aux.lower_ == "does":
+            from transforms.dialect.morph import third_singular
+
+            form = third_singular(lemma)
+        else:
+            form = lemma
+        rest = [form if t.i == verb.i else t.text for t in doc[subj.right_edge.i + 1: end]]
+        return words + rest
+    return words + [aux.lower_] + [t.text for t in doc[subj.right_edge.i + 1: end]]
+
+
+@RULES.func(166, "Invariant tag can or not?")
+def can_or_not(doc):
+    """*Can I go home?* -> *I can go home, can or not?*"""
+    found = _yes_no_question(doc)
+    if found is None or found[0].lower_ not in ("can", "could"):
+        return
+    aux, subj, end = found
+    words = _declarative_order(doc, aux, subj, end)
+    if words:
+        yield Hit(0, end, tuple(words) + (",", "can", "or", "not"))  # spacing before "," is repaired by the engine
+
+
+@RULES.func(167, "Fronted invariant tag")
+def fronted_tag(doc):
+    """*I can colour this red, can't I?* -> *Isn't, I can colour this red?*;
+    *Can I colour this red?* -> *Isn't, I can colour this red?*"""
+    n = len(doc)
+    if n >= 6 and doc[-1].text == "?" and doc[-2].tag_ == "PRP":
+        k = n - 3
+        if doc[k].lower_ in ("n't", "not"):
+            k -= 1
+        if k >= 2 and doc[k].tag_ in ("MD", "VBZ", "VBP", "VBD") and doc[k - 1].text == ",":
+            words = tuple(surface(t) for t in doc[0: k - 1])
+            yield Hit(0, n - 1, ("Is", "n't", ",") + words, spaces=(False, False, True) + tuple(True for _ in words))
+            return
+    found = _yes_no_question(doc)
+    if found is not None:
+        aux, subj, end = found
+        words = _declarative_order(doc, aux, subj, end)
+        if words:
+            yield Hit(0, end, ("Is", "n't", ",") + tuple(words), spaces=(False, False, True) + tuple(True for _ in words))

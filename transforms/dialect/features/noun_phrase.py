@@ -224,6 +224,49 @@ def this_here(doc):
 RULES.lex(71, "No number distinction in demonstratives", {"these": "this", "those": "that"}, DEP="det")
 
 
+def _possessives(doc):
+    """``(start, case, noun)`` for simple prenominal genitives *(the) X's N*:
+    ``doc[start:case]`` is the possessor phrase, ``noun`` the possessed head."""
+    for case in doc:
+        if case.tag_ != "POS":
+            continue
+        owner = case.head
+        noun = owner.head
+        if owner.dep_ != "poss" or noun.pos_ not in ("NOUN",) or noun.i <= case.i:
+            continue
+        start = owner.left_edge.i
+        if any(t.dep_ == "poss" and any(g.tag_ == "POS" for g in t.children) for t in owner.children) \
+                or _dets(noun) != [owner] or doc[start].lower_ in ("a", "an"):
+            continue
+        yield start, case.i, noun
+
+
+def _owner_tokens(doc, start, case):
+    owner_toks = [t.text for t in doc[start: case]]
+    if start == 0 and doc[start].pos_ != "PROPN" and doc[start].text != "I":
+        owner_toks[0] = owner_toks[0][0].lower() + owner_toks[0][1:]
+    return owner_toks
+
+
+def _postposed_possessor(doc, word):
+    for start, case, noun in _possessives(doc):
+        middle = [t.text for t in doc[case + 1: noun.i + 1]]
+        yield Hit(start, noun.i + 1, tuple(["the"] + middle + [word] + _owner_tokens(doc, start, case)))
+
+
+@RULES.func(75, "Phrases with for + noun to express possession: for-phrase preceding possessed NP")
+def for_possession_preceding(doc):
+    """*my sister's husband* -> *for my sister husband*."""
+    for start, case, noun in _possessives(doc):
+        yield Hit(start, case + 1, tuple(["for"] + _owner_tokens(doc, start, case)))
+
+
+@RULES.func(76, "Postnominal phrases with bilong/blong/long/blo to express possession")
+def blong_possession(doc):
+    """*the man's dog* -> *the dog blong the man*."""
+    return _postposed_possessor(doc, "blong")
+
+
 @RULES.func(74, "Phrases with for + noun to express possession: for-phrase following possessed NP")
 def for_possession(doc):
     """*John's knife* -> *the knife for John*."""
@@ -250,3 +293,75 @@ def bare_genitive(doc):
     for tok in doc:
         if tok.tag_ == "POS" and tok.head.pos_ in ("NOUN", "PROPN"):
             yield Hit(tok.i, tok.i + 1, ())
+
+
+def _plain_plural(tok):
+    """A plural common noun heading its phrase (not a compound modifier, not
+    before a genitive), with its singular: ``(singular, determiner or None)``."""
+    if not _is_plural_noun(tok) or tok.dep_ in ("compound", "poss", "npadvmod") or tok.pos_ != "NOUN":
+        return None
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if nxt is not None and (nxt.tag_ == "POS" or nxt.dep_ == "compound"):
+        return None
+    lemma = tok.lemma_.lower()
+    if not lemma.isalpha() or lemma == tok.lower_:
+        return None
+    dets = _dets(tok)
+    if any(d.dep_ in ("nummod", "predet") or d.lower_ not in ("the", "my", "your", "his", "her", "our", "their")
+           for d in dets) or any(c.dep_ == "amod" and c.lower_ in QUANTIFIERS for c in tok.children):
+        return None
+    return match_case(lemma, tok.text), (dets[0] if dets else None)
+
+
+@RULES.func(50, "Plural marking via preposed elements")
+def preposed_plural(doc):
+    """*The boys will come* -> *Dem boy will come*: the plural marker *dem*
+    takes the place of the article and the noun is singular."""
+    for tok in doc:
+        found = _plain_plural(tok)
+        if found is None or found[1] is None or found[1].lower_ != "the" or found[1].i != tok.left_edge.i:
+            continue
+        det = found[1]
+        middle = tuple(t.text for t in doc[det.i + 1: tok.i])
+        yield Hit(det.i, tok.i + 1, (match_case("dem", det.text),) + middle + (found[0],))
+
+
+@RULES.func(51, "Plural marking via postposed elements")
+def postposed_plural(doc):
+    """*the boys* -> *the boy dem*: a singular noun followed by *dem*."""
+    for tok in doc:
+        found = _plain_plural(tok)
+        if found is None or found[1] is None:
+            continue
+        yield Hit(tok.i, tok.i + 1, (found[0], "dem"))
+
+
+POSSESSIVE_OF = {"i": "my", "you": "your", "we": "our", "they": "their", "he": "his", "she": "her"}
+
+
+@RULES.func(73, "Existential construction to express possessive")
+def existential_possessive(doc):
+    """*I have a car.* -> *My car is there.* (possession said as the existence
+    of the possessed thing)."""
+    for have in doc:
+        if have.lemma_ != "have" or have.tag_ not in ("VBP", "VBZ", "VBD") or have.pos_ != "VERB" \
+                or have.dep_ != "ROOT" or any(c.dep_ in ("aux", "neg", "prt", "dative") for c in have.children):
+            continue
+        subj = next((c for c in have.children if c.dep_ == "nsubj"), None)
+        obj = next((c for c in have.children if c.dep_ == "dobj"), None)
+        if subj is None or obj is None or subj.lower_ not in POSSESSIVE_OF or subj.i != have.i - 1 \
+                or obj.tag_ not in ("NN", "NNS") or obj.left_edge.i != have.i + 1:
+            continue
+        end = obj.right_edge.i + 1
+        if any(not t.is_punct for t in doc[end:]) or any(c.dep_ in ("prep", "relcl", "acl") for c in obj.children):
+            continue
+        dets = [d for d in _dets(obj) if d.dep_ != "nummod"]
+        first = obj.left_edge.i
+        if dets and dets[0].i == first and dets[0].lower_ in ("a", "an"):
+            first += 1
+        elif dets:
+            continue
+        poss = match_case(POSSESSIVE_OF[subj.lower_], subj.text)
+        plural = obj.tag_ == "NNS"
+        be = ("were" if plural else "was") if have.tag_ == "VBD" else ("are" if plural else "is")
+        yield Hit(subj.i, end, (poss,) + tuple(t.text for t in doc[first:end]) + (be, "there"))

@@ -235,3 +235,112 @@ def it_is_referential(doc):
 @RULES.func(47, "Deletion of it in non-referential it is-constructions")
 def it_is_nonreferential(doc):
     return _it_be(doc, False)
+
+
+# ----------------------------------------------------- issue 11 additions
+def _subject_verb_after(doc, tok):
+    """The finite verb form right after subject ``tok`` (*it is*, *they are*)."""
+    return doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+
+
+@RULES.func(3, "Alternative forms/phrases for referential (non-dummy) it")
+def the_thing_for_it(doc):
+    """*When you switch it off* -> *When you switch the thing off*."""
+    for tok in doc:
+        if _referential_it(tok) and not _coordinated(tok) and not _clitic_follows(doc, tok.i):
+            yield Hit(tok.i, tok.i + 1, (match_case("the", tok.text), "thing"))
+
+
+@RULES.func(4, "Alternative forms/phrases for dummy it")
+def that_for_dummy_it(doc):
+    """*It's raining* -> *That's raining* (dummy subject *it* only)."""
+    for tok in doc:
+        if tok.lower_ == "it" and tok.dep_ in ("nsubj", "expl") and is_dummy_it(tok):
+            yield Hit(tok.i, tok.i + 1, (match_case("that", tok.text),))
+
+
+@RULES.func(5, "Generalized third person singular pronoun: subject pronouns")
+def em_subject(doc):
+    """*She is tired* -> *Em is tired* (one form for he, she and referential it)."""
+    for tok in doc:
+        low = tok.lower_
+        if tok.tag_ == "PRP" and low in ("he", "she", "it") and tok.dep_ in SUBJECT_DEPS \
+                and (low != "it" or _referential_it(tok)):
+            yield Hit(tok.i, tok.i + 1, (match_case("em", tok.text),))
+
+
+@RULES.func(6, "Generalized third person singular pronoun: object pronouns")
+def om_object(doc):
+    """*I saw her* -> *I saw om* (one form for him, her and referential it)."""
+    for tok in doc:
+        low = tok.lower_
+        if tok.tag_ == "PRP" and low in ("him", "her", "it") and tok.dep_ in OBJECT_DEPS \
+                and (low != "it" or _referential_it(tok)):
+            yield Hit(tok.i, tok.i + 1, (match_case("om", tok.text),))
+
+
+@RULES.func(15, "Absolute use of reflexives")
+def absolute_reflexive(doc):
+    """*He is gone to Dublin* -> *Himself is gone to Dublin* (a reflexive as
+    the subject of a finite clause)."""
+    forms = {"he": "himself", "she": "herself"}
+    for tok in doc:
+        if tok.lower_ in forms and tok.tag_ == "PRP" and is_finite_subject(tok) and not _coordinated(tok) \
+                and not _clitic_follows(doc, tok.i):
+            yield Hit(tok.i, tok.i + 1, (match_case(forms[tok.lower_], tok.text),))
+
+
+RULES.lex(22, "You as (modifying) possessive pronoun", {"your": "you"}, **POSSESSIVE)
+RULES.lex(23, "Second person pronoun forms other than you as (modifying) possessive pronoun", {"your": "yous"},
+          **POSSESSIVE)
+
+
+@RULES.func(40, "Plural forms of interrogative pronouns: reduplication")
+def who_who(doc):
+    """*Who came?* -> *Who-who came?* (the question word of a direct question)."""
+    if not is_question(doc):
+        return
+    for tok in doc:
+        if tok.is_punct or tok.is_space:
+            continue
+        if tok.lower_ in ("who", "what") and tok.tag_ == "WP":
+            yield Hit(tok.i, tok.i + 1, (tok.text, "-", tok.lower_), spaces=(False, False, True))
+        return
+
+
+def _inanimate_plural_before(doc, i) -> bool:
+    from transforms.dialect.features.noun_phrase import HUMAN_NOUNS
+
+    return any(t.tag_ == "NNS" and t.lemma_.lower() not in HUMAN_NOUNS for t in doc[:i])
+
+
+SINGULAR_OF_BE = {"are": "is", "were": "was", "'re": "'s"}
+
+
+@RULES.func(41, "Singular it for plural they in anaphoric use")
+def it_for_they(doc):
+    """*Those books are informative. They can be obtained at Dillon's.* ->
+    *... It can be obtained ...* (an anaphoric *they*/*them* after a plural
+    inanimate noun; a following *are*/*were* agrees with *it*)."""
+    for tok in doc:
+        low = tok.lower_
+        if low not in ("they", "them") or tok.tag_ != "PRP" or _coordinated(tok) \
+                or not _inanimate_plural_before(doc, tok.i):
+            continue
+        nxt = _subject_verb_after(doc, tok)
+        if low == "they" and nxt is not None and nxt.lower_ in SINGULAR_OF_BE:
+            be = SINGULAR_OF_BE[nxt.lower_]
+            spaces = (not be.startswith("'"), True)
+            yield Hit(tok.i, tok.i + 2, (match_case("it", tok.text), match_case(be, nxt.text)), spaces=spaces)
+        elif low == "they" and nxt is not None and nxt.tag_ == "VBP" and nxt.pos_ == "VERB":
+            from transforms.dialect.morph import third_singular, verified_lemma
+
+            lemma = verified_lemma(nxt)
+            if lemma:
+                yield Hit(tok.i, tok.i + 2, (match_case("it", tok.text), third_singular(lemma)))
+        elif low == "they" and nxt is not None and nxt.lower_ in ("have", "do"):
+            yield Hit(tok.i, tok.i + 2, (match_case("it", tok.text), "has" if nxt.lower_ == "have" else "does"))
+        elif low == "they" and (nxt is None or nxt.tag_ not in ("VBP",)):
+            yield Hit(tok.i, tok.i + 1, (match_case("it", tok.text),))
+        elif low == "them":
+            yield Hit(tok.i, tok.i + 1, ("it",))

@@ -116,3 +116,89 @@ def preposition_chopping(doc):
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
         if rel_obj and (nxt is None or nxt.is_punct or nxt.dep_ in ("cc",) or nxt.head != tok.head):
             yield Hit(tok.i, tok.i + 1, ())
+
+
+# ----------------------------------------------------- issue 11 additions
+def _restrictive_subject_relatives(doc):
+    """``(noun, rel, verb)``: a restrictive relative clause right after its
+    head noun (*the boy who pinched my sister*)."""
+    for rel, verb in relativizers(doc):
+        noun = verb.head
+        if _non_restrictive(rel) or noun.pos_ not in ("NOUN", "PROPN") or noun.i + 1 != rel.i:
+            continue
+        yield noun, rel, verb
+
+
+@RULES.func(195, "Postposed one as sole relativizer")
+def postposed_one(doc):
+    """*That boy who pinched my sister is very naughty* -> *That boy pinched
+    my sister one is very naughty*."""
+    for noun, rel, verb in _restrictive_subject_relatives(doc):
+        end = verb.right_edge.i
+        while end > verb.i and doc[end].is_punct:
+            end -= 1
+        if rel.dep_ not in ("nsubj", "nsubjpass", "dobj"):
+            continue
+        yield Hit.of(rel.i, end + 1, list(doc[rel.i + 1: end + 1]) + ["one"])
+
+
+@RULES.func(196, "Correlative constructions")
+def correlative(doc):
+    """*The man who came yesterday is my brother* -> *Which man came
+    yesterday, that one is my brother* (a subject with a relative clause)."""
+    for noun, rel, verb in _restrictive_subject_relatives(doc):
+        if noun.dep_ != "nsubj" or noun.head.i <= verb.right_edge.i or noun.pos_ != "NOUN":
+            continue
+        start = noun.left_edge.i
+        det = doc[start]
+        if det.dep_ != "det" or det.lower_ not in ("the", "a", "an", "this", "that", "these", "those") \
+                or det.head.i != noun.i:
+            continue
+        end = verb.right_edge.i + 1
+        if end != noun.right_edge.i + 1 or any(t.is_punct for t in doc[rel.i: end]):
+            continue
+        plural = noun.tag_ == "NNS"
+        parts = ["which"] + list(doc[start + 1: rel.i]) + list(doc[rel.i + 1: end]) + [",", "those" if plural else "that",
+                                                                                       "ones" if plural else "one"]
+        yield Hit.of(start, end, parts)
+
+
+@RULES.func(197, "\u201cLinking relative clauses\u201d")
+def linking_relative(doc):
+    """*A man sits on a bench and a woman reads a book* -> *A man sits on a
+    bench which a woman reads a book* (*which* links two full clauses)."""
+    for cc in doc:
+        if cc.lower_ != "and" or cc.dep_ != "cc":
+            continue
+        first = cc.head
+        second = next((c for c in first.children if c.dep_ == "conj" and c.i > cc.i), None)
+        if first.pos_ not in ("VERB", "AUX") or second is None or second.pos_ not in ("VERB", "AUX"):
+            continue
+        if not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in second.children):
+            continue
+        start = cc.i - 1 if cc.i > 0 and doc[cc.i - 1].text == "," else cc.i
+        yield Hit(start, cc.i + 1, ("which",))
+
+
+@RULES.func(199, "Reduced relative phrases preceding head-noun")
+def prenominal_reduced_relative(doc):
+    """*The jersey knitted by Neela* -> *That Neela's-knitted jersey*: a
+    reduced passive relative with a *by*-agent moves before the noun."""
+    for verb in doc:
+        if verb.tag_ != "VBN" or verb.dep_ != "acl" or verb.head.pos_ != "NOUN" or verb.head.i + 1 != verb.i:
+            continue
+        noun = verb.head
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        if agent is None or agent.i != verb.i + 1 or agent.right_edge.i != verb.right_edge.i:
+            continue
+        pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+        if pobj is None or pobj.right_edge.i != pobj.i:
+            continue
+        det = next((c for c in noun.children if c.dep_ in ("det", "poss") and c.i < noun.i), None)
+        first = det.i + 1 if det is not None else noun.left_edge.i
+        if pobj.pos_ == "PROPN" or pobj.tag_ == "PRP":
+            owner = [pobj.text, "'s"]
+        else:
+            owner = [pobj.text]
+        mods = list(doc[first: noun.i + 1])
+        yield Hit.of(first, verb.right_edge.i + 1, owner + ["-", verb] + mods)

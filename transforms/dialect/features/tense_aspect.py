@@ -356,3 +356,167 @@ def was_conditional(doc):
         irrealis = _if_clause(head) or (head.dep_ == "ccomp" and head.head.lemma_ == "wish")
         if irrealis and subj is not None and (is_third_singular(subj) or subj.lower_ == "i"):
             yield Hit(tok.i, tok.i + 1, (match_case("was", tok.text),))
+
+
+# ----------------------------------------------------- issue 11 additions
+INDEFINITE_SUBJECTS = {"something", "someone", "somebody", "anything", "nothing"}
+
+
+def _indefinite_subject(subj) -> bool:
+    if subj.lower_ in INDEFINITE_SUBJECTS:
+        return True
+    first = subj.doc[subj.left_edge.i]
+    return subj.pos_ == "NOUN" and first.lower_ in ("a", "an", "some") and first.head.i == subj.i
+
+
+@RULES.func(96, "There with past participle in resultative contexts")
+def there_resultative(doc):
+    """*Something has fallen down the sink* -> *There's something fallen down
+    the sink* (an indefinite subject of an intransitive present perfect)."""
+    for have, verb, lemma in _plain_perfect(doc):
+        subj = subject_of(verb)
+        if subj is None or subj.dep_ != "nsubj" or not _indefinite_subject(subj) or subj.right_edge.i != have.i - 1 \
+                or have.lower_ not in ("has", "have", "'s", "'ve") or verb.i != have.i + 1 \
+                or any(c.dep_ in ("dobj", "ccomp", "xcomp") or (c.dep_ == "dative" and c.tag_ != "IN")
+                       for c in verb.children):
+            continue
+        start = subj.left_edge.i
+        words = tuple(surface(t) if t.i == start else t.text for t in doc[start: have.i])
+        if subj.tag_ == "NNS":
+            lead, spaces = ("there", "are"), (True, True)
+        else:
+            lead, spaces = ("there", "'s"), (False, True)
+        lead = (match_case(lead[0], doc[start].text),) + lead[1:]
+        yield Hit(start, have.i + 1, lead + words, spaces=spaces + tuple(True for _ in words))
+
+
+@RULES.func(97, "Medial object perfect")
+def medial_object_perfect(doc):
+    """*till you have made the stations* -> *till you have the stations made*."""
+    for have, verb, lemma in _plain_perfect(doc):
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if obj is None or obj.left_edge.i != verb.i + 1 \
+                or any(c.dep_ in ("prt", "dative", "ccomp", "xcomp") for c in verb.children):
+            continue
+        end = obj.right_edge.i + 1
+        if end - obj.left_edge.i > 5:
+            continue
+        yield Hit(verb.i, end, tuple(t.text for t in doc[verb.i + 1: end]) + (verb.text,))
+
+
+@RULES.func(98, "After-perfect")
+def after_perfect(doc):
+    """*She has just sold the boat* -> *She is after selling the boat*."""
+    for have, verb, lemma in _plain_perfect(doc):
+        subj = subject_of(verb)
+        if have.lower_ in ("'ve", "'s"):
+            be = {"i": "'m", "we": "'re", "you": "'re", "they": "'re"}.get(subj.lower_, "'s")
+        else:
+            be = match_case(be_present_for(subj), have.text)
+        mid = tuple(t.text for t in doc[have.i + 1: verb.i] if t.lower_ != "just")
+        yield Hit(have.i, verb.i + 1, (be,) + mid + ("after", gerund(lemma)))
+
+
+@RULES.func(103, "Do as unstressed tense marker")
+def unstressed_do(doc):
+    """*This man who owns this* -> *This man who do own this*; *That girl who
+    smiled at me* -> *That girl who did smile at me*."""
+    for verb in doc:
+        subj = _simple_lexical(verb, ("VBZ", "VBP", "VBD"))
+        lemma = verified_lemma(verb) if subj is not None else None
+        if lemma and lemma not in ("be", "have", "do"):
+            yield Hit(verb.i, verb.i + 1, ("did" if verb.tag_ == "VBD" else "do", lemma))
+
+
+def _will_verb(doc, words=("will", "'ll")):
+    """``(will, verb)``: a declarative, non-negated *will* + bare verb."""
+    for tok in doc:
+        if tok.lower_ in words and tok.tag_ == "MD" and tok.head.tag_ == "VB" and tok.head.i > tok.i \
+                and _declarative_subject(tok) is not None and not is_negated(tok.head) \
+                and tok.dep_ == "aux":
+            yield tok, tok.head
+
+
+def _conditional_clause(verb) -> bool:
+    return any(c.dep_ == "advcl" and any(m.dep_ in ("mark", "advmod") and m.lower_ in ("if", "when", "unless", "once")
+                                         for m in c.children) for c in verb.children)
+
+
+@RULES.func(106, "\u201cSequential\u201d or \u201cirrealis\u201d be done")
+def be_done(doc):
+    """*If you love your enemies, they will eat you alive* -> *..., they be
+    done eat you alive* (the consequence of a condition)."""
+    for will, verb in _will_verb(doc):
+        if _conditional_clause(verb) and verb.lower_ != "be":
+            yield Hit(will.i, will.i + 1, ("be", "done"))
+
+
+@RULES.func(107, "Completive/perfect marker slam")
+def slam_perfect(doc):
+    """*I have told you not to mess up* -> *I slam told you not to mess up*."""
+    for have, verb, lemma in _plain_perfect(doc):
+        yield Hit(have.i, verb.i + 1, ("slam",) + _between(doc, have.i, verb.i) + (past(lemma),))
+
+
+@RULES.func(110, "Finish-derived completive markers")
+def finish_completive(doc):
+    """*I have completed my work* -> *I complete my work finish* (the bare
+    verb, its object, then *finish*)."""
+    for have, verb, lemma in _plain_perfect(doc):
+        obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
+        end = obj.right_edge.i if obj is not None else verb.i
+        prt = [c for c in verb.children if c.dep_ == "prt" and c.i > verb.i]
+        if prt:
+            end = max(end, max(p.i for p in prt))
+        rest = tuple(t.text for t in doc[verb.i + 1: end + 1])
+        yield Hit(have.i, end + 1, _between(doc, have.i, verb.i) + (lemma,) + rest + ("finish",))
+
+
+@RULES.func(112, "Anterior had + bare root")
+def had_bare_root(doc):
+    """*He had eaten the bread* -> *He had eat the bread*; *He ate the bread
+    before he went* -> *He had eat the bread before he went*."""
+    for verb in doc:
+        if verb.tag_ == "VBN" and not is_negated(verb):
+            had = [c for c in verb.children if c.dep_ == "aux" and c.lower_ in ("had", "'d")]
+            lemma = verified_lemma(verb)
+            if had and lemma and lemma != "be" and verb.i > had[0].i:
+                yield Hit(verb.i, verb.i + 1, (match_case(lemma, verb.text),))
+        elif verb.tag_ == "VBD" and any(c.dep_ == "advcl" and any(m.lower_ == "before" and m.dep_ == "mark"
+                                                                  for m in c.children) for c in verb.children):
+            subj = _simple_lexical(verb, ("VBD",))
+            lemma = verified_lemma(verb) if subj is not None else None
+            if lemma and lemma not in ("be", "have", "do"):
+                yield Hit(verb.i, verb.i + 1, ("had", lemma))
+
+
+@RULES.func(115, "Volition-based future markers other than will")
+def wan_future(doc):
+    """*Nobody else will be at the camp* -> *Nobody else wan be at the camp*."""
+    for will, verb in _will_verb(doc):
+        yield Hit(will.i, will.i + 1, ("wan",))
+
+
+@RULES.func(116, "Come-based future/ingressive markers")
+def coming_to(doc):
+    """*I am going to cook your meal* / *I am about to cook your meal* ->
+    *I am coming to cook your meal*."""
+    for tok in doc:
+        if tok.lower_ not in ("going", "about") or tok.i + 2 >= len(doc) or tok.i == 0:
+            continue
+        be = doc[tok.i - 1]
+        if be.lemma_ == "be" and doc[tok.i + 1].lower_ == "to" and doc[tok.i + 2].tag_ == "VB" \
+                and (tok.lower_ == "about" or tok.tag_ == "VBG"):
+            yield Hit(tok.i, tok.i + 1, ("coming",))
+
+
+DISTANT_FUTURE = {"tomorrow", "next", "later", "someday", "soon", "eventually", "future", "tonight"}
+
+
+@RULES.func(119, "Would for (distant) future in contrast to will (immediate future)")
+def would_future(doc):
+    """*I will eat rice tomorrow* -> *I would eat rice tomorrow* (a future
+    time adverbial in the clause)."""
+    for will, verb in _will_verb(doc):
+        if any(t.lower_ in DISTANT_FUTURE for t in verb.subtree):
+            yield Hit(will.i, will.i + 1, ("would",))
