@@ -3,10 +3,10 @@ decision (update this list in the same commit)."""
 from pipeline import registry
 
 EXPECTED = {
-    "readers": ["arrow", "jsonl", "moses", "parquet", "text", "tsv"],
+    "readers": ["arrow", "hf", "jsonl", "moses", "parquet", "text", "tsv"],
     "annotators": ["gazetteer", "spacy", "stanza"],
     "aligners": ["eflomal", "given", "simalign", "simalign-batched"],
-    "recipes": ["dialect", "dialup", "entity", "mt-span", "noun-swap", "phrase", "ratio", "span-ec", "span-ml", "subtree",
+    "recipes": ["dialect", "dialup", "entity", "llm-cs", "mt-span", "noun-swap", "phrase", "ratio", "span-ec", "span-ml", "subtree",
                 "translit", "word"],
     "scorers": ["alignment_coverage", "code_mixing", "length_ratio", "lid", "perplexity"],
     "filters": ["alignment_coverage", "length_ratio", "lid_agreement", "metric_range", "perplexity"],

@@ -17,7 +17,7 @@ import shutil
 import subprocess
 from typing import List, Optional, Sequence
 
-from pipeline.generate.base import Generated, Generator, generators
+from pipeline.generate.base import Generated, Generator, GenSpec, generators
 from pipeline.units import ConfigError
 
 #: ISO 639-1 -> the ISO 639-3 codes Apertium's mode names use
@@ -44,6 +44,12 @@ class Apertium(Generator):
 
     def __init__(self, mode: str, allow_unknown: bool = False, timeout: float = 120.0):
         self.mode, self.allow_unknown, self.timeout = mode, allow_unknown, timeout
+
+    def identity(self):
+        return {"backend": self.name, "mode": self.mode, "allow_unknown": self.allow_unknown}
+
+    def describe(self) -> str:
+        return f"{self.name} {self.mode}"
 
     def _run(self, texts: Sequence[str]) -> Optional[List[str]]:
         # one paragraph per text: Apertium starts a new sentence at a blank
@@ -87,11 +93,11 @@ class Apertium(Generator):
         return [self._result(t, o) for t, o in zip(texts, lines)]
 
 
-def apertium_factory(src_lang: str, tgt_lang: str, mode: Optional[str] = None, allow_unknown: bool = False,
+def apertium_factory(spec: GenSpec, *, mode: Optional[str] = None, allow_unknown: bool = False,
                      timeout: float = 120.0) -> Apertium:
     """Check at config time that Apertium and the language pair's mode are
     installed, naming the Debian package otherwise."""
-    mode = mode or mode_for(src_lang, tgt_lang)
+    mode = mode or mode_for(spec.src_lang, spec.tgt_lang)
     if shutil.which("apertium") is None:
         raise ConfigError(f"the apertium backend needs the apertium program: apt-get install apertium "
                           f"apertium-{mode}")

@@ -151,3 +151,48 @@ def sample_sentences(words: Sequence[str] = (), n: int = 0) -> List[str]:
         "she reads a book while the children sleep .", "elle lit un livre pendant que les enfants dorment .",
     ]
     return base + list(words)[:n] if n else base + list(words)
+
+
+def build_tiny_seq2seq(out_dir: str, corpus_sentences: Iterable, *, num_layers: int = 1, hidden_size: int = 32,
+                       num_heads: int = 2, vocab_size: int = 600, max_positions: int = 128,
+                       seed: int = 0) -> str:
+    """Save a random-weight ``MarianMTModel`` (the opus-mt architecture) with
+    a BPE tokenizer trained on ``corpus_sentences`` (both languages, one
+    shared vocabulary as in opus-mt) in ``out_dir``; returns it.
+    ``AutoModelForSeq2SeqLM``/``AutoTokenizer`` load it; it generates
+    arbitrary words of the vocabulary (the weights are random)."""
+    import torch
+    from tokenizers import Tokenizer, decoders, normalizers, pre_tokenizers, processors
+    from tokenizers.models import BPE
+    from tokenizers.trainers import BpeTrainer
+    from transformers import MarianConfig, MarianMTModel, PreTrainedTokenizerFast
+
+    specials = ["<pad>", "</s>", "<unk>"]
+    tok = Tokenizer(BPE(unk_token="<unk>", end_of_word_suffix="</w>"))
+    tok.normalizer = normalizers.NFKC()
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    tok.decoder = decoders.BPEDecoder(suffix="</w>")
+    trainer = BpeTrainer(vocab_size=vocab_size, special_tokens=specials, show_progress=False,
+                         end_of_word_suffix="</w>", min_frequency=1)
+    tok.train_from_iterator(_sentences(corpus_sentences), trainer=trainer)
+    pad_id, eos_id = tok.token_to_id("<pad>"), tok.token_to_id("</s>")
+    tok.post_processor = processors.TemplateProcessing(single="$A </s>", pair="$A $B </s>",
+                                                       special_tokens=[("</s>", eos_id)])
+    n_vocab = tok.get_vocab_size()
+    config = MarianConfig(vocab_size=n_vocab, decoder_vocab_size=n_vocab, d_model=hidden_size,
+                          encoder_layers=num_layers, decoder_layers=num_layers, encoder_attention_heads=num_heads,
+                          decoder_attention_heads=num_heads, encoder_ffn_dim=4 * hidden_size,
+                          decoder_ffn_dim=4 * hidden_size, max_position_embeddings=max_positions,
+                          pad_token_id=pad_id, eos_token_id=eos_id, decoder_start_token_id=pad_id,
+                          forced_eos_token_id=eos_id, share_encoder_decoder_embeddings=True)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = MarianMTModel(config)
+    model.eval()
+    os.makedirs(out_dir, exist_ok=True)
+    model.save_pretrained(out_dir)
+    hf_tok = PreTrainedTokenizerFast(tokenizer_object=tok, pad_token="<pad>", eos_token="</s>", unk_token="<unk>",
+                                     model_max_length=max_positions)
+    hf_tok.save_pretrained(out_dir)
+    _note(out_dir, "marian", n_vocab, seed)
+    return out_dir

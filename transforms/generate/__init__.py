@@ -1,3 +1,6 @@
 """Model-based generation recipes: ``mt-span`` (span translation with an MT
-engine).  Importing this package loads no model and starts no process."""
-from transforms.generate import mt_span  # noqa: F401  (registers the recipe)
+engine), ``llm-cs`` (an LLM writes the code-switched sentence) and
+``llm-dialect`` (an LLM applies one eWAVE feature).  The backends live in
+``pipeline/generate``.  Importing this package loads no model, starts no
+process and opens no connection."""
+from transforms.generate import llm_cs, mt_span  # noqa: F401  (register the recipes)

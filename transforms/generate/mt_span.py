@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from pipeline.generate.base import Generated, get_generator
+from pipeline.generate.base import Generated, build_generator
 from pipeline.record import Record
 from pipeline.registry import register_recipe
 from pipeline.units import ConfigError, Context
@@ -158,8 +158,7 @@ class MTSpan:
                 continue
             spaces = [bool(t.whitespace_) for t in doc if not t.is_space]
             reps.append(Replacement.tagged(a, b, toks, self.target_lang, spaces=spaces, op="translate",
-                                           detail=f"{self.generator.name} {getattr(self.generator, 'mode', '')}"
-                                           .strip()))
+                                           detail=self.generator.describe()))
         if not reps:
             first = reasons[0]
             return record.reject(first.reason, f"mt-span: {first.detail}", stage="transform")
@@ -184,7 +183,7 @@ def _match_case(text: str, record: Record, start: int) -> str:
                  "place with an MT engine (Apertium), batched", paper="CSify-style span translation")
 def mt_span_factory(ctx: Context, target_lang: str = "", backend: str = "apertium",
                     backend_options: Optional[Dict[str, Any]] = None, min_len: int = 1, max_len: int = 5,
-                    max_spans: int = 1) -> MTSpan:
+                    max_spans: int = 1, cache: Optional[str] = None) -> MTSpan:
     if not target_lang:
         raise ConfigError("option 'target_lang' is required (the language the spans are translated into)")
     for name, value in (("min_len", min_len), ("max_len", max_len), ("max_spans", max_spans)):
@@ -192,9 +191,5 @@ def mt_span_factory(ctx: Context, target_lang: str = "", backend: str = "apertiu
             raise ConfigError(f"option {name!r} must be an integer >= 1, got {value!r}")
     if min_len > max_len:
         raise ConfigError(f"option 'min_len' ({min_len}) is larger than 'max_len' ({max_len})")
-    try:
-        factory = get_generator(backend)
-    except KeyError as exc:
-        raise ConfigError(f"option 'backend': {exc.args[0]}") from None
-    generator = factory(ctx.src_lang, target_lang, **dict(backend_options or {}))
+    generator = build_generator(ctx, backend, backend_options, tgt_lang=target_lang, cache=cache)
     return MTSpan(generator, target_lang, min_len, max_len, max_spans)

@@ -13,6 +13,7 @@ from beam_jobs.synth import run_job
 from pipeline import augment, stages
 from pipeline.config import load_config, parse_config
 from pipeline.generate import apertium as ap
+from pipeline.generate.base import GenSpec
 from pipeline.read.readers import build_record
 from pipeline.units import ConfigError
 
@@ -80,7 +81,7 @@ def test_batch_call_equals_one_at_a_time_and_uses_one_engine_call(monkeypatch):
 
 
 def test_paragraph_batching_gives_single_call_translations():
-    gen = ap.apertium_factory("en", "es")
+    gen = ap.apertium_factory(GenSpec("en", "es"))
     texts = ["the moon", "for an hour", "phone", "the news", "my old friend", "in the garden"]
     assert [g.text.lower() for g in gen.translate(texts)] == [gen.translate([t])[0].text.lower() for t in texts]
 
