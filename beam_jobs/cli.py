@@ -28,6 +28,7 @@ SUBCOMMANDS = {
     "align-eval": ("pipeline.align.evaluate", "word-alignment AER / precision / recall against gold links"),
     "dialect-features": ("transforms.dialect.cli", "list the implemented eWAVE dialect features"),
     "report": ("pipeline.report", "write an HTML + JSON statistics report for an output folder"),
+    "verify": ("pipeline.write.verify_cli", "check an output folder against its manifest (rows, sha256)"),
 }
 
 
@@ -38,6 +39,8 @@ def _add_run(sub) -> None:
     p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1: in-process)")
     p.add_argument("--overwrite", action="store_true", help="replace an earlier run in the output folder")
     p.add_argument("--no-report", action="store_true", help="do not write the HTML report after the run")
+    p.add_argument("--force-unlock", action="store_true",
+                   help="clear the lock that a killed run left on the output folder")
 
 
 def _add_augment(sub) -> None:
@@ -78,7 +81,8 @@ def cmd_run(args, beam_args: List[str]) -> int:
     cfg = load_config(args.config)
     print(f"[cs-synth] running {args.config} -> {args.output} with {args.workers} worker(s)", file=sys.stderr)
     t0 = time.time()
-    manifest = run_job(cfg, args.output, workers=args.workers, beam_args=beam_args, overwrite=args.overwrite)
+    manifest = run_job(cfg, args.output, workers=args.workers, beam_args=beam_args, overwrite=args.overwrite,
+                       force_unlock=args.force_unlock)
     print(_summary(manifest, time.time() - t0, args.output))
     if not args.no_report:
         try:

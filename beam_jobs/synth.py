@@ -126,7 +126,7 @@ class _WriteShard(_StageDoFn):
         self.out_dir, self.kind = out_dir, kind
 
     def process(self, kv, n):
-        yield self.stage.process(self.out_dir, self.kind, kv[0], n, list(kv[1]))
+        yield self.stage.process(self.out_dir, self.kind, kv[0], n, kv[1])  # streamed, never a list
 
 
 class WriteShards(beam.PTransform):
@@ -177,8 +177,11 @@ def _manifest(_, *, cfg_hash, read, outcomes, kept_shards, rejected_shards, reje
         "shards": sorted(s["path"] for s in kept_shards),
         "rejected_shards": sorted(s["path"] for s in rejected_shards),
     }
-    write_manifest(out_dir, manifest)
-    return manifest
+    from pipeline.write.commit import write_card_and_manifest
+
+    # into the staging folder: the card, then the manifest listing every file
+    # with its rows and sha256; run_job publishes them
+    return write_card_and_manifest(out_dir, manifest, config, list(kept_shards) + list(rejected_shards))
 
 
 def build(p: beam.Pipeline, cfg: RunConfig, out_dir: str) -> None:
@@ -256,22 +259,35 @@ def beam_options(extra: List[str], workers: int = 1) -> PipelineOptions:
 
 
 def run_job(cfg: RunConfig, out_dir: str, *, workers: int = 1, beam_args: Optional[List[str]] = None,
-            overwrite: bool = False) -> dict:
-    """Validate, run, and return the manifest."""
+            overwrite: bool = False, force_unlock: bool = False) -> dict:
+    """Validate, run, and return the manifest.
+
+    The output goes through :mod:`pipeline.write.commit`: a lock on the
+    folder, every file written into a staging folder, then published (the
+    manifest last); a run that fails or is killed publishes nothing."""
     from apache_beam.io.filesystems import FileSystems
+
+    from pipeline.write.commit import OutputDir, run_failure
 
     # options first: they name unknown flags, and they configure the remote
     # filesystems (s3://, gs://) that the input check and the output use
     options = beam_options(beam_args or [], workers)
     FileSystems.set_options(options)
     check_input(cfg.input, cfg.context().resolve)  # units were validated when the config was parsed
-    prepare_output(out_dir, overwrite)
-    p = beam.Pipeline(options=options)
-    build(p, cfg, out_dir)
-    p.run().wait_until_finish()
-
-    with FileSystems.open(FileSystems.join(out_dir, "manifest.json")) as fh:
-        return json.loads(fh.read().decode("utf-8"))
+    out = OutputDir(out_dir).open(overwrite=overwrite, force_unlock=force_unlock)
+    try:
+        p = beam.Pipeline(options=options)
+        build(p, cfg, out.staging)
+        try:
+            p.run().wait_until_finish()
+        except Exception as exc:  # noqa: BLE001 - an OS error while writing is a clean error, not a traceback
+            failure = run_failure(exc, out_dir)
+            if failure is exc:
+                raise
+            raise failure from None
+        return out.publish()
+    finally:
+        out.close()
 
 
 def run(argv: Optional[List[str]] = None) -> dict:
@@ -280,9 +296,10 @@ def run(argv: Optional[List[str]] = None) -> dict:
     parser.add_argument("--output", required=True)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--overwrite", action="store_true")
+    parser.add_argument("--force-unlock", action="store_true")
     args, beam_args = parser.parse_known_args(argv)
     return run_job(load_config(args.config), args.output, workers=args.workers, beam_args=beam_args,
-                   overwrite=args.overwrite)
+                   overwrite=args.overwrite, force_unlock=args.force_unlock)
 
 
 if __name__ == "__main__":

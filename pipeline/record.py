@@ -202,6 +202,9 @@ class Record:
     reject_reason: str = ""
     reject_stage: str = ""
     reject_detail: str = ""
+    #: a read reject's original input, lossless: base64 of the line's bytes
+    #: (text formats) or of the row as JSON (table formats); see docs/schema.md
+    raw: str = ""
 
     def __post_init__(self):
         if not self.id:

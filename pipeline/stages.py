@@ -455,7 +455,7 @@ class WriteStage:
         """Write one shard; returns its ``{path, rows, ...}`` summary."""
         from pipeline.write.arrow_writer import write_shard
 
-        return write_shard(out_dir, kind, index, total, [r for r in records if r is not None], self.metadata)
+        return write_shard(out_dir, kind, index, total, (r for r in records if r is not None), self.metadata)
 
 
 # ------------------------------------------------------------ construction

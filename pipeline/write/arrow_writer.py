@@ -11,10 +11,20 @@ and ``load_dataset("arrow", ...)`` read.  Each is written under a temporary
 name and renamed when complete, so a shard under its final name is whole.
 Rows inside a shard are sorted by record id and shard membership depends
 only on the record id, so the bytes do not depend on runner or workers.
+
+:func:`write_shard` streams: rows go to a local spill file in batches of
+``ROWS_PER_BATCH`` as they arrive, the spill file is memory-mapped, sorted
+by id (Arrow's sort, UTF-8 byte order, which is code point order), and the
+shard is written batch by batch while its sha256 is computed.  A shard is
+never held in memory whole.  The job writes into a staging folder and
+publishes with :mod:`pipeline.write.commit`.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import re
 import zlib
 from typing import Dict, Iterable, List
 
@@ -39,6 +49,10 @@ def join(*parts: str) -> str:
     return _fs().join(*parts)
 
 
+#: the names cs-synth gives shards (``--overwrite`` deletes no other file)
+_SHARD_NAME = re.compile(r"^[a-z_]+-\d{5}-of-\d{5}\.(arrow|parquet)$")
+
+
 def shard_name(kind: str, index: int, total: int) -> str:
     prefix = "train" if kind == DATA_DIR else "rejected"
     return f"{prefix}-{index:05d}-of-{total:05d}.arrow"
@@ -49,8 +63,9 @@ def shard_of(record_id: str, total: int) -> int:
     return zlib.crc32(record_id.encode("utf-8")) % total
 
 
-def serialize(records: Iterable[Record], metadata: Dict[str, str]) -> bytes:
-    schema = arrow_schema(metadata)
+def serialize(records: Iterable[Record], metadata: Dict[str, str], rejected: bool = False) -> bytes:
+    """One shard's bytes in memory (what :func:`write_shard` streams)."""
+    schema = arrow_schema(metadata, rejected=rejected)
     rows = [record_to_row(r) for r in sorted(records, key=lambda r: r.id)]
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, schema) as writer:
@@ -70,11 +85,72 @@ def write_atomic(path: str, data: bytes) -> None:
     fs.rename([tmp], [path])
 
 
-def write_shard(out_dir: str, kind: str, index: int, total: int, records: List[Record],
+class _HashingWriter:
+    """A write-only file object that hashes what it passes on."""
+
+    def __init__(self, fh):
+        self.fh, self.sha, self.size, self.closed = fh, hashlib.sha256(), 0, False
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        self.sha.update(data)
+        self.size += len(data)
+        self.fh.write(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+    def writable(self) -> bool:
+        return True
+
+
+def write_shard(out_dir: str, kind: str, index: int, total: int, records: Iterable[Record],
                 metadata: Dict[str, str]) -> Dict[str, object]:
-    path = join(out_dir, kind, shard_name(kind, index, total))
-    write_atomic(path, serialize(records, metadata))
-    return {"path": f"{kind}/{shard_name(kind, index, total)}", "rows": len(records)}
+    """Write one shard from an iterable of records (``None`` skipped),
+    streaming (see the module docstring); returns its manifest entry."""
+    import tempfile
+
+    import pyarrow.compute as pc
+
+    name = shard_name(kind, index, total)
+    schema = arrow_schema(metadata, rejected=(kind == REJECTED_DIR))
+    rows = 0
+    with tempfile.TemporaryDirectory(prefix="cs-synth-shard-") as spill_dir:
+        spill = os.path.join(spill_dir, "rows.arrow")
+        with pa.OSFile(spill, "wb") as sink, pa.ipc.new_stream(sink, schema) as writer:
+            buf = []
+            for r in records:
+                if r is None:
+                    continue
+                buf.append(record_to_row(r))
+                if len(buf) == ROWS_PER_BATCH:
+                    writer.write_batch(pa.RecordBatch.from_pylist(buf, schema=schema))
+                    rows += len(buf)
+                    buf = []
+            if buf:
+                writer.write_batch(pa.RecordBatch.from_pylist(buf, schema=schema))
+                rows += len(buf)
+        with pa.memory_map(spill) as src:
+            table = pa.ipc.open_stream(src).read_all()
+            order = pc.sort_indices(table["id"]) if rows else None
+            path = join(out_dir, kind, name)
+            fs = _fs()
+            tmp = join(out_dir, kind, f".tmp-{name}")
+            with fs.create(tmp) as fh:
+                out = _HashingWriter(fh)
+                with pa.ipc.new_stream(pa.PythonFile(out, mode="w"), schema) as writer:
+                    for k in range(0, rows, ROWS_PER_BATCH):
+                        part = table.take(order[k:k + ROWS_PER_BATCH]).to_pylist()
+                        writer.write_batch(pa.RecordBatch.from_pylist(part, schema=schema))
+            del table, order
+    if fs.exists(path):
+        fs.delete([path])
+    fs.rename([tmp], [path])
+    return {"path": f"{kind}/{name}", "rows": rows, "sha256": out.sha.hexdigest(), "bytes": out.size}
 
 
 def write_manifest(out_dir: str, manifest: Dict[str, object]) -> str:
@@ -87,9 +163,14 @@ def prepare_output(out_dir: str, overwrite: bool) -> None:
     """Create the folders; refuse to mix with an earlier run unless told to
     overwrite, in which case only this tool's own files are removed."""
     fs = _fs()
+    if "://" not in out_dir and os.path.exists(out_dir) and not os.path.isdir(out_dir):
+        from pipeline.units import ConfigError
+
+        raise ConfigError(f"output: {out_dir} is a file, not a folder; choose another --output")
     existing = []
     for kind in (DATA_DIR, REJECTED_DIR):
-        existing += [m.path for m in fs.match([join(out_dir, kind, "*.arrow")])[0].metadata_list]
+        existing += [m.path for m in fs.match([join(out_dir, kind, "*.arrow")])[0].metadata_list
+                     if _SHARD_NAME.match(m.path.rsplit("/", 1)[-1])]
     if fs.exists(join(out_dir, MANIFEST)):
         existing.append(join(out_dir, MANIFEST))
     if existing and not overwrite:
@@ -101,5 +182,10 @@ def prepare_output(out_dir: str, overwrite: bool) -> None:
         fs.delete(existing)
     for kind in (DATA_DIR, REJECTED_DIR):
         d = join(out_dir, kind)
-        if not fs.exists(d):
-            fs.mkdirs(d)
+        try:
+            if not fs.exists(d):
+                fs.mkdirs(d)
+        except OSError as exc:
+            from pipeline.units import ConfigError
+
+            raise ConfigError(f"output: cannot create {d}: {exc.strerror or exc}") from None

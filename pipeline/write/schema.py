@@ -41,7 +41,9 @@ def score_names() -> List[str]:
     return list(SCORE_NAMES)
 
 
-def arrow_schema(metadata: Dict[str, str] | None = None) -> pa.Schema:
+def arrow_schema(metadata: Dict[str, str] | None = None, rejected: bool = False) -> pa.Schema:
+    """The shard schema; rejected shards add ``raw`` (a read reject's
+    original input, base64)."""
     scores = pa.struct([(n, pa.float64()) for n in score_names()])
     fields = [
         ("id", pa.string()),
@@ -67,6 +69,8 @@ def arrow_schema(metadata: Dict[str, str] | None = None) -> pa.Schema:
         ("reject_stage", pa.string()),
         ("reject_detail", pa.string()),
     ]
+    if rejected:
+        fields.append(("raw", pa.string()))
     md = {"cs_synth.schema_version": SCHEMA_VERSION}
     md.update(metadata or {})
     return pa.schema(fields, metadata={k.encode(): str(v).encode() for k, v in md.items()})
@@ -114,6 +118,7 @@ def record_to_row(r: Record) -> Dict[str, Any]:
         "alignment": format_pharaoh(r.alignment),
         "reject_reason": r.reject_reason or None, "reject_stage": r.reject_stage or None,
         "reject_detail": r.reject_detail or None,
+        **({"raw": r.raw or None} if r.reject_reason else {}),
     }
 
 
@@ -139,5 +144,5 @@ def row_to_record(d: Dict[str, Any]) -> Record:
         edits=tuple(Edit(**e) for e in d["edits"]),
         scores=FrozenMap({k: v for k, v in (d["scores"] or {}).items() if v is not None}),
         reject_reason=d["reject_reason"] or "", reject_stage=d["reject_stage"] or "",
-        reject_detail=d["reject_detail"] or "",
+        reject_detail=d["reject_detail"] or "", raw=d.get("raw") or "",
     )
