@@ -27,6 +27,8 @@ INSTALL_REQUIRES = [
     "numpy>=1.26",
     # English inflection for the dialect recipe (transforms/dialect)
     "lemminflect>=0.2.3",
+    # English a/an agreement at switched-span edges (transforms/boundary.py)
+    "inflect>=7",
 ]
 
 EXTRAS = {

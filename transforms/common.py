@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from typing import Dict, Mapping, Optional, Sequence, Tuple
 
 from pipeline.record import Edit, FrozenMap, Record, Span, char_offsets, detokenize, tag_tokens
+from transforms.boundary import SWITCH_OPS, repair
+from transforms.boundary import UNIT as BOUNDARY_UNIT
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,9 @@ class Replacement:
     #: ``unit`` given to :func:`build_output` (e.g. ``ewave.f<ID>.v1`` per
     #: dialect rule hit inside a ``dialect.v1`` step)
     unit: str = ""
+    #: the first new token began its own sentence where it came from, so
+    #: its capital may be there only for its position (see transforms.boundary)
+    initial: bool = False
 
     def __post_init__(self):
         for name in ("tokens", "langs", "spaces", "origins"):
@@ -227,11 +232,23 @@ def build_output(record: Record, base: Base, replacements: Sequence[Replacement]
             raise ValueError(f"out_spaces has {len(out_spaces)} entries for {len(tokens)} output tokens")
         spaces = [bool(sp) for sp in out_spaces]
 
+    repairs = []
+    if out_tokens is None and any(r.op in SWITCH_OPS for r in reps):
+        repairs = repair(tokens, langs, spaces, group, reps, rep_out, base.tokens[0] if n else "")
+        for k, op, _, _ in repairs:
+            if group[k] < 0 and op != "repair_space":
+                smap[k] = -1  # no longer an unchanged copy of its source token
+
     edits = []
     for r, (a, b) in zip(reps, rep_out):
         edits.append(Edit(unit=r.unit or unit, op=r.op, src_start=r.start, src_end=r.end, out_start=a, out_end=b,
                           before=detokenize(base.tokens[r.start:r.end], base.spaces[r.start:r.end]),
                           after=detokenize(tokens[a:b], spaces[a:b]), detail=r.detail))
+    for k, op, before, after in repairs:
+        g = group[k]
+        s0, s1 = (reps[g].start, reps[g].end) if g >= 0 else (origins[k][0], origins[k][0] + 1)
+        edits.append(Edit(unit=BOUNDARY_UNIT, op=op, src_start=s0, src_end=s1, out_start=k, out_end=k + 1,
+                          before=before, after=after, detail="boundary repair"))
 
     labels = {name: project_labels(seq, origins, group, reps) for name, seq in base.labels.items()}
     offsets = char_offsets(tokens, spaces)

@@ -25,7 +25,8 @@ def aligned_target(view: View, pair: Pair, *, op: str = "switch", entity: Option
     sps = view.tgt.token_spaces()[j1:j2]
     info = f"tgt={j1}:{j2}" + (f" {detail}" if detail else "")
     return Replacement(pair.start, pair.end, toks, tag_tokens(toks, view.tgt_lang), sps,
-                       origins=target_origins(view, pair), op=op, detail=info, entity=entity)
+                       origins=target_origins(view, pair), op=op, detail=info, entity=entity,
+                       initial=j1 == 0 and entity is None)
 
 
 def lexicon_label(lexicon: EntityLexicon, entity_id: str, lang: str, start: int, end: int,
