@@ -61,3 +61,279 @@ def _is_dir(path: str) -> bool:
     import os
 
     return os.path.isdir(path)
+
+
+# ------------------------------------------------------------ resource files
+#
+# Every file a unit reads (lexicons, gazetteers, dictionaries, dialect
+# profiles, eWAVE tables, priors files, word lists) is read through the
+# functions below, never with ``open()``/``os.path``:
+#
+# * ``gs://``, ``s3://`` and other URLs are read with Beam's ``FileSystems``
+#   (so the worker reads them itself, with the pipeline's credentials);
+# * local files are read from disk on the launcher, and **carried by
+#   content**: the stage objects are built once on the launcher when the
+#   config is validated, every file read while a stage is built is recorded
+#   (:func:`recording`), and the job's DoFns carry those files (compressed,
+#   with their SHA-256) to the workers, which :func:`install` them before
+#   building their own stage.  A worker therefore never needs the launcher's
+#   folders (a worker that sees a file at the same path reads that file).
+#   Files over :data:`CARRY_LIMIT` are not carried; on a remote
+#   runner such a file stops the run at launch (:func:`check_launch`).
+#
+# The manifest lists every resource with its SHA-256 and size
+# (:func:`manifest_entries`).
+
+import hashlib
+import io
+import os
+import threading
+import zlib
+from typing import Dict, Iterable, List, Sequence, Tuple
+
+#: largest local resource file carried by content (bytes, before compression)
+CARRY_LIMIT = 8 * 1024 * 1024
+
+#: runners whose workers share the launcher's process or machine
+LOCAL_RUNNERS = ("directrunner", "fnapirunner", "bundlebasedirectrunner", "switchingdirectrunner",
+                 "prismrunner", "interactiverunner")
+
+_CARRIED: Dict[str, Tuple[str, bytes]] = {}  # path -> (sha256, raw bytes), installed on a worker
+_RECORDERS = threading.local()
+
+
+def is_url(path: str) -> bool:
+    return "://" in str(path)
+
+
+def _note(path: str) -> None:
+    for rec in getattr(_RECORDERS, "stack", ()):
+        rec.add(path)
+
+
+class recording:
+    """``with recording() as used:`` collects the resource paths read inside."""
+
+    def __enter__(self) -> set:
+        self.used: set = set()
+        stack = getattr(_RECORDERS, "stack", None)
+        if stack is None:
+            stack = _RECORDERS.stack = []
+        stack.append(self.used)
+        return self.used
+
+    def __exit__(self, *exc) -> None:
+        _RECORDERS.stack.remove(self.used)
+
+
+def _filesystems():
+    from apache_beam.io.filesystems import FileSystems
+
+    return FileSystems
+
+
+def exists(path: str) -> bool:
+    """A resource file (or folder) exists: carried, remote or local."""
+    if path in _CARRIED:
+        return True
+    if is_url(path):
+        try:
+            return _filesystems().exists(path)
+        except Exception:  # noqa: BLE001 - an unreachable bucket is "not found" with its message below
+            return False
+    return os.path.exists(path)
+
+
+def isfile(path: str) -> bool:
+    if path in _CARRIED:
+        return True
+    if is_url(path):
+        return not path.endswith("/") and exists(path)
+    return os.path.isfile(path)
+
+
+def join(base: str, *names: str) -> str:
+    if is_url(base):
+        return _filesystems().join(base, *names)
+    return os.path.join(base, *names)
+
+
+def dirname(path: str) -> str:
+    if is_url(path):
+        return _filesystems().split(path)[0]
+    return os.path.dirname(path)
+
+
+def read_bytes(path: str) -> bytes:
+    """The bytes of a resource file: the carried copy on a worker, else
+    the file, read through Beam ``FileSystems`` (any scheme; compressed
+    files are decompressed by extension).  Raises ``OSError``."""
+    _note(path)
+    hit = _CARRIED.get(path)
+    if hit is not None and not os.path.isfile(path):  # a worker that cannot see the launcher's file
+        return hit[1]
+    if is_url(path):
+        try:
+            with _filesystems().open(path) as fh:
+                return fh.read()
+        except Exception as exc:  # noqa: BLE001 - Beam raises its own IOError/BeamIOError types
+            raise OSError(f"cannot read {path}: {exc}") from None
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def read_text(path: str) -> str:
+    """UTF-8 text of a resource file (strict: raises ``UnicodeDecodeError``)."""
+    return read_bytes(path).decode("utf-8")
+
+
+def open_text(path: str, newline: Optional[str] = None) -> io.StringIO:
+    """A text stream over a resource file (for ``csv``/``yaml`` readers)."""
+    return io.StringIO(read_text(path), newline=newline)
+
+
+def cache_key(path: str) -> tuple:
+    """A key that changes when the file changes, for per-process caches."""
+    _note(path)
+    hit = _CARRIED.get(path)
+    if hit is not None and not os.path.isfile(path):
+        return (path, "sha256", hit[0])
+    if is_url(path):
+        try:
+            meta = _filesystems().match([path])[0].metadata_list
+        except Exception:  # noqa: BLE001
+            meta = []
+        return (path, meta[0].size_in_bytes if meta else -1, meta[0].last_updated_in_seconds if meta else -1)
+    st = os.stat(path)
+    return (os.path.abspath(path), st.st_size, st.st_mtime_ns)
+
+
+# -------------------------------------------------------- carried by content
+#: pipeline flags that say where a remote filesystem is, never credentials:
+#: workers get them with the job; keys come from the worker's environment
+_FS_FLAGS = ("s3_endpoint_url", "s3_region_name", "s3_verify", "s3_disable_ssl", "s3_api_version")
+_LAUNCH_FS_FLAGS: List[str] = []
+
+
+def set_worker_filesystem_options(options) -> None:
+    """Remember the non-secret filesystem flags of the job being launched,
+    so that workers that run without the pipeline options (an external
+    worker pool running SDK harness threads) reach the same S3 endpoint."""
+    values = options.get_all_options()
+    _LAUNCH_FS_FLAGS[:] = [f"--{k}={values[k]}" for k in _FS_FLAGS
+                           if values.get(k) not in (None, False)]
+
+
+class Carried:
+    """Local resource files carried inside a DoFn: path -> (sha256,
+    zlib-compressed bytes), and the filesystem flags.  Picklable;
+    :meth:`install` on the worker."""
+
+    def __init__(self, files: Dict[str, Tuple[str, bytes]], fs_flags: Sequence[str] = ()):
+        self.files = dict(sorted(files.items()))
+        self.fs_flags = list(fs_flags)
+
+    def install(self) -> None:
+        fs = _filesystems()
+        if fs._pipeline_options is None:  # noqa: SLF001 - a worker harness that set no options
+            from apache_beam.options.pipeline_options import PipelineOptions
+
+            fs.set_options(PipelineOptions(self.fs_flags))
+        for path, (sha, packed) in self.files.items():
+            if path not in _CARRIED:
+                raw = zlib.decompress(packed)
+                if hashlib.sha256(raw).hexdigest() != sha:
+                    raise OSError(f"carried resource {path} does not match its hash")
+                _CARRIED[path] = (sha, raw)
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+
+def carry(paths: Iterable[str]) -> Carried:
+    """The local files among ``paths`` up to :data:`CARRY_LIMIT`, by content."""
+    files = {}
+    for path in sorted(set(paths)):
+        if is_url(path) or not isfile(path):
+            continue
+        if os.path.isfile(path) and os.path.getsize(path) > CARRY_LIMIT:
+            continue
+        raw = read_bytes(path)
+        files[path] = (hashlib.sha256(raw).hexdigest(), zlib.compress(raw, 6))
+    return Carried(files, _LAUNCH_FS_FLAGS)
+
+
+def install(carried: Optional[Carried]) -> None:
+    if carried is not None:
+        carried.install()
+
+
+def manifest_entries(paths: Iterable[str], base_dir: str = "") -> List[dict]:
+    """``[{path, sha256, bytes, carried}]`` for the manifest, sorted by
+    path; local paths under the config folder are written relative to it."""
+    out = []
+    for path in sorted(set(paths)):
+        if not (path in _CARRIED or is_url(path) or os.path.isfile(path)):
+            continue
+        raw = read_bytes(path)
+        shown = path
+        if base_dir and not is_url(path):
+            rel = os.path.relpath(path, base_dir)
+            shown = rel if not rel.startswith("..") else path
+        out.append({"path": shown, "sha256": hashlib.sha256(raw).hexdigest(), "bytes": len(raw),
+                    "carried": not is_url(path) and len(raw) <= CARRY_LIMIT})
+    return out
+
+
+def runner_name(options) -> str:
+    from apache_beam.options.pipeline_options import StandardOptions
+
+    runner = options.view_as(StandardOptions).runner or "DirectRunner"
+    return runner if isinstance(runner, str) else type(runner).__name__
+
+
+def is_remote_runner(options) -> bool:
+    """True unless the runner runs in this process or on this machine only."""
+    return runner_name(options).lower() not in LOCAL_RUNNERS
+
+
+def field_of(path: str, config: dict, resolve) -> str:
+    """The config field (full path) whose value resolves to ``path``."""
+    def walk(value, where):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                yield from walk(v, f"{where}.{k}" if where else str(k))
+        elif isinstance(value, (list, tuple)):
+            for i, v in enumerate(value):
+                yield from walk(v, f"{where}.{i}" if where else str(i))
+        elif isinstance(value, str) and value:
+            yield where, value
+
+    for where, value in walk(config, ""):
+        try:
+            full = resolve(value)
+        except Exception:  # noqa: BLE001
+            continue
+        if full == path or path.startswith(full.rstrip("/") + "/"):
+            return where
+    return "a resource"
+
+
+def check_launch(paths: Sequence[str], config: dict, resolve, options) -> None:
+    """On a remote runner, every local resource file must be small enough
+    to be carried; otherwise stop at launch, naming the field."""
+    if not is_remote_runner(options):
+        return
+    for path in sorted(set(paths)):
+        if is_url(path):
+            continue
+        if not os.path.isfile(path) and path not in _CARRIED:
+            raise ConfigError(f"{field_of(path, config, resolve)}: {path} is not a file on this machine, and "
+                              f"runner {runner_name(options)} runs on other machines; put it on gs:// or s3://")
+        size = os.path.getsize(path) if os.path.isfile(path) else len(_CARRIED[path][1])
+        if size > CARRY_LIMIT:
+            raise ConfigError(
+                f"{field_of(path, config, resolve)}: {path} is a file on this machine only "
+                f"({size / 2**20:.1f} MiB, over the {CARRY_LIMIT // 2**20} MiB that a job carries by content), "
+                f"and runner {runner_name(options)} runs on other machines; put it on gs:// or s3:// "
+                f"(workers read remote paths through Beam FileSystems)")

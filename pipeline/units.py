@@ -182,6 +182,8 @@ class Context:
         if not path:
             raise ConfigError(f"option {option!r} is required")
         full = self.resolve(path)
-        if "://" not in full and not os.path.exists(full):
+        from pipeline import resources
+
+        if not resources.exists(full):  # local, carried, or gs:// / s3:// through Beam FileSystems
             raise ConfigError(f"option {option!r}: file not found: {full}")
         return full

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 from dataclasses import dataclass
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
@@ -188,9 +187,10 @@ def _split_cell(cell: str) -> Tuple[str, ...]:
 
 
 def _read_lines(path: str):
+    from pipeline import resources
+
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
+        raw = resources.read_bytes(path)  # local, carried to the worker, or gs:// / s3://
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from None
     for ln, line in enumerate(raw.split(b"\n"), start=1):
@@ -305,20 +305,24 @@ def parse_lexicon_jsonl(path: str) -> EntityLexicon:
 
 
 def _cache_key(path: str):
-    st = os.stat(path)
-    return (os.path.abspath(path), st.st_size, st.st_mtime_ns)
+    from pipeline import resources
+
+    key = resources.cache_key(path)
+    return (path, key)
 
 
 def load_lexicon(path: str) -> EntityLexicon:
     """Load an entity lexicon (``.jsonl``/``.json`` as JSONL, else TSV),
     once per process."""
-    if not os.path.exists(path):
+    from pipeline import resources
+
+    if not resources.exists(path):
         raise ConfigError(f"entity lexicon not found: {path}")
     return _load_lexicon_cached(*_cache_key(path))
 
 
 @functools.lru_cache(maxsize=32)
-def _load_lexicon_cached(path: str, size: int, mtime: int) -> EntityLexicon:
+def _load_lexicon_cached(path: str, key: tuple) -> EntityLexicon:
     if path.endswith((".jsonl", ".json")):
         return parse_lexicon_jsonl(path)
     return parse_lexicon_tsv(path)
@@ -371,11 +375,13 @@ def parse_dictionary_tsv(path: str, case_insensitive: bool = True) -> BilingualD
 
 
 def load_dictionary(path: str, case_insensitive: bool = True) -> BilingualDictionary:
-    if not os.path.exists(path):
+    from pipeline import resources
+
+    if not resources.exists(path):
         raise ConfigError(f"bilingual dictionary not found: {path}")
     return _load_dictionary_cached(*_cache_key(path), case_insensitive)
 
 
 @functools.lru_cache(maxsize=32)
-def _load_dictionary_cached(path: str, size: int, mtime: int, case_insensitive: bool) -> BilingualDictionary:
+def _load_dictionary_cached(path: str, key: tuple, case_insensitive: bool) -> BilingualDictionary:
     return parse_dictionary_tsv(path, case_insensitive)

@@ -24,7 +24,6 @@ load on first use.
 """
 from __future__ import annotations
 
-import os
 from typing import Mapping, Optional, Sequence, Union
 
 from pipeline.registry import register_recipe
@@ -86,7 +85,9 @@ def _profile(ctx: Context, dialect: str, ewave_path, probabilities, impl):
     from transforms.dialect import profiles
 
     low = dialect.lower()
-    if low.endswith((".yaml", ".yml")) or os.path.isfile(ctx.resolve(dialect)):
+    from pipeline import resources
+
+    if low.endswith((".yaml", ".yml")) or resources.isfile(ctx.resolve(dialect)):
         path = ctx.require_file("dialect", dialect)
         return profiles.load_yaml_profile(path, impl, probabilities)
     if not ewave_path:

@@ -74,24 +74,35 @@ class Profile:
 
 def ewave_files(path: str) -> Tuple[str, Optional[str]]:
     """``(ewave.csv, varieties.csv or None)`` for a folder or a file path."""
-    if os.path.isdir(path):
-        main = os.path.join(path, "ewave.csv")
-    else:
+    from pipeline import resources  # local, carried to the worker, or gs:// / s3://
+
+    if resources.isfile(path):
         main = path
-    if not os.path.isfile(main):
+    else:
+        main = resources.join(path, "ewave.csv")
+    if not resources.isfile(main):
         raise ConfigError(f"option 'ewave_path': eWAVE table not found: {main} "
                           f"(give the folder holding ewave.csv or the file itself)")
-    var = os.path.join(os.path.dirname(main), "varieties.csv")
-    return main, (var if os.path.isfile(var) else None)
+    var = resources.join(resources.dirname(main), "varieties.csv")
+    return main, (var if resources.isfile(var) else None)
+
+
+def load_ewave(path: str) -> Ewave:
+    """The eWAVE tables (cached per process while the files are unchanged)."""
+    from pipeline import resources
+
+    main, var = ewave_files(path if resources.is_url(path) else os.path.abspath(path))
+    return _load_ewave(main, var, resources.cache_key(main), resources.cache_key(var) if var else None)
 
 
 @functools.lru_cache(maxsize=8)
-def load_ewave(path: str) -> Ewave:
-    main, var = ewave_files(os.path.abspath(path))
+def _load_ewave(main: str, var: Optional[str], key, var_key) -> Ewave:
+    from pipeline import resources
+
     features: Dict[int, FeatureInfo] = {}
     varieties: Dict[str, str] = {}
     ratings: Dict[str, Dict[int, str]] = {}
-    with open(main, encoding="utf-8", newline="") as fh:
+    with resources.open_text(main, newline="") as fh:
         reader = csv.DictReader(fh)
         missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or ())]
         if missing:
@@ -108,7 +119,7 @@ def load_ewave(path: str) -> Ewave:
             ratings.setdefault(abbr, {})[fid] = (row["attestation"] or "?").strip()
     regions: Dict[str, str] = {}
     if var:
-        with open(var, encoding="utf-8", newline="") as fh:
+        with resources.open_text(var, newline="") as fh:
             for row in csv.DictReader(fh):
                 if row.get("abbr"):
                     regions[row["abbr"]] = row.get("region", "")
@@ -161,10 +172,11 @@ def load_yaml_profile(path: str, implemented: Iterable[int],
 
     probs = check_probabilities(probabilities)
     impl = sorted(set(implemented))
+    from pipeline import resources
+
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except OSError as exc:
+        data = yaml.safe_load(resources.read_text(path))
+    except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"option 'dialect': cannot read profile {path}: {exc}") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"option 'dialect': profile {path} is not valid YAML: {exc}") from None

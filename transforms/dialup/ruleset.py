@@ -169,14 +169,23 @@ def _compile(pattern: str, where: str) -> "re.Pattern":
         raise ConfigError(f"{where}: invalid regular expression {pattern!r}: {exc}") from None
 
 
-@functools.lru_cache(maxsize=32)
 def load_ruleset(path: str) -> RuleSet:
-    """Read, validate and compile a rule file (cached per process)."""
-    if not os.path.exists(path):
+    """Read, validate and compile a rule file (cached per process; read
+    through :mod:`pipeline.resources`, so gs:// / s3:// paths work and a
+    local file travels with the job)."""
+    from pipeline import resources
+
+    if not resources.exists(path):
         raise ConfigError(f"option 'rules': file not found: {path}")
+    return _load_ruleset(path, resources.cache_key(path))
+
+
+@functools.lru_cache(maxsize=32)
+def _load_ruleset(path: str, key: tuple) -> RuleSet:
+    from pipeline import resources
+
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
+        data = yaml.safe_load(resources.read_text(path))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ConfigError(f"dialup rule file {path} is not valid UTF-8 YAML: {exc}") from None
     if not isinstance(data, dict):

@@ -180,9 +180,11 @@ def _norm(word: str, casefold: bool) -> str:
 @register_predicate("wordlist")
 def wordlist_predicate(ctx: Context, path: str, casefold: bool = True) -> Predicate:
     full = ctx.require_file("predicate_options.path", path)
+    from pipeline import resources  # local, carried to the worker, or gs:// / s3://
+
     try:
-        with open(full, encoding="utf-8") as fh:
-            words = frozenset(_norm(line.split("#", 1)[0], casefold) for line in fh)
+        text = resources.read_text(full)
+        words = frozenset(_norm(line.split("#", 1)[0], casefold) for line in text.splitlines())
     except UnicodeDecodeError as exc:
         raise ConfigError(f"predicate_options.path: {full} is not UTF-8 text ({exc})") from None
     words = words - {""}
