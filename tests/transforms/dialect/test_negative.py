@@ -85,6 +85,15 @@ def test_feature_does_not_apply(fid, text):
     (230, 'What does he want?'),
     (231, 'He likes apples most.'),
     (232, 'She gave the book to me.'),
+    # shortfall fixes (issue 11): the widened rules keep their limits
+    (7, 'My brother and sister were late.'),
+    (55, 'These pieces of advice are useful.'),
+    (65, 'He gave me the advice.'),
+    (80, 'She is the best.'),
+    (109, 'I left before he came.'),
+    (117, 'She is going to the store.'),
+    (161, "He didn't be late."),
+    (198, 'The man who came in is tall.'),
 ])
 def test_added_feature_does_not_apply(fid, text):
     (out,) = run_recipe(text, features=[fid], density=1.0)

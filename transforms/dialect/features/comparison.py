@@ -2,11 +2,28 @@
 as comparative markers, *than what* (eWAVE features 78-86, 204)."""
 from __future__ import annotations
 
-from transforms.dialect.morph import comparative, match_case, superlative
+from transforms.dialect.morph import comparative, is_known_adjective, match_case, superlative
 from transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("comparison")
 NOT_SYNTHETIC = {"more", "less", "fewer", "most", "least", "further", "farther", "other", "elder"}
+
+
+def _adjective_lemma(word: str) -> str:
+    from lemminflect import getLemma
+
+    lemmas = getLemma(word, upos="ADJ")
+    return lemmas[0] if lemmas else word
+
+
+def _mistagged_superlative(tok) -> bool:
+    """*the prettiest sunsets* tagged ``NN``/compound: an ``-est`` word that
+    lemminflect reads as the superlative of a known adjective."""
+    if tok.tag_ not in ("NN", "NNP") or tok.dep_ not in ("compound", "amod") or not tok.lower_.endswith("est") \
+            or tok.head.i <= tok.i:
+        return False
+    lemma = _adjective_lemma(tok.lower_)
+    return lemma != tok.lower_ and superlative(lemma) == tok.lower_ and is_known_adjective(lemma)
 
 
 def _synthetic(tok):
@@ -37,11 +54,14 @@ def synthetic_extension(doc):
 
 @RULES.func(80, "Regularized comparison strategies: extension of analytic marking")
 def analytic_extension(doc):
-    """*the prettiest sunsets* -> *the most pretty sunsets*."""
+    """*the prettiest sunsets* -> *the most pretty sunsets* (also when the
+    tagger took the superlative for a noun modifier)."""
     for tok in doc:
-        if not _synthetic(tok):
+        if not _synthetic(tok) and not _mistagged_superlative(tok):
             continue
-        lemma = tok.lemma_.lower()
+        lemma = tok.lemma_.lower() if _synthetic(tok) else _adjective_lemma(tok.lower_)
+        if lemma == tok.lower_:
+            lemma = _adjective_lemma(tok.lower_)
         form = comparative(lemma) if tok.tag_ == "JJR" else superlative(lemma)
         if lemma != tok.lower_ and form == tok.lower_:
             yield Hit(tok.i, tok.i + 1, ("more" if tok.tag_ == "JJR" else "most", lemma))

@@ -7,6 +7,8 @@ from transforms.dialect.rules import Hit, RuleSet
 RULES = RuleSet("complementation")
 SAY_VERBS = {"hear", "say", "know", "think", "tell", "believe", "see", "understand", "learn"}
 NO_TO_DELETION = {"use", "have", "go", "get", "ought", "be", "about", "able", "seem", "appear", "need", "want"}
+FOR_TO_EXCLUDED = {"use", "used", "have", "go", "get", "ought", "be", "about", "able", "seem", "appear", "going",
+                   "have", "need"}
 CAUSATIVE = {"make", "let", "help", "see", "hear", "watch", "have"}
 OBJECT_CONTROL = {"ask", "tell", "allow", "force", "persuade", "order", "get", "permit", "encourage", "teach",
                   "remind", "invite", "advise", "urge", "cause", "enable", "require", "need", "like", "love"}
@@ -51,7 +53,7 @@ def for_to_purpose(doc):
 def for_to_complement(doc):
     """*You were not allowed to go* -> *... allowed for to go*."""
     for to, verb, head in _infinitives(doc):
-        if verb.dep_ == "xcomp" and not _purpose(to, verb, head) and head.lemma_ not in NO_TO_DELETION \
+        if verb.dep_ == "xcomp" and not _purpose(to, verb, head) and head.lemma_ not in FOR_TO_EXCLUDED \
                 and not (to.i > 0 and doc[to.i - 1].lower_ == "for"):
             yield Hit(to.i, to.i, ("for",))
 

@@ -65,8 +65,10 @@ def omit_preposition(doc):
             yield Hit(prep.i, prep.i + 1, ())
         elif prep.lower_ == "on" and obj.lower_ in WEEKDAYS:
             yield Hit(prep.i, prep.i + 1, ())
-        elif prep.lower_ == "out" and prep.i + 1 < len(doc) and doc[prep.i + 1].lower_ == "of":
-            continue
+    for of in doc:  # *He came out of hospital* -> *He came out hospital*
+        if of.lower_ == "of" and of.dep_ == "prep" and of.i > 0 and doc[of.i - 1].lower_ == "out" \
+                and of.head.i == of.i - 1 and doc[of.i - 1].head.pos_ == "VERB":
+            yield Hit(of.i, of.i + 1, ())
 
 
 RULES.lex(218, "Affirmative anymore \u2018nowadays\u2019", {"nowadays": "anymore", "these days": "anymore"})
@@ -124,7 +126,15 @@ def imperative_subject(doc):
 
 @RULES.func(234, "Like as a focussing device")
 def like_focus(doc):
-    """*How did you get away with that?* -> *How did you get away with that like?*"""
+    """*That was three pounds* -> *That was like three pounds* (before a
+    number it hedges); otherwise clause-final: *How did you get away with
+    that?* -> *How did you get away with that like?*"""
+    quantity = [t for t in doc if t.dep_ == "nummod" and t.like_num and t.i == t.head.left_edge.i
+                and t.head.dep_ in ("attr", "dobj", "pobj", "npadvmod") and (t.i == 0 or doc[t.i - 1].lower_ != "like")]
+    if quantity:
+        for t in quantity:
+            yield Hit(t.i, t.i, ("like",))
+        return
     end = _end_of_sentence(doc)
     if 2 < end < len(doc) and doc[end].text in ("?", "!", ".") and doc[end - 1].lower_ != "like" \
             and doc[end - 1].is_alpha:

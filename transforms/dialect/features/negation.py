@@ -86,9 +86,18 @@ def never_past(doc):
 
 
 def _preverbal(doc, word):
+    """*He doesn't like it* -> *He not like it*; the past stays on the verb:
+    *He didn't like it* -> *He not liked it*."""
+    from transforms.dialect.morph import verified_lemma
+
     for op, neg, verb in _do_support(doc):
         if neg.i + 1 == verb.i and _declarative(op, verb):
-            yield Hit(op.i, neg.i + 1, (word,))
+            if op.lower_ == "did":
+                lemma = verified_lemma(verb)
+                if lemma and lemma not in ("be", "have"):
+                    yield Hit(op.i, verb.i + 1, (word, match_case(past(lemma), verb.text)))
+            else:
+                yield Hit(op.i, neg.i + 1, (word,))
 
 
 @RULES.func(160, "No as preverbal negator")

@@ -68,10 +68,22 @@ def and_them(doc, start, end):
     return Hit(start + 1, end, ("them",))
 
 
+COLLECTIVE_MASS = frozenset("wood bread fruit chalk grass hair money paper food".split())
+
+
+def _portion_of(tok) -> bool:
+    """*pieces of advice*, *a bit of luggage*: the portion noun counts already."""
+    prep = tok.head
+    return tok.dep_ == "pobj" and prep.lower_ == "of" and prep.head.lemma_ in QUANTITY_NOUNS | {
+        "piece", "item", "article", "bag", "loaf", "slice", "lump", "pile", "heap", "stack", "box", "amount"}
+
+
 @RULES.func(55, "Different count/mass noun distinctions resulting in use of plural for StE singular")
 def mass_plural(doc):
     for tok in doc:
-        if tok.tag_ == "NN" and tok.lower_ in MASS_NOUNS and tok.dep_ in ("dobj", "pobj", "attr", "conj") \
+        if tok.tag_ == "NN" and tok.lower_ in MASS_NOUNS | COLLECTIVE_MASS \
+                and tok.dep_ in ("dobj", "pobj", "attr", "conj", "nsubj", "nsubjpass") \
+                and not _portion_of(tok) \
                 and not any(c.lower_ in ("a", "an", "this", "that", "every", "each") for c in tok.children):
             yield Hit(tok.i, tok.i + 1, (match_case(regular_plural(tok.lower_), tok.text),))
 
@@ -183,13 +195,29 @@ def the_for_zero(doc):
         yield Hit(left.i, left.i, ("the",))
 
 
-@RULES.match(65, "Use of indefinite article where StE favours zero", [[
-    {"LOWER": {"IN": ["about", "around", "some"]}, "DEP": "advmod"},
-    {"LIKE_NUM": True, "LOWER": {"NOT_IN": ["one", "1"]}}, {"TAG": "NNS"},
-]])
-def a_before_number(doc, start, end):
+def _approximate_numbers(doc):
     """*about three fields* -> *about a three fields* (approximating *about*)."""
-    return Hit(start + 1, start + 1, ("a",))
+    for tok in doc:
+        if tok.lower_ in ("about", "around", "some") and tok.dep_ == "advmod" and tok.i + 2 < len(doc):
+            num, noun = doc[tok.i + 1], doc[tok.i + 2]
+            if num.like_num and num.lower_ not in ("one", "1") and noun.tag_ == "NNS":
+                yield Hit(tok.i + 1, tok.i + 1, ("a",))
+
+
+@RULES.func(65, "Use of indefinite article where StE favours zero")
+def a_before_mass(doc):
+    """*He gave me good advice* -> *He gave me a good advice*; *We have
+    homework* -> *We have a homework* (a bare mass noun counted)."""
+    yield from _approximate_numbers(doc)
+    for tok in doc:
+        if tok.tag_ != "NN" or tok.lower_ not in MASS_NOUNS or tok.dep_ not in ("dobj", "attr", "pobj") \
+                or _dets(tok) or _portion_of(tok):
+            continue
+        first = tok.left_edge
+        if first.tag_ in ("DT", "PRP$", "CD", "WDT", "WP$", "POS") or first.lower_ in QUANTIFIERS \
+                or any(t.dep_ in ("poss", "case", "compound") for t in doc[first.i: tok.i]):
+            continue
+        yield Hit(first.i, first.i, (indefinite(first.text),))
 
 
 @RULES.func(66, "Indefinite article one/wan")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from transforms.dialect.morph import (OBJ_TO_SUBJ, SUBJ_TO_OBJ, is_dummy_it, is_finite_subject, is_question,
-                                      match_case)
+                                      match_case, surface)
 from transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("pronouns")
@@ -44,8 +44,19 @@ def _in_coordinated_subject(tok) -> bool:
 
 @RULES.func(7, "Me instead of I in coordinate subjects")
 def me_coordinate(doc):
+    """*My brother and I were late* -> *Me and my brother were late* (the
+    vernacular order puts *me* first); *I and my brother* -> *Me and my brother*."""
     for tok in doc:
-        if tok.text == "I" and _in_coordinated_subject(tok):
+        if tok.text != "I" or not _in_coordinated_subject(tok):
+            continue
+        first = tok.head
+        if tok.dep_ == "conj" and tok.i > 1 and doc[tok.i - 1].lower_ == "and" and doc[tok.i - 1].head.i == first.i \
+                and first.dep_ in SUBJECT_DEPS and not any(c.dep_ == "conj" and c.i != tok.i for c in first.children) \
+                and first.right_edge.i == tok.i and not any(t.is_punct for t in doc[first.left_edge.i: tok.i]):
+            start = first.left_edge.i
+            words = [surface(t) if t.i == start else t for t in doc[start: tok.i - 1]]
+            yield Hit.of(start, tok.i + 1, ["me", "and"] + words)
+        else:
             yield Hit(tok.i, tok.i + 1, ("me",))
 
 
@@ -142,7 +153,7 @@ def object_forms_as_subjects(doc):
 def nasal_possessives(doc):
     forms = {"hers": "hern", "ours": "ourn", "yours": "yourn", "his": "hisn", "theirs": "theirn"}
     for tok in doc:
-        if tok.lower_ in forms and tok.dep_ != "poss" and tok.tag_ != "PRP$":
+        if tok.lower_ in forms and tok.dep_ != "poss" and (tok.lower_ != "his" or tok.head.i < tok.i):
             yield Hit(tok.i, tok.i + 1, (match_case(forms[tok.lower_], tok.text),))
 
 

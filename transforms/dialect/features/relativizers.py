@@ -107,12 +107,18 @@ def resumptive_pronoun(doc):
 def preposition_chopping(doc):
     """*the house that I live in* -> *the house that I live*."""
     for tok in doc:
-        if tok.dep_ != "prep" or tok.head.dep_ != "relcl" or tok.i < tok.head.i:
+        if tok.dep_ not in ("prep", "prt") or tok.head.dep_ != "relcl" or tok.i < tok.head.i \
+                or (tok.dep_ == "prt" and tok.lower_ not in ("in", "on", "at", "with", "to", "for", "about", "from",
+                                                             "into", "of")):
             continue
         if any(c.dep_ == "pobj" and c.i > tok.i for c in tok.children):
             continue
+        if tok.dep_ == "prt" and not any(t.dep_ == "nsubj" and t.lower_ not in RELATIVIZERS and t.i < tok.i
+                                         for t in tok.head.subtree):
+            continue  # *the man who came in*: a real particle of a subject relative
         rel_obj = any(c.dep_ == "pobj" and c.i < tok.i for c in tok.children) or \
-            any(c.lower_ in RELATIVIZERS or c.dep_ == "nsubj" for c in tok.head.children)
+            any(c.lower_ in RELATIVIZERS or c.dep_ == "nsubj" for c in tok.head.children) or \
+            any(t.lower_ in RELATIVIZERS and t.tag_ in ("WDT", "WP") and t.i < tok.i for t in tok.head.subtree)
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
         if rel_obj and (nxt is None or nxt.is_punct or nxt.dep_ in ("cc",) or nxt.head != tok.head):
             yield Hit(tok.i, tok.i + 1, ())

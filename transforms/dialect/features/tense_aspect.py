@@ -227,6 +227,13 @@ def perfect_already(doc):
         end = complement_end(verb)
         rest = tuple(t.text for t in doc[verb.i + 1: end + 1])
         yield Hit(have.i, end + 1, _between(doc, have.i, verb.i) + (past(lemma),) + rest + ("already",))
+    for tok in doc:
+        # *We moved here a week ago* -> *... a week already*; *Were you there
+        # before?* -> *Were you there already?* (anteriority said by *already*)
+        if tok.lower_ in ("ago", "before") and tok.dep_ == "advmod" and tok.head.tag_ in ("VBD", "VBN") \
+                and not any(c.dep_ in ("pobj", "advcl", "ccomp") for c in tok.children) \
+                and (tok.lower_ == "ago" or tok.i + 1 == len(doc) or doc[tok.i + 1].is_punct):
+            yield Hit(tok.i, tok.i + 1, ("already",))
 
 
 @RULES.func(111, "Past tense/anterior marker been")
@@ -275,6 +282,15 @@ def present_for_future(doc):
             lemma = lemma_of(tok.head)
             if subj is not None and lemma.isalpha():
                 yield Hit(tok.i, tok.i + 2, (present_for(lemma, subj),))
+        elif tok.lower_ == "going" and tok.tag_ == "VBG" and tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ == "to" \
+                and doc[tok.i + 2].tag_ == "VB" and doc[tok.i + 2].head.i == tok.i and tok.i > 0:
+            # *I am going to buy a car next week* -> *I buy a car next week*
+            be = doc[tok.i - 1]
+            subj = _declarative_subject(tok)
+            lemma = verified_lemma(doc[tok.i + 2])
+            if be.lemma_ == "be" and be.head.i == tok.i and be.tag_ in ("VBP", "VBZ") and subj is not None \
+                    and lemma and not is_negated(tok):
+                yield Hit(be.i, tok.i + 3, (present_for(lemma, subj),))
 
 
 def _if_clause(verb) -> bool:
