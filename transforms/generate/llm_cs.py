@@ -16,9 +16,10 @@ The answer is read back as one line (``llm_unparseable`` otherwise), cut
 into tokens and compared with the source: unchanged tokens keep their
 source language and their place in ``source_map``; each changed block
 becomes one edit.  A new token is tagged with the target language when it
-belongs to a wanted span's block or to the translation, with the source
-language when it is a source word, and otherwise by word-level LID (lingua,
-between the two languages).  An answer with no target-language word is
+belongs to the translation, with the source language when it is a source
+word outside the asked spans, and otherwise by word-level LID (lingua,
+between the two languages; the asked language when lingua is not installed
+or undecided).  An answer with no target-language word is
 rejected ``llm_no_switch``; an answer equal to the source ``no_change``.
 The last edit (``op: llm_generate``) records what was asked (the words,
 ratio, switch type, matrix language, prompt file and hash) and the model's
@@ -181,10 +182,8 @@ class LLMCodeSwitch:
                     langs.append(self.target_lang)
                 elif low in src_vocab and not asked:
                     langs.append(src_lang)
-                elif asked and low not in {s.lower() for s in src_tokens[a0:a1]}:
-                    langs.append(self.target_lang)
-                else:
-                    langs.append(lid(t, src_lang))
+                else:  # a new word: what it was asked for, unless word-level LID says otherwise
+                    langs.append(lid(t, self.target_lang if asked else src_lang))
             reps.append(Replacement(a0, a1, toks[b0:b1], langs, spaces=spaces[b0:b1], op="llm_switch",
                                     detail=self.generator.describe()))
         if not reps:
