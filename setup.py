@@ -29,6 +29,8 @@ INSTALL_REQUIRES = [
     "lemminflect>=0.2.3",
     # English a/an agreement at switched-span edges (transforms/boundary.py)
     "inflect>=7",
+    # the Beam coder for records (beam_jobs/coders.py)
+    "msgpack>=1.0",
 ]
 
 EXTRAS = {

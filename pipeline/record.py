@@ -68,7 +68,8 @@ class FrozenMap(Mapping):
         raise AttributeError("FrozenMap is immutable")
 
     def __reduce__(self):
-        return (FrozenMap, (self._items,))
+        # rebuilt from the sorted items without re-sorting them
+        return (_frozenmap_from_sorted, (self._items,))
 
     def __repr__(self) -> str:
         return f"FrozenMap({dict(self._items)!r})"
@@ -261,6 +262,10 @@ class Record:
     def tgt_lang(self) -> str:
         return self.tgt.lang if self.tgt is not None else ""
 
+    def __reduce__(self):
+        # compact and cheap: plain nested tuples, no re-validation on load
+        return (record_from_tuple, (record_to_tuple(self),))
+
     def evolve(self, **changes) -> "Record":
         """Return a new record with ``changes`` applied (never mutates)."""
         return dataclasses.replace(self, **changes)
@@ -322,3 +327,100 @@ def _freeze(obj, *names):
 
 def _is_snake(s: str) -> bool:
     return s.replace("_", "a").isalnum() and s == s.lower() and not s[0].isdigit()
+
+
+# ------------------------------------------------------- compact (de)serialization
+# A record as nested tuples of plain values (str, int, float, bool, None),
+# fields in declaration order, and back without re-validating: the tuple can
+# only come from a record that passed its checks.  Beam's record coder
+# (beam_jobs/coders.py) packs it with msgpack; pickle uses it through
+# Record.__reduce__, so records pickle compactly too.  FrozenMaps travel as
+# their sorted items and are rebuilt without re-sorting.
+
+def _frozenmap_from_sorted(items) -> FrozenMap:
+    m = object.__new__(FrozenMap)
+    items = tuple(items)
+    object.__setattr__(m, "_items", items)
+    object.__setattr__(m, "_index", dict(items))
+    return m
+
+
+_FIELDS: dict = {}
+
+
+def _names(cls) -> Tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+def _plain(cls, obj) -> tuple:
+    return tuple(getattr(obj, n) for n in _names(cls))
+
+
+def _rebuild(cls, values):
+    obj = object.__new__(cls)
+    obj.__dict__.update(zip(_names(cls), values))
+    return obj
+
+
+def _side_to_tuple(s: Side) -> tuple:
+    out = list(_plain(Side, s))
+    k_ent, k_lab = _names(Side).index("entities"), _names(Side).index("labels")
+    out[k_ent] = tuple(_plain(Span, e) for e in s.entities)
+    out[k_lab] = s.labels._items
+    return tuple(out)
+
+
+def _side_from_tuple(t) -> Side:
+    vals = list(t)
+    names = _names(Side)
+    k_ent, k_lab = names.index("entities"), names.index("labels")
+    vals[k_ent] = tuple(_rebuild(Span, e) for e in vals[k_ent])
+    vals[k_lab] = _frozenmap_from_sorted(vals[k_lab])
+    return _rebuild(Side, vals)
+
+
+_MAPS = ("token_labels", "seq_labels", "scores")
+
+
+def record_to_tuple(r: "Record") -> tuple:
+    """``r`` as nested tuples of plain values (see :func:`record_from_tuple`)."""
+    out = []
+    for name in _names(Record):
+        v = getattr(r, name)
+        if name == "src":
+            v = _side_to_tuple(v)
+        elif name == "tgt":
+            v = None if v is None else _side_to_tuple(v)
+        elif name == "entities":
+            v = tuple(_plain(Span, e) for e in v)
+        elif name == "edits":
+            v = tuple(_plain(Edit, e) for e in v)
+        elif name in _MAPS:
+            v = v._items
+        out.append(v)
+    return tuple(out)
+
+
+def record_from_tuple(t) -> "Record":
+    """The record :func:`record_to_tuple` made (sequences may come back as
+    lists or tuples; they are tuples again)."""
+    vals = []
+    for name, v in zip(_names(Record), t):
+        if name == "src":
+            v = _side_from_tuple(v)
+        elif name == "tgt":
+            v = None if v is None else _side_from_tuple(v)
+        elif name == "entities":
+            v = tuple(_rebuild(Span, e) for e in v)
+        elif name == "edits":
+            v = tuple(_rebuild(Edit, e) for e in v)
+        elif name in _MAPS:
+            v = _frozenmap_from_sorted(tuple(v))
+        elif name == "alignment":
+            v = tuple(tuple(x) for x in v)
+        vals.append(v)
+    return _rebuild(Record, vals)
+
