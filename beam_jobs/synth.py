@@ -153,6 +153,17 @@ class WriteShards(beam.PTransform):
 
 
 def _manifest(_, *, cfg_hash, read, outcomes, kept_shards, rejected_shards, rejected_reasons, out_dir, config):
+    manifest = sentence_manifest(cfg_hash=cfg_hash, read=read, outcomes=outcomes, kept_shards=kept_shards,
+                                 rejected_shards=rejected_shards, rejected_reasons=rejected_reasons, config=config)
+    from pipeline.write.commit import write_card_and_manifest
+
+    # into the staging folder: the card, then the manifest listing every file
+    # with its rows and sha256; run_job publishes them
+    return write_card_and_manifest(out_dir, manifest, config, list(kept_shards) + list(rejected_shards))
+
+
+def sentence_manifest(*, cfg_hash, read, outcomes, kept_shards, rejected_shards, rejected_reasons, config) -> dict:
+    """The manifest's pair-level counts (shared with the interleave job)."""
     by_reason = {}
     pairs_with_output = 0
     for (kind, reason), n in outcomes:
@@ -177,15 +188,42 @@ def _manifest(_, *, cfg_hash, read, outcomes, kept_shards, rejected_shards, reje
         "shards": sorted(s["path"] for s in kept_shards),
         "rejected_shards": sorted(s["path"] for s in rejected_shards),
     }
-    from pipeline.write.commit import write_card_and_manifest
-
-    # into the staging folder: the card, then the manifest listing every file
-    # with its rows and sha256; run_job publishes them
-    return write_card_and_manifest(out_dir, manifest, config, list(kept_shards) + list(rejected_shards))
+    return manifest
 
 
 def build(p: beam.Pipeline, cfg: RunConfig, out_dir: str) -> None:
     """Add the whole job to pipeline ``p``."""
+    _, read_count, settled = settle_pairs(p, cfg)
+    kept_shards = settled.kept | "WriteKept" >> WriteShards(cfg, out_dir, DATA_DIR)
+    rejected_shards, outcomes, reasons = write_pair_rejects(cfg, settled, out_dir)
+    _ = (p | "ManifestSeed" >> beam.Create([None])
+         | "Manifest" >> beam.Map(_manifest, cfg_hash=cfg.config_hash(),
+                                  read=beam.pvalue.AsSingleton(read_count),
+                                  outcomes=beam.pvalue.AsList(outcomes),
+                                  kept_shards=beam.pvalue.AsList(kept_shards),
+                                  rejected_shards=beam.pvalue.AsList(rejected_shards),
+                                  rejected_reasons=beam.pvalue.AsList(reasons),
+                                  out_dir=out_dir, config=cfg.model_dump(mode="json")))
+
+
+def write_pair_rejects(cfg: RunConfig, settled, out_dir: str):
+    """The rejected records' shards and the per-pair outcome and reject
+    reason counts (shared with the interleave job)."""
+    final_rejected = settled[REJECTED]
+    if not cfg.output.write_rejected:
+        final_rejected = final_rejected | "NoRejectedRows" >> beam.Filter(lambda r: False)
+    rejected_shards = final_rejected | "WriteRejected" >> WriteShards(cfg, out_dir, REJECTED_DIR)
+    outcomes = settled.outcome | "CountOutcomes" >> beam.combiners.Count.PerElement()
+    reasons = (settled[REJECTED] | "Reasons" >> beam.Map(lambda r: r.reject_reason)
+               | "CountReasons" >> beam.combiners.Count.PerElement())
+    return rejected_shards, outcomes, reasons
+
+
+def settle_pairs(p: beam.Pipeline, cfg: RunConfig):
+    """read -> annotate -> align -> transform/score/filter -> dedup -> settle
+    per pair; returns (read records, read count, settled outputs with tags
+    ``kept``, ``rejected`` and ``outcome``).  The interleave job continues
+    from the kept records."""
     units = stages.stage(cfg, "read").units()
 
     records = (p | "Inputs" >> beam.Create(units, reshuffle=False)
@@ -219,23 +257,7 @@ def build(p: beam.Pipeline, cfg: RunConfig, out_dir: str) -> None:
                 "rejected": all_rejected | "KeyRejected" >> beam.Map(lambda r: (r.pair_id, r))}
                | "ByPair" >> beam.CoGroupByKey())
     settled = by_pair | "Settle" >> beam.ParDo(_Settle(cfg)).with_outputs(REJECTED, "outcome", main="kept")
-
-    kept_shards = settled.kept | "WriteKept" >> WriteShards(cfg, out_dir, DATA_DIR)
-    final_rejected = settled[REJECTED]
-    if not cfg.output.write_rejected:
-        final_rejected = final_rejected | "NoRejectedRows" >> beam.Filter(lambda r: False)
-    rejected_shards = final_rejected | "WriteRejected" >> WriteShards(cfg, out_dir, REJECTED_DIR)
-    outcomes = settled.outcome | "CountOutcomes" >> beam.combiners.Count.PerElement()
-    reasons = (settled[REJECTED] | "Reasons" >> beam.Map(lambda r: r.reject_reason)
-               | "CountReasons" >> beam.combiners.Count.PerElement())
-    _ = (p | "ManifestSeed" >> beam.Create([None])
-         | "Manifest" >> beam.Map(_manifest, cfg_hash=cfg.config_hash(),
-                                  read=beam.pvalue.AsSingleton(read_count),
-                                  outcomes=beam.pvalue.AsList(outcomes),
-                                  kept_shards=beam.pvalue.AsList(kept_shards),
-                                  rejected_shards=beam.pvalue.AsList(rejected_shards),
-                                  rejected_reasons=beam.pvalue.AsList(reasons),
-                                  out_dir=out_dir, config=cfg.model_dump(mode="json")))
+    return records, read_count, settled
 
 
 def beam_options(extra: List[str], workers: int = 1) -> PipelineOptions:

@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from typing_extensions import Annotated
 
+from pipeline.interleave.config import InterleaveConfig
 from pipeline.units import ConfigError, Context, OptionsError, validation_problems
 
 
@@ -59,6 +60,12 @@ class InputConfig(_Strict):
     seq_label_fields: List[str] = Field(default_factory=list)
     #: tsv: optional third column holding a Pharaoh alignment
     tsv_alignment_column: bool = False
+    #: documents (see pipeline.interleave.documents): the field holding the
+    #: document id (jsonl/parquet/arrow) and the one holding the position in it
+    doc_field: Optional[str] = None
+    order_field: Optional[str] = None
+    #: documents of every N consecutive lines or rows of a file (any format)
+    doc_lines: Optional[int] = Field(None, gt=0)
 
     @field_validator("format")
     @classmethod
@@ -73,6 +80,29 @@ class InputConfig(_Strict):
         elif not self.path:
             raise ValueError(f"{self.format} input needs 'path'")
         return self
+
+    @field_validator("doc_field")
+    @classmethod
+    def _doc_field(cls, value, info):
+        if value and info.data.get("format") in ("tsv", "text", "moses"):
+            raise ValueError(f"{info.data['format']} input has no named fields; use input.doc_lines "
+                             f"(every N lines form a document)")
+        return value
+
+    @field_validator("order_field")
+    @classmethod
+    def _order_field(cls, value, info):
+        if value and not info.data.get("doc_field"):
+            raise ValueError("orders the rows of the documents of input.doc_field; set doc_field")
+        return value
+
+    @field_validator("doc_lines")
+    @classmethod
+    def _doc_lines(cls, value, info):
+        if value and info.data.get("doc_field"):
+            raise ValueError("set one of input.doc_field (a document id per row) and input.doc_lines "
+                             "(N lines per document)")
+        return value
 
 
 class AnnotateConfig(_Strict):
@@ -229,6 +259,8 @@ class RunConfig(_Strict):
     #: distribution-matched top-k sampling per source pair (see pipeline.filter.sampling)
     sampling: Optional[SamplingConfig] = None
     output: OutputConfig = Field(default_factory=OutputConfig)
+    #: document-level interleaving (CrossIC-PT); None = off (see pipeline.interleave)
+    interleave: Optional[InterleaveConfig] = None
     seed: int = 0
 
     # set by load_config, not by the YAML

@@ -75,6 +75,10 @@ class ReadStage:
     def process(self, unit) -> Iterable[Record]:
         from pipeline.read.readers import read_file
 
+        if getattr(self.input, "doc_field", None) or getattr(self.input, "doc_lines", None):
+            from pipeline.interleave.documents import read_documents
+
+            return read_documents(unit, self.input)  # document id and position in seq_labels
         return read_file(unit, self.input)
 
 
@@ -458,6 +462,15 @@ class WriteStage:
         return write_shard(out_dir, kind, index, total, (r for r in records if r is not None), self.metadata)
 
 
+# --------------------------------------------------------------- interleave
+def interleave_stage(cfg):
+    """The ``interleave`` block (documents -> training sequences); see
+    :mod:`pipeline.interleave.stage`.  Disabled when the block is absent."""
+    from pipeline.interleave.stage import InterleaveStage
+
+    return InterleaveStage(cfg)
+
+
 # ------------------------------------------------------------ construction
 STAGES = {
     "read": ReadStage,
@@ -468,6 +481,7 @@ STAGES = {
     "filter": FilterStage,
     "settle": SettleStage,
     "write": WriteStage,
+    "interleave": interleave_stage,
 }
 
 _CACHE: Dict[Tuple[str, str], object] = {}  # (stage name, _key)
@@ -485,6 +499,7 @@ DEPENDS = {
     "score": ("score",),
     "filter": ("filter",),
     "settle": ("sampling",),
+    "interleave": ("interleave", "input"),
 }
 
 
