@@ -358,7 +358,10 @@ class OutputDir:
         if self.tmp and os.path.isdir(self.tmp):
             shutil.rmtree(self.tmp, ignore_errors=True)
         try:
-            _delete(self.staging)
+            # past the commit point (journal written) the staged files belong
+            # to the publish: the next start completes it
+            if not _fs().exists(join(self.state, JOURNAL)):
+                _delete(self.staging)
         except OSError:
             pass
         if self._locked:
