@@ -4,6 +4,8 @@
     cs-synth dialect-features --area negation
     cs-synth dialect-features --ewave ../shared/data/ewave --dialect "Appalachian English"
         # only the features that variety's profile applies, with probabilities
+    cs-synth dialect-features --ewave ../shared/data/ewave --variety MultiDialect
+        # the union of the 50 varieties: each feature at its highest rating
 """
 from __future__ import annotations
 
@@ -14,7 +16,9 @@ import json
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--area", help="only features of this area (e.g. pronouns, negation, copula)")
     parser.add_argument("--ewave", metavar="PATH", help="eWAVE folder or ewave.csv: also check names against it")
-    parser.add_argument("--dialect", help="show the profile of this variety (needs --ewave) or YAML profile path")
+    parser.add_argument("--dialect", "--variety", dest="dialect",
+                        help="show the profile of this eWAVE variety (name or abbreviation, or MultiDialect for "
+                             "the union of all varieties; needs --ewave) or of a YAML profile path")
     parser.add_argument("--json", action="store_true", help="print JSON lines instead of a table")
 
 
@@ -60,4 +64,14 @@ def run(args) -> int:
             print(f"{fid:>3}  {rule.area:<16} {rule.name}{extra}{flag}")
     if not args.json:
         print(f"{shown} of {len(rules)} implemented eWAVE features shown")
+        if args.dialect and args.ewave and catalogue is not None:
+            from transforms.dialect.profiles import UNION_NAMES
+
+            abbr = catalogue.find_variety(args.dialect)
+            if abbr is not None or args.dialect.strip().lower() in UNION_NAMES:
+                attested = {fid for table in ([catalogue.ratings.get(abbr, {})] if abbr else catalogue.ratings.values())
+                            for fid, r in table.items() if r in ("A", "B", "C")}
+                missing = sorted(attested - set(rules))
+                print(f"attested (A/B/C) in the table but not implemented: {len(missing)}"
+                      + (f" ({', '.join(map(str, missing))})" if missing else ""))
     return 0

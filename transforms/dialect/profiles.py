@@ -152,6 +152,8 @@ def _prob(v, where: str) -> float:
 def profile_from_ewave(ewave: Ewave, variety: str, implemented: Iterable[int],
                        probabilities: Optional[Mapping[str, float]] = None) -> Profile:
     probs = check_probabilities(probabilities)
+    if variety.strip().lower() in UNION_NAMES:
+        return union_profile(ewave, implemented, probs)
     abbr = ewave.find_variety(variety)
     if abbr is None:
         names = "; ".join(f"{n} ({a})" for n, a in ewave.varieties.items())
@@ -164,6 +166,24 @@ def profile_from_ewave(ewave: Ewave, variety: str, implemented: Iterable[int],
             out.append((fid, p))
     full = next(n for n, a in ewave.varieties.items() if a == abbr)
     return Profile(full, tuple(out), source=ewave.path)
+
+
+#: names of the union profile (Multi-VALUE's ``MultiDialect``): every
+#: implemented feature that any variety attests, at its highest rating
+UNION_NAMES = ("multidialect", "multi", "union", "all varieties")
+
+
+def union_profile(ewave: Ewave, implemented: Iterable[int], probs: Mapping[str, float]) -> Profile:
+    """Each implemented feature at the highest probability any of the
+    table's varieties gives it (A in one variety -> 1.0)."""
+    best: Dict[int, float] = {}
+    for table in ewave.ratings.values():
+        for fid, rating in table.items():
+            p = probs.get(rating, 0.0)
+            if p > best.get(fid, 0.0):
+                best[fid] = p
+    out = tuple((fid, best[fid]) for fid in sorted(set(implemented)) if best.get(fid, 0.0) > 0)
+    return Profile(f"MultiDialect (union of {len(ewave.ratings)} eWAVE varieties)", out, source=ewave.path)
 
 
 def load_yaml_profile(path: str, implemented: Iterable[int],

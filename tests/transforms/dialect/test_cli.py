@@ -45,3 +45,27 @@ def test_bad_area_and_bad_dialect(capsys):
     assert rc == 2 and "unknown area 'phonology'" in lines[0]
     rc, lines = run(capsys, "--dialect", "AppE")
     assert rc == 2 and "ewave_path" in lines[0]
+
+
+def test_variety_flag_lists_the_union_profile(capsys, ewave_dir):
+    import csv
+
+    rc, lines = run(capsys, "--json", "--ewave", str(ewave_dir), "--variety", "MultiDialect")
+    rows = {json.loads(line)["id"]: json.loads(line)["probability"] for line in lines}
+    best = {}
+    with open(ewave_dir / "ewave.csv", encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            p = {"A": 1.0, "B": 0.6, "C": 0.3}.get(row["attestation"], 0.0)
+            fid = int(row["parameter_pk"])
+            best[fid] = max(best.get(fid, 0.0), p)
+    expected = {fid: p for fid, p in best.items() if p > 0 and fid in all_rules()}
+    assert rc == 0 and rows == expected
+
+
+def test_variety_flag_is_the_dialect_option_and_reports_unimplemented(capsys, ewave_dir):
+    rc, lines = run(capsys, "--ewave", str(ewave_dir), "--variety", "CollSgE")
+    assert rc == 0
+    assert lines[-2].endswith("implemented eWAVE features shown")
+    assert lines[-1].startswith("attested (A/B/C) in the table but not implemented: ")
+    shown = [int(line.split()[0]) for line in lines[:-2]]
+    assert 166 in shown and 195 in shown  # CollSgE rates 'can or not?' and postposed 'one' A

@@ -114,3 +114,22 @@ def test_profile_with_nothing_to_apply_is_refused(tmp_path):
     path.write_text("features: {154: 0, 155: D}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="nothing would change"):
         factory(Context(), dialect=str(path))
+
+
+def test_every_ewave_variety_and_the_union_build_a_recipe(ewave_dir):
+    from transforms.dialect import factory
+    from transforms.dialect.profiles import load_ewave
+
+    table = load_ewave(str(ewave_dir))
+    rated = [name for name, abbr in table.varieties.items() if table.ratings.get(abbr)]
+    assert len(rated) == 50  # the attestation table's varieties (varieties.csv lists more)
+    sizes = {}
+    for name in rated + ["MultiDialect"]:
+        unit = factory(Context(), dialect=name, ewave_path=str(ewave_dir))
+        sizes[name] = len(unit.plan)
+        assert unit.plan and all(0 < p <= 1 for _, p in unit.plan)
+    union = dict(factory(Context(), dialect="multidialect", ewave_path=str(ewave_dir)).plan)
+    for name in rated:
+        plan = dict(factory(Context(), dialect=name, ewave_path=str(ewave_dir)).plan)
+        assert set(plan) <= set(union) and all(p <= union[f] for f, p in plan.items())
+    assert sizes["MultiDialect"] == max(sizes.values())
