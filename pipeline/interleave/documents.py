@@ -66,6 +66,8 @@ def read_documents(unit, input_cfg) -> Iterator[Record]:
         labels = dict(rec.seq_labels)
         doc = labels.get(doc_field)
         order = labels.get(order_field) if order_field else None
+        if rec.rejected and doc is None:
+            doc, order = _fields_of_raw(rec, doc_field, order_field)
         for f in extra:
             labels.pop(f, None)
         if doc not in (None, ""):
@@ -77,6 +79,32 @@ def read_documents(unit, input_cfg) -> Iterator[Record]:
             rec = rec.reject("missing_field", f"no document id in field {doc_field!r} (input.doc_field)",
                              stage="read")
         yield rec
+
+
+def _fields_of_raw(rec: Record, doc_field: str, order_field: Optional[str]):
+    """The document id (and position) of a row the reader rejected, from the
+    row it kept in ``raw`` (base64 of a JSON line or row), so the row still
+    counts for its document; ``(None, None)`` when it cannot be told."""
+    import base64
+    import json
+
+    from pipeline.read.readers import get_field
+
+    raw = getattr(rec, "raw", "")
+    if not raw:
+        return None, None
+    try:
+        obj = json.loads(base64.b64decode(raw).decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return None, None
+    if not isinstance(obj, dict):
+        return None, None
+
+    def scalar(field):
+        v = get_field(obj, field) if field else None
+        return str(v) if isinstance(v, (str, int, float)) and not isinstance(v, bool) and v != "" else None
+
+    return scalar(doc_field), scalar(order_field)
 
 
 def doc_of(record: Record) -> Optional[str]:
