@@ -28,7 +28,7 @@ from apache_beam.options.pipeline_options import PipelineOptions, SetupOptions
 from beam_jobs.common import REJECTED, route
 from pipeline import __version__
 from pipeline.config import RunConfig, load_config
-from pipeline import stages
+from pipeline import resources, stages
 from pipeline.stages import ERROR_REASON
 from pipeline.read.readers import check_input
 from pipeline.write.arrow_writer import DATA_DIR, REJECTED_DIR, prepare_output, write_manifest
@@ -46,12 +46,17 @@ class _StageDoFn(beam.DoFn):
     :func:`pipeline.stages.stage`) in ``setup()``; subclasses call it."""
 
     STAGE = ""
+    #: other stages this DoFn builds in setup()
+    USES: tuple = ()
 
     def __init__(self, cfg: RunConfig):
         self.cfg = cfg
         self.stage = None
+        # the local resource files its stages read, by content (pipeline.resources)
+        self.carried = resources.carry(stages.resources_used(cfg, self.STAGE, *self.USES))
 
     def setup(self):
+        resources.install(self.carried)
         self.stage = stages.stage(self.cfg, self.STAGE)
 
 
@@ -89,6 +94,7 @@ class Transform(_StageDoFn):
     see all its records at once), then score and filter each output."""
 
     STAGE = "transform"
+    USES = ("score", "filter")
 
     def setup(self):
         super().setup()
@@ -295,6 +301,10 @@ def run_job(cfg: RunConfig, out_dir: str, *, workers: int = 1, beam_args: Option
     # filesystems (s3://, gs://) that the input check and the output use
     options = beam_options(beam_args or [], workers)
     FileSystems.set_options(options)
+    resources.set_worker_filesystem_options(options)
+    # a remote runner's workers cannot read this machine's files: each local
+    # resource must be small enough to travel with the job
+    resources.check_launch(stages.resources_used(cfg), cfg.model_dump(mode="json"), cfg.context().resolve, options)
     check_input(cfg.input, cfg.context().resolve)  # units were validated when the config was parsed
     out = OutputDir(out_dir).open(overwrite=overwrite, force_unlock=force_unlock)
     try:

@@ -218,6 +218,24 @@ class AlignStage:
         pairs = [(s, t) for _, s, t in sorted(pairs, key=lambda x: x[0])]
         return self.aligner.fit(pairs) if pairs else None
 
+    def fit_links(self, pairs: Sequence[Tuple[str, Sequence[str], Sequence[str]]]):
+        """:meth:`fit`, and ``(id, links)`` for every sample pair the priors
+        pass aligned on the way (empty when the backend's fit aligns
+        nothing); the job emits those links instead of aligning the pair
+        again.  A pair's links depend on the sample's content, not on its
+        order or the workers."""
+        items = sorted(pairs, key=lambda x: x[0])
+        if not items:
+            return None, []
+        priors, links = self.aligner.fit_with_links([(s, t) for _, s, t in items])
+        if links is None:
+            return priors, []
+        return priors, [(rid, tuple(l)) for (rid, _, _), l in zip(items, links) if l is not None]
+
+    def emit_links(self, record: Record, links) -> Record:
+        """A checked record (route ``todo``) with links the priors pass found."""
+        return self._emit(record, links)
+
     def align_batch(self, records: Sequence[Record], priors=None) -> List[Record]:
         """Align checked records (route ``todo``); sorted by id, so the
         batch's content, not its arrival order, decides the output."""
@@ -486,6 +504,7 @@ STAGES = {
 
 _CACHE: Dict[Tuple[str, str], object] = {}  # (stage name, _key)
 _LOCK = threading.Lock()
+_USED: Dict[Tuple[str, str], frozenset] = {}  # (stage name, _key) -> resource paths read
 
 
 #: the config blocks each stage is built from (besides input languages,
@@ -526,9 +545,23 @@ def stage(cfg, name: str):
     with _LOCK:
         obj = _CACHE.get(key)
         if obj is None:
-            obj = STAGES[name](cfg)
+            from pipeline import resources
+
+            with resources.recording() as used:  # the files its units read (carried to workers)
+                obj = STAGES[name](cfg)
             _CACHE[key] = obj
+            _USED[key] = frozenset(used)
         return obj
+
+
+def resources_used(cfg, *names: str) -> List[str]:
+    """The resource files that building these stages read (see
+    :mod:`pipeline.resources`), sorted; all stages when no name is given."""
+    out = set()
+    for name in names or tuple(STAGES):
+        stage(cfg, name)
+        out |= _USED.get((name, _key(cfg, name)), frozenset())
+    return sorted(out)
 
 
 def check_stages(cfg) -> None:
