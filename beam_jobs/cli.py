@@ -70,6 +70,14 @@ def _summary(manifest: dict, seconds: float, out_dir: str) -> str:
     if manifest.get("errors"):
         lines.append(f"  unit errors: {manifest['errors']} (see rejected shards, reason unit_error)")
     lines.append(f"  accounting: read == pairs_with_output + rejected -> {manifest['accounting_ok']}")
+    docs = manifest.get("documents")
+    if docs:  # the interleave job (pipeline/interleave): document-level counts
+        lines.append(f"  documents read: {docs['read']}   with output: {docs['with_output']}   "
+                     f"sequences: {docs['sequences_written']} ({docs['tokens_written']} tokens)")
+        lines.append(f"  documents rejected: {docs['rejected']['total']}")
+        for reason, n in sorted(docs["rejected"]["by_reason"].items(), key=lambda kv: (-kv[1], kv[0])):
+            lines.append(f"    {reason:<28} {n}")
+        lines.append(f"  accounting: documents read == with output + rejected -> {docs['accounting_ok']}")
     lines.append(f"  shards: {out_dir}/data ({len(manifest['shards'])}), manifest: {out_dir}/manifest.json")
     return "\n".join(lines)
 
@@ -79,6 +87,8 @@ def cmd_run(args, beam_args: List[str]) -> int:
     from pipeline.config import load_config
 
     cfg = load_config(args.config)
+    if cfg.interleave is not None:  # documents -> interleaved training sequences
+        from beam_jobs.interleave import run_job
     print(f"[cs-synth] running {args.config} -> {args.output} with {args.workers} worker(s)", file=sys.stderr)
     t0 = time.time()
     manifest = run_job(cfg, args.output, workers=args.workers, beam_args=beam_args, overwrite=args.overwrite,

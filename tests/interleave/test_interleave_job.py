@@ -237,3 +237,21 @@ def test_doc_lines_groups_consecutive_lines_of_a_moses_pair(tmp_path):
     assert {d: (r["reject_reason"], r["sentences_read"], r["src_sentences"]) for d, r in rej.items()} == {
         "c.en:00000003-00000004": ("too_short", 2, 1), "c.en:00000005-00000006": ("too_short", 1, 1)}
     assert m["documents"] == {**m["documents"], "read": 3, "with_output": 1}
+
+
+def test_cs_synth_run_takes_the_interleave_job_and_prints_document_counts(tmp_path, capsys):
+    from beam_jobs.cli import main
+
+    cfg = tmp_path / "r.yaml"
+    raw = _raw()
+    raw["input"]["path"] = str(CORPUS)
+    raw["transform"][0]["options"]["dictionaries"]["de"] = str(REPO / "samples" / "lexicons" / "en-de.tsv")
+    cfg.write_text(yaml.safe_dump(raw, allow_unicode=True))
+    assert main(["run", str(cfg), "--output", str(tmp_path / "out"), "--no-report"]) == 0
+    printed = capsys.readouterr().out
+    assert "documents read: 5   with output: 4" in printed and "too_short                    1" in printed
+    m = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert m["documents"]["sequences_written"] == len(_rows(tmp_path / "out"))
+    from pipeline.write.commit import verify
+
+    assert verify(str(tmp_path / "out")) == []  # every shard listed with its checksum, the card included
