@@ -94,6 +94,14 @@ def test_feature_does_not_apply(fid, text):
     (117, 'She is going to the store.'),
     (161, "He didn't be late."),
     (198, 'The man who came in is tall.'),
+    # read on multi30k: no singular for plural-only nouns,
+    # no subject shared with a second verb, no antecedent that could be people
+    (56, 'Several overalls hang here.'),
+    (51, 'The others are walking through the woods.'),
+    (96, 'A large structure has broken and is lying in a roadway.'),
+    (41, 'The women play their clarinets as they read music.'),
+    (87, 'Many people walk near several bushes.'),
+    (149, 'A baby manages to pull himself to his feet.'),
 ])
 def test_added_feature_does_not_apply(fid, text):
     (out,) = run_recipe(text, features=[fid], density=1.0)

@@ -145,6 +145,10 @@ def zero_degree(doc):
                 yield Hit(tok.i, tok.i + 1, (match_case(lemma, tok.text),))
 
 
+NOT_POSTPOSED = frozenset("""many few several much other such same own more most less least last next first only
+various numerous certain whole entire main particular former latter second third top""".split())
+
+
 @RULES.func(87, "Attributive adjectival modifiers follow head noun")
 def postnominal_adjective(doc):
     """*a big iron saucepan* -> *an iron saucepan big*: the adjectives before
@@ -161,6 +165,8 @@ def postnominal_adjective(doc):
         start = min(c.left_edge.i for c in left)
         span = doc[start: noun.i]
         adjs = [t for t in span if t.dep_ == "amod"]
+        if any(t.lower_ in NOT_POSTPOSED for t in adjs):
+            continue
         if not adjs or any(t.head.i != noun.i or t.dep_ not in ("amod", "compound") or t.left_edge.i != t.i
                            or t.right_edge.i != t.i for t in span) \
                 or any(t.dep_ == "amod" and t.tag_ != "JJ" for t in span) \

@@ -130,6 +130,7 @@ def like_focus(doc):
     number it hedges); otherwise clause-final: *How did you get away with
     that?* -> *How did you get away with that like?*"""
     quantity = [t for t in doc if t.dep_ == "nummod" and t.like_num and t.i == t.head.left_edge.i
+                and t.lower_ not in ("one", "1")
                 and t.head.dep_ in ("attr", "dobj", "pobj", "npadvmod") and (t.i == 0 or doc[t.i - 1].lower_ != "like")]
     if quantity:
         for t in quantity:

@@ -33,9 +33,15 @@ def _is_plural_noun(tok) -> bool:
     return tok.tag_ == "NNS" and tok.text.isalpha()
 
 
+#: plural-only nouns and plural pronoun-like words: no singular to fall back on
+PLURALIA_TANTUM = frozenset("""woods clothes glasses pants jeans trousers shorts overalls scissors goggles tights
+leggings pajamas pyjamas sunglasses binoculars headphones earphones stairs outskirts surroundings belongings
+premises thanks congratulations remains others suds""".split())
+
+
 def _singular_hit(tok):
     lemma = tok.lemma_.lower()
-    if lemma and lemma != tok.lower_ and lemma.isalpha():
+    if lemma and lemma != tok.lower_ and lemma.isalpha() and tok.lower_ not in PLURALIA_TANTUM:
         return Hit(tok.i, tok.i + 1, (match_case(lemma, tok.text),))
     return None
 
@@ -68,7 +74,7 @@ def and_them(doc, start, end):
     return Hit(start + 1, end, ("them",))
 
 
-COLLECTIVE_MASS = frozenset("wood bread fruit chalk grass hair money paper food".split())
+COLLECTIVE_MASS = frozenset("wood bread fruit chalk hair money food".split())
 
 
 def _portion_of(tok) -> bool:
@@ -332,13 +338,45 @@ def _plain_plural(tok):
     if nxt is not None and (nxt.tag_ == "POS" or nxt.dep_ == "compound"):
         return None
     lemma = tok.lemma_.lower()
-    if not lemma.isalpha() or lemma == tok.lower_:
+    if not lemma.isalpha() or lemma == tok.lower_ or tok.lower_ in PLURALIA_TANTUM:
         return None
     dets = _dets(tok)
     if any(d.dep_ in ("nummod", "predet") or d.lower_ not in ("the", "my", "your", "his", "her", "our", "their")
            for d in dets) or any(c.dep_ == "amod" and c.lower_ in QUANTIFIERS for c in tok.children):
         return None
     return match_case(lemma, tok.text), (dets[0] if dets else None)
+
+
+def _plural_conjuncts(noun):
+    """Bare plural nouns coordinated with ``noun`` (*the shoulders and arms*):
+    each ``(token, singular)``, when only *and*/*or*/commas stand between."""
+    out = []
+    cur = noun
+    while True:
+        nxt = next((c for c in cur.children if c.dep_ == "conj" and c.i > cur.i), None)
+        if nxt is None:
+            return out
+        between = noun.doc[cur.right_edge.i + 1: nxt.left_edge.i]
+        if nxt.tag_ != "NNS" or nxt.left_edge.i != nxt.i or not all(t.lower_ in ("and", "or", ",") for t in between) \
+                or nxt.lower_ in PLURALIA_TANTUM or not nxt.lemma_.isalpha() or nxt.lemma_.lower() == nxt.lower_:
+            return out
+        out.append((nxt, match_case(nxt.lemma_.lower(), nxt.text)))
+        cur = nxt
+
+
+def _with_conjuncts(doc, start, noun, head_words, marker_after=None):
+    """Tokens for ``doc[start: last conjunct + 1]``: ``head_words`` for
+    ``doc[start: noun + 1]``, then each coordinated plural singular too (and
+    ``marker_after`` after the last), so a coordination is rewritten whole."""
+    conj = _plural_conjuncts(noun)
+    parts = list(head_words)
+    k = noun.i + 1
+    for tok, singular in conj:
+        parts += list(doc[k: tok.i]) + [singular]
+        k = tok.i + 1
+    if marker_after:
+        parts.append(marker_after)
+    return Hit.of(start, k, parts)
 
 
 @RULES.func(50, "Plural marking via preposed elements")
@@ -350,8 +388,8 @@ def preposed_plural(doc):
         if found is None or found[1] is None or found[1].lower_ != "the" or found[1].i != tok.left_edge.i:
             continue
         det = found[1]
-        middle = tuple(t.text for t in doc[det.i + 1: tok.i])
-        yield Hit(det.i, tok.i + 1, (match_case("dem", det.text),) + middle + (found[0],))
+        middle = list(doc[det.i + 1: tok.i])
+        yield _with_conjuncts(doc, det.i, tok, [match_case("dem", det.text)] + middle + [found[0]])
 
 
 @RULES.func(51, "Plural marking via postposed elements")
@@ -361,7 +399,7 @@ def postposed_plural(doc):
         found = _plain_plural(tok)
         if found is None or found[1] is None:
             continue
-        yield Hit(tok.i, tok.i + 1, (found[0], "dem"))
+        yield _with_conjuncts(doc, tok.i, tok, [found[0]], marker_after="dem")
 
 
 POSSESSIVE_OF = {"i": "my", "you": "your", "we": "our", "they": "their", "he": "his", "she": "her"}

@@ -320,9 +320,17 @@ def who_who(doc):
 
 
 def _inanimate_plural_before(doc, i) -> bool:
+    """A plural inanimate noun before ``i`` and no plural noun or pronoun
+    for people or animals (which *they* could refer to instead)."""
     from transforms.dialect.features.noun_phrase import HUMAN_NOUNS
+    from transforms.dialect.features.verb_morphology import ANIMALS
 
-    return any(t.tag_ == "NNS" and t.lemma_.lower() not in HUMAN_NOUNS for t in doc[:i])
+    plurals = [t for t in doc[:i] if t.tag_ in ("NNS", "NNPS") or (t.tag_ == "NN" and t.lemma_.lower() in HUMAN_NOUNS
+                                                                   and any(c.dep_ == "nummod" for c in t.children))]
+    if not plurals or any(t.lower_ in ("they", "them", "we", "us") for t in doc[:i]):
+        return False
+    return all(t.tag_ != "NNPS" and t.lemma_.lower() not in HUMAN_NOUNS and t.lemma_.lower() not in ANIMALS
+               and t.lower_ not in ANIMALS and t.lemma_.lower() not in ("people", "person") for t in plurals)
 
 
 SINGULAR_OF_BE = {"are": "is", "were": "was", "'re": "'s"}

@@ -125,6 +125,18 @@ def preposition_chopping(doc):
 
 
 # ----------------------------------------------------- issue 11 additions
+FULL_FORM = {"'s": "is", "'re": "are", "'m": "am", "'ve": "have", "'ll": "will", "'d": "would"}
+
+
+def _unclitic(span):
+    """The span's tokens, a leading clitic written out (*that's holding* ->
+    *is holding* once *that* is gone)."""
+    parts = list(span)
+    if parts and parts[0].lower_ in FULL_FORM:
+        parts[0] = FULL_FORM[parts[0].lower_]
+    return parts
+
+
 def _restrictive_subject_relatives(doc):
     """``(noun, rel, verb)``: a restrictive relative clause right after its
     head noun (*the boy who pinched my sister*)."""
@@ -145,7 +157,7 @@ def postposed_one(doc):
             end -= 1
         if rel.dep_ not in ("nsubj", "nsubjpass", "dobj"):
             continue
-        yield Hit.of(rel.i, end + 1, list(doc[rel.i + 1: end + 1]) + ["one"])
+        yield Hit.of(rel.i, end + 1, _unclitic(doc[rel.i + 1: end + 1]) + ["one"])
 
 
 @RULES.func(196, "Correlative constructions")
@@ -164,7 +176,7 @@ def correlative(doc):
         if end != noun.right_edge.i + 1 or any(t.is_punct for t in doc[rel.i: end]):
             continue
         plural = noun.tag_ == "NNS"
-        parts = ["which"] + list(doc[start + 1: rel.i]) + list(doc[rel.i + 1: end]) + [",", "those" if plural else "that",
+        parts = ["which"] + list(doc[start + 1: rel.i]) + _unclitic(doc[rel.i + 1: end]) + [",", "those" if plural else "that",
                                                                                        "ones" if plural else "one"]
         yield Hit.of(start, end, parts)
 
@@ -198,13 +210,20 @@ def prenominal_reduced_relative(doc):
         if agent is None or agent.i != verb.i + 1 or agent.right_edge.i != verb.right_edge.i:
             continue
         pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
-        if pobj is None or pobj.right_edge.i != pobj.i:
+        if pobj is None or pobj.right_edge.i != pobj.i \
+                or any(c.dep_ != "det" for c in pobj.children if c.i < pobj.i):
             continue
         det = next((c for c in noun.children if c.dep_ in ("det", "poss") and c.i < noun.i), None)
         first = det.i + 1 if det is not None else noun.left_edge.i
         if pobj.pos_ == "PROPN" or pobj.tag_ == "PRP":
             owner = [pobj.text, "'s"]
-        else:
-            owner = [pobj.text]
+        else:  # a compound modifier is singular: *tree-surrounded*
+            owner = [pobj.lemma_.lower() if pobj.tag_ == "NNS" and pobj.lemma_.isalpha() else pobj.text]
         mods = list(doc[first: noun.i + 1])
-        yield Hit.of(first, verb.right_edge.i + 1, owner + ["-", verb] + mods)
+        if det is not None and det.lower_ in ("a", "an"):
+            from transforms.dialect.morph import indefinite
+
+            yield Hit.of(det.i, verb.right_edge.i + 1,
+                         [match_case(indefinite(owner[0]), det.text)] + owner + ["-", verb] + mods)
+        else:
+            yield Hit.of(first, verb.right_edge.i + 1, owner + ["-", verb] + mods)

@@ -391,6 +391,8 @@ def there_resultative(doc):
     the sink* (an indefinite subject of an intransitive present perfect)."""
     for have, verb, lemma in _plain_perfect(doc):
         subj = subject_of(verb)
+        if any(c.dep_ == "conj" for c in verb.children):
+            continue  # *A structure has broken and is laying ...*: the subject is shared
         if subj is None or subj.dep_ != "nsubj" or not _indefinite_subject(subj) or subj.right_edge.i != have.i - 1 \
                 or have.lower_ not in ("has", "have", "'s", "'ve") or verb.i != have.i + 1 \
                 or any(c.dep_ in ("dobj", "ccomp", "xcomp") or (c.dep_ == "dative" and c.tag_ != "IN")

@@ -168,6 +168,11 @@ def serial_go(doc):
             continue
         verb = prep.head
         pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if any(c.dep_ in ("auxpass", "prt", "nsubjpass") for c in verb.children) or verb.tag_ == "VBN" \
+                or any(c.dep_ == "dobj" and c.lower_.endswith(("self", "selves")) for c in verb.children) \
+                or (pobj is not None and pobj.lower_ in ("feet", "knees", "side", "end", "top", "bottom", "left",
+                                                          "right")):
+            continue
         if verb.pos_ == "VERB" and verb.lemma_ in MOVE_AWAY and pobj is not None and pobj.tag_ != "PRP" \
                 and pobj.lemma_.lower() not in _human_nouns() and pobj.lemma_.lower() not in ANIMALS \
                 and prep.i > verb.i:
@@ -210,8 +215,8 @@ def give_passive(doc):
             continue
         pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
         be = auxpass[0]
-        if pobj is None or be.lower_ not in GIVE_FORM:
-            continue
+        if pobj is None or be.lower_ not in GIVE_FORM or pobj.right_edge.i - agent.i > 4:
+            continue  # a short agent only: *gave his boss scold*, not a clause-long one
         give = GIVE_FORM[be.lower_]
         if give == "gives" and (subj.tag_ in ("NNS", "NNPS") or subj.lower_ in ("i", "you", "we", "they")):
             give = "give"
