@@ -301,6 +301,9 @@ def blong_possession(doc):
     return _postposed_possessor(doc, "blong")
 
 
+POSSESSOR_OBJECT = {"my": "me", "your": "you", "his": "him", "her": "her", "our": "us", "their": "them"}
+
+
 @RULES.func(74, "Phrases with for + noun to express possession: for-phrase following possessed NP")
 def for_possession(doc):
     """*John's knife* -> *the knife for John*."""
@@ -320,6 +323,18 @@ def for_possession(doc):
             owner_toks[0] = owner_toks[0][0].lower() + owner_toks[0][1:]
         middle = [t.text for t in doc[case.i + 1: noun.i + 1]]
         yield Hit(start, noun.i + 1, tuple(["the"] + middle + ["for"] + owner_toks))
+    for poss in doc:
+        # *my house* -> *the house for me* (the eWAVE example): a possessive
+        # determiner becomes a for-phrase with the object pronoun
+        noun = poss.head
+        if poss.tag_ != "PRP$" or poss.dep_ != "poss" or poss.lower_ not in POSSESSOR_OBJECT \
+                or noun.pos_ != "NOUN" or noun.i <= poss.i or _dets(noun) != [poss] \
+                or any(c.dep_ in ("prep", "relcl", "acl", "conj") for c in noun.children):
+            continue
+        if any(t.is_punct or t.head.i != noun.i for t in doc[poss.i + 1: noun.i]):
+            continue
+        middle = list(doc[poss.i + 1: noun.i + 1])
+        yield Hit.of(poss.i, noun.i + 1, [match_case("the", poss.text)] + middle + ["for", POSSESSOR_OBJECT[poss.lower_]])
 
 
 @RULES.func(77, "Omission of genitive suffix; possession expressed through bare juxtaposition of nouns")

@@ -199,8 +199,8 @@ def subject_drop(doc):
     if is_question(doc):
         return
     for tok in doc:
-        if tok.is_punct or tok.is_space:
-            continue
+        if tok.is_punct or tok.is_space or tok.pos_ == "INTJ" or tok.lower_ in ("no", "yes", "well", "oh", "so"):
+            continue  # *No, I sold them already* -> *No, sold them already*
         if tok.lower_ in ("i", "you", "we", "he", "she", "they") and tok.dep_ == "nsubj" \
                 and tok.head.dep_ == "ROOT" and not _coordinated(tok) and not _clitic_follows(doc, tok.i):
             yield Hit(tok.i, tok.i + 1, ())
