@@ -107,8 +107,13 @@ def _fields_of_raw(rec: Record, doc_field: str, order_field: Optional[str]):
     return scalar(doc_field), scalar(order_field)
 
 
+def _label(record: Record, key: str) -> Optional[str]:
+    labels = record.seq_labels
+    return labels[key] if key in labels else None  # (Mapping.get goes through a KeyError: slow)
+
+
 def doc_of(record: Record) -> Optional[str]:
-    return record.seq_labels.get(DOC_KEY) if record.seq_labels else None
+    return _label(record, DOC_KEY)
 
 
 def order_key(value: Optional[str], record_id: str) -> Tuple:
@@ -188,7 +193,7 @@ def sentence_of(record: Record, with_cs: bool) -> Tuple[str, Sentence]:
     cs = None
     if with_cs and record.edits and record.text:
         cs = tagged(record)
-    order = order_key(record.seq_labels.get(ORDER_KEY), record.pair_id)
+    order = order_key(_label(record, ORDER_KEY), record.pair_id)
     return doc_of(record), Sentence(record.pair_id, order, src, tgt, cs, record.id if cs else "")
 
 

@@ -162,3 +162,53 @@ def test_order_key_and_one_sentence_per_pair():
     b2 = Sentence("p0", order_key("1", "p0"), plain("a", "en"), plain("A", "de"), plain("a+", "en"), "p0#1")
     merged = merge_pairs([a, b1, b2])
     assert [s.pair_id for s in merged] == ["p0", "p1"] and merged[0].cs.text == "a+"
+
+
+# ------------------------------------------------------------ a named tokenizer
+@pytest.fixture(scope="module")
+def wordpiece_dir(tmp_path_factory):
+    from pipeline.testing.tiny_models import sample_sentences, train_wordpiece
+
+    d = tmp_path_factory.mktemp("tok")
+    train_wordpiece(sample_sentences(), vocab_size=120).save(str(d / "tokenizer.json"))
+    return d
+
+
+def test_hf_tokenizer_counts_and_cuts_at_its_own_token_boundaries(wordpiece_dir):
+    from tokenizers import Tokenizer
+
+    from pipeline.interleave.tokenizer import build_tokenizer
+
+    tok = build_tokenizer(str(wordpiece_dir), lambda p: p)
+    ref = Tokenizer.from_file(str(wordpiece_dir / "tokenizer.json"))
+    texts = ["the parliament voted on the new budget yesterday .", "deux chiens courent dans la neige ."]
+    assert tok.count_batch(texts) == [len(ref.encode(t, add_special_tokens=False).ids) for t in texts]
+    assert tok.count_batch(texts)[0] > len(texts[0].split())  # subwords: more tokens than words
+    n = tok.count_batch(texts[:1])[0]
+    s = Segment("src", 0, 0, "en", ("r",), plain(texts[0], "en"), n)
+    parts = split_segment(s, 4, tok)
+    assert [p.n_tokens for p in parts] == [4] * (n // 4) + ([n % 4] if n % 4 else [])
+    assert " ".join(p.piece.text for p in parts).replace(" ", "") == texts[0].replace(" ", "")
+    assert all(p.piece.text in texts[0] for p in parts)
+
+
+def test_token_budget_with_a_named_tokenizer(wordpiece_dir):
+    from pipeline.interleave.tokenizer import build_tokenizer
+
+    tok = build_tokenizer(str(wordpiece_dir / "tokenizer.json"), lambda p: p)
+    src = ["the cat sat on the mat .", "she reads a book .", "two dogs are running through the snow ."]
+    counts = [(c,) for c in tok.count_batch(src)]
+    budget = counts[0][0] + counts[1][0]
+    assert group_sentences(counts, "tokens", 1, budget) == [(0, 2), (2, 3)]
+    assert group_sentences(counts, "tokens", 1, budget - 1) == [(0, 1), (1, 2), (2, 3)]
+
+
+def test_a_missing_or_broken_tokenizer_is_a_config_error(tmp_path):
+    from pipeline.interleave.tokenizer import build_tokenizer
+    from pipeline.units import ConfigError
+
+    with pytest.raises(ConfigError, match="interleave.tokenizer: no tokenizer at"):
+        build_tokenizer(str(tmp_path), lambda p: p)
+    (tmp_path / "tokenizer.json").write_text("{not json")
+    with pytest.raises(ConfigError, match="interleave.tokenizer: cannot load"):
+        build_tokenizer(str(tmp_path), lambda p: p)
