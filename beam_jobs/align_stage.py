@@ -10,8 +10,13 @@
    runner.
 3. **Priors** (corpus-level backends with ``align.priors: true``): the
    ``priors_sample`` records with the smallest id hashes (``Top``; the whole
-   corpus when unset) are fitted once and handed to every batch as a
-   singleton side input.
+   corpus when unset) are fitted once.  The priors pass aligns every pair of
+   the sample on the way, so those pairs take its links (joined back to
+   their records by id) and are not aligned again; only the pairs outside
+   the sample are batched and aligned, with the priors as a singleton side
+   input.  A pair's links depend on the sample's content only (it is sorted
+   by a hash of each pair's text before eflomal sees it), never on workers
+   or bundles.
 4. **Align** each batch (:meth:`~pipeline.stages.AlignStage.align_batch`).
 """
 from __future__ import annotations
@@ -21,6 +26,7 @@ import math
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
+from beam_jobs import coders  # noqa: F401  (registers the Record coder)
 from beam_jobs.common import NAMESPACE, REJECTED, route
 from pipeline import stages
 from pipeline.record import Record
@@ -57,6 +63,32 @@ class _Fit(_StageDoFn):
         yield self.stage.fit(sample)
 
 
+class _FitLinks(_StageDoFn):
+    """The priors, and ``(id, links)`` of every sample pair (tag ``links``)."""
+
+    def process(self, sample):
+        Metrics.counter(NAMESPACE, "align_priors_pairs").inc(len(sample))
+        priors, links = self.stage.fit_links(sample)
+        yield priors
+        for item in links:
+            yield beam.pvalue.TaggedOutput("links", item)
+
+
+class _UseSampleLinks(_StageDoFn):
+    """Records joined by id with the priors pass's links: emitted with them,
+    or (not in the sample, or an id that is not unique) on to be aligned."""
+
+    def process(self, element):
+        _, groups = element
+        records, links = list(groups["records"]), list(groups["links"])
+        if len(records) == 1 and len(links) == 1:
+            Metrics.counter(NAMESPACE, "align_from_priors_pass").inc()
+            yield from route(self.stage.emit_links(records[0], links[0]), "align_aligned")
+        else:
+            for r in records:
+                yield beam.pvalue.TaggedOutput("todo", r)
+
+
 class _AlignBatch(_StageDoFn):
     def process(self, element, priors=None):
         _, records = element
@@ -90,9 +122,6 @@ class AlignStage(beam.PTransform):
         aligned_parts = [given.ok]
         rejected_parts = [checked[REJECTED], given[REJECTED]]
         todo = checked.todo
-        count = todo | "CountPairs" >> beam.combiners.Count.Globally()
-        groups = (todo | "AssignBatch" >> beam.Map(_bucket, beam.pvalue.AsSingleton(count), st.group_size())
-                  | "GroupBatches" >> beam.GroupByKey())
         side = []
         if st.uses_priors:
             items = todo | "SampleItem" >> beam.Map(lambda r: (stages.id_hash(r.id), r.id, r.src.tokens,
@@ -103,9 +132,22 @@ class AlignStage(beam.PTransform):
                                                                          reverse=True)
             else:
                 sample = items | "PriorsCorpus" >> beam.combiners.ToList()
-            priors = (sample | "DropHash" >> beam.Map(lambda xs: [(x[1], x[2], x[3]) for x in xs])
-                      | "LearnPriors" >> beam.ParDo(_Fit(cfg)))
-            side = [beam.pvalue.AsSingleton(priors)]
+            fitted = (sample | "DropHash" >> beam.Map(lambda xs: [(x[1], x[2], x[3]) for x in xs])
+                      | "LearnPriors" >> beam.ParDo(_FitLinks(cfg)).with_outputs("links", main="priors"))
+            side = [beam.pvalue.AsSingleton(fitted.priors)]
+            joined = ({"records": todo | "KeyById" >> beam.Map(lambda r: (r.id, r)).with_output_types(
+                           beam.typehints.KV[str, Record]),
+                       "links": fitted.links}
+                      | "JoinSampleLinks" >> beam.CoGroupByKey()
+                      | "UseSampleLinks" >> beam.ParDo(_UseSampleLinks(cfg)).with_outputs(REJECTED, "todo",
+                                                                                          main="ok"))
+            aligned_parts.append(joined.ok)
+            rejected_parts.append(joined[REJECTED])
+            todo = joined.todo
+        count = todo | "CountPairs" >> beam.combiners.Count.Globally()
+        groups = (todo | "AssignBatch" >> beam.Map(_bucket, beam.pvalue.AsSingleton(count), st.group_size())
+                  .with_output_types(beam.typehints.KV[int, Record])
+                  | "GroupBatches" >> beam.GroupByKey())
         batched = groups | "AlignBatches" >> beam.ParDo(_AlignBatch(cfg), *side).with_outputs(REJECTED, main="ok")
         aligned_parts.append(batched.ok)
         rejected_parts.append(batched[REJECTED])

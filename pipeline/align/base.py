@@ -66,6 +66,14 @@ class Aligner:
         ``priors``; ``None`` when the backend has nothing to learn."""
         return None
 
+    def fit_with_links(self, corpus: Sequence[TokenPair]) -> Tuple[Optional[Any], Optional[List[Links]]]:
+        """:meth:`fit`, plus the links the fit itself found for each pair of
+        ``corpus`` (in order) when it aligns them on the way, as eflomal's
+        priors pass does; ``None`` for the links when it does not.  The job
+        uses those links for the sampled pairs instead of aligning them a
+        second time."""
+        return self.fit(corpus), None
+
     def align(self, pairs: Sequence[TokenPair], priors: Optional[Any] = None,
               given: Optional[Sequence[Optional[str]]] = None) -> List[Links]:
         """Align a batch. Returns one tuple of links per pair, in order.

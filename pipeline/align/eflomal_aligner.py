@@ -352,17 +352,32 @@ class EflomalAligner(Aligner):
         """Align ``corpus`` (at most ``priors_sample`` pairs, chosen by a hash
         of their text so the choice does not depend on order) and count
         priors from the links."""
+        return self.fit_with_links(list(corpus))[0]
+
+    def fit_with_links(self, corpus: Sequence[TokenPair]) -> Tuple[Optional[EflomalPriors], List[Optional[Links]]]:
+        """:meth:`fit`, and the symmetrized links of the priors run for each
+        pair of ``corpus`` (``None`` for a pair it did not align: an empty
+        side, or outside the ``priors_sample`` cap).
+
+        The priors run aligns the sample sorted by a hash of each pair's
+        text, so a pair's links depend on the sample's content only, never
+        on its order, the batching or the workers."""
         pairs = [(tuple(s), tuple(t)) for s, t in corpus]
-        pairs = [p for p in pairs if p[0] and p[1]]
+        keep = [k for k, p in enumerate(pairs) if p[0] and p[1]]
         cap = self.fit_sample_size
-        if cap is not None and len(pairs) > cap:
-            pairs = sorted(pairs, key=_pair_hash)[:cap]
-        if not pairs:
-            return None
-        pairs.sort(key=_pair_hash)  # order-independent input to eflomal
-        fwd, rev = self.run_directional(pairs, priors=self.default_priors)
-        norm = [self.normalise_pair(s, t) for s, t in pairs]
-        return priors_from_alignments([n[0] for n in norm], [n[1] for n in norm], fwd, rev)
+        if cap is not None and len(keep) > cap:
+            keep = sorted(keep, key=lambda k: _pair_hash(pairs[k]))[:cap]
+        links: List[Optional[Links]] = [None] * len(pairs)
+        if not keep:
+            return None, links
+        keep.sort(key=lambda k: _pair_hash(pairs[k]))  # order-independent input to eflomal
+        sample = [pairs[k] for k in keep]
+        fwd, rev = self.run_directional(sample, priors=self.default_priors)
+        norm = [self.normalise_pair(s, t) for s, t in sample]
+        priors = priors_from_alignments([n[0] for n in norm], [n[1] for n in norm], fwd, rev)
+        for k, (s, t), f, r in zip(keep, sample, fwd, rev):
+            links[k] = self._sym(f, r, len(s), len(t))
+        return priors, links
 
     def align_pairs(self, pairs: Sequence[TokenPair], priors: Optional[EflomalPriors] = None) -> List[Links]:
         fwd, rev = self.run_directional(pairs, priors)
@@ -396,7 +411,9 @@ def _links(line: str) -> Links:
 
 
 def load_priors_file(path: str) -> EflomalPriors:
-    with open(path, encoding="utf-8") as fh:
+    from pipeline import resources  # local, carried to the worker, or gs:// / s3://
+
+    with resources.open_text(path) as fh:
         return EflomalPriors.from_text(fh)
 
 

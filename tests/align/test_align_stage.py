@@ -72,10 +72,14 @@ def expected_eflomal(records, config=EFLOMAL):
     aligner = build_aligner(config)
     sample = sorted(todo, key=lambda r: (id_hash(r.id), r.id))[:config.options["priors_sample"]]
     sample.sort(key=lambda r: r.id)
-    priors = aligner.fit([(r.src.tokens, r.tgt.tokens) for r in sample])
-    n_buckets = math.ceil(len(todo) / config.batch_size)
+    priors, sample_links = aligner.fit_with_links([(r.src.tokens, r.tgt.tokens) for r in sample])
+    # the sample pairs keep the links of the priors pass; only the rest is batched
+    aligned.update({r.id: l for r, l in zip(sample, sample_links)})
+    in_sample = {r.id for r in sample}
+    rest = [r for r in todo if r.id not in in_sample]
+    n_buckets = math.ceil(len(rest) / config.batch_size)
     for b in range(n_buckets):
-        batch = sorted((r for r in todo if id_hash(r.id) % n_buckets == b), key=lambda r: r.id)
+        batch = sorted((r for r in rest if id_hash(r.id) % n_buckets == b), key=lambda r: r.id)
         links = aligner.align([(r.src.tokens, r.tgt.tokens) for r in batch], priors=priors)
         aligned.update({r.id: l for r, l in zip(batch, links)})
     return sorted(aligned.items()), sorted(rejected), n_buckets
@@ -137,7 +141,10 @@ def test_priors_change_the_result(corpus, expected):
     aligned, _, n_buckets = expected
     aligner = build_aligner(no_priors)
     ids = dict(aligned)
-    todo = [r for r in corpus if r.id in ids and not r.id.startswith("ok:")]
+    sample = sorted((r for r in corpus if r.id in ids and not r.id.startswith("ok:")),
+                    key=lambda r: (id_hash(r.id), r.id))[:EFLOMAL.options["priors_sample"]]
+    in_sample = {r.id for r in sample}
+    todo = [r for r in corpus if r.id in ids and not r.id.startswith("ok:") and r.id not in in_sample]
     plain = {}
     for b in range(n_buckets):
         batch = sorted((r for r in todo if id_hash(r.id) % n_buckets == b), key=lambda r: r.id)
@@ -165,3 +172,18 @@ def test_simalign_batched_stage(tiny_bert, enfr):
     aligner = build_aligner(config)
     expected_links = aligner.align([(r.src.tokens, r.tgt.tokens) for r in records])
     run_stage(records, config, check=_checker(list(zip([r.id for r in records], expected_links)), []))
+
+
+def test_priors_pass_links_do_not_depend_on_order(corpus):
+    """The links the stage takes from the priors pass depend on the sample's
+    content only: the same pairs in another order get the same links, and
+    the priors are those of ``fit``."""
+    aligner = build_aligner(EFLOMAL)
+    pairs = [(r.src.tokens, r.tgt.tokens) for r in corpus[:40] if r.tgt is not None and r.src.tokens
+             and r.tgt.tokens]
+    priors, links = aligner.fit_with_links(pairs)
+    order = sorted(range(len(pairs)), key=lambda k: id_hash(str(k)))
+    priors2, links2 = aligner.fit_with_links([pairs[k] for k in order])
+    assert priors == priors2 == aligner.fit(pairs)
+    assert [links[k] for k in order] == links2
+    assert sum(1 for l in links if l) >= len(links) - 2
