@@ -672,7 +672,10 @@ def check_input(cfg, resolve) -> List[str]:
         for p in files:
             if not fs.exists(p):
                 raise ConfigError(f"input: file not found: {p}")
-        n_src, n_tgt = count_lines(files[0]), count_lines(files[1])
+        try:
+            n_src, n_tgt = count_lines(files[0]), count_lines(files[1])
+        except (OSError, EOFError, ValueError) as exc:  # a truncated or corrupt compressed file
+            raise ConfigError(f"input: cannot read the Moses file pair: {type(exc).__name__}: {exc}") from None
         if n_src != n_tgt:
             raise ConfigError(f"input: Moses file pair has different line counts: "
                               f"{files[0]} has {n_src} lines, {files[1]} has {n_tgt}")

@@ -221,3 +221,11 @@ def test_a_folder_as_file_input_is_a_launch_error(tmp_path):
     (tmp_path / "x.tsv").write_text("a\tb\n")
     with pytest.raises(ConfigError, match="save_to_disk"):
         _records(_cfg("hf", "x.tsv"), tmp_path)
+
+
+def test_a_truncated_moses_file_is_a_launch_error_not_a_traceback(tmp_path):
+    (tmp_path / "c.en.gz").write_bytes(gzip.compress(b"one\ntwo\n" * 500)[:30])
+    (tmp_path / "c.es").write_text("uno\n")
+    c = InputConfig(format="moses", src_path="c.en.gz", tgt_path="c.es", src_lang="en", tgt_lang="es")
+    with pytest.raises(ConfigError, match="cannot read the Moses file pair: EOFError"):
+        _records(c, tmp_path)
