@@ -104,9 +104,37 @@ class Rule:
         for h in self.find(doc):
             if h is None or h.end > n:
                 continue
-            out.append(h)
+            out.append(_agree_article(doc, h))
         out.sort(key=lambda h: (h.start, h.end))
         return out
+
+
+def _agree_article(doc, hit: Hit) -> Hit:
+    """A hit that changes the word right after *a*/*an* takes the article in,
+    re-chosen for the new next word (*an easier* -> *a more easy*, *a more
+    elegant* -> *an eleganter*)."""
+    from transforms.dialect.morph import indefinite, match_case
+
+    if hit.start == 0:
+        return hit
+    art = doc[hit.start - 1]
+    if art.lower_ not in ("a", "an") or art.tag_ != "DT":
+        return hit
+    if hit.tokens:
+        nxt = hit.tokens[0]
+    elif hit.end < len(doc):
+        nxt = doc[hit.end].text
+    else:
+        return hit
+    if not nxt[:1].isalpha():
+        return hit
+    want = indefinite(nxt)
+    if want == art.lower_:
+        return hit
+    spaces = None if hit.spaces is None else (True,) + hit.spaces
+    if not hit.tokens:  # a deletion right after the article: the article and the deleted words go
+        return Hit(hit.start - 1, hit.end, (match_case(want, art.text),), None)
+    return Hit(hit.start - 1, hit.end, (match_case(want, art.text),) + hit.tokens, spaces)
 
 
 @functools.lru_cache(maxsize=None)
