@@ -199,6 +199,11 @@ class AlignStage:
         if n_src > self.max_tokens or n_tgt > self.max_tokens:
             return REJECTED, self._reject(record, "too_long", f"{n_src} source and {n_tgt} target tokens; the "
                                           f"aligner takes at most {self.max_tokens} per side (annotate.max_tokens)")
+        limit = getattr(self.aligner, "max_tokens_per_side", None)
+        if limit and not record.given_alignment and (n_src > limit or n_tgt > limit):
+            return REJECTED, self._reject(record, "too_long", f"{n_src} source and {n_tgt} target tokens; "
+                                          f"{_unit_name(self.aligner, 'the aligner')} aligns at most {limit} "
+                                          f"tokens per side")
         if record.given_alignment:
             return GIVEN, record
         if self.given_only:

@@ -53,6 +53,8 @@ UNIT = "eflomal.v1"
 #: eflomal writes sentences of this many tokens or more as empty
 MAX_EFLOMAL_TOKENS = 0x400 - 1
 _SEED_FILE = "eflomal.seed"
+#: what eflomal prints when it cannot open its seed source
+_CLOCK_FALLBACK = "using time()"
 _URANDOM = b"/dev/urandom\x00"
 
 
@@ -255,6 +257,8 @@ def _normalise(tok: str, lowercase: bool, prefix: int, suffix: int) -> str:
 class EflomalAligner(Aligner):
     name = UNIT
     corpus_level = True
+    #: eflomal refuses longer sentences; the align stage rejects them ``too_long``
+    max_tokens_per_side = MAX_EFLOMAL_TOKENS
 
     def __init__(self, *, symmetrize: str = "grow-diag-final-and", model: int = 3, n_samplers: int = 3,
                  null_prior: float = 0.2, rel_iterations: float = 1.0,
@@ -346,6 +350,11 @@ class EflomalAligner(Aligner):
         proc = subprocess.run(args, cwd=work, env=env, capture_output=True, text=True)
         if proc.returncode != 0:
             raise RuntimeError(f"eflomal failed (exit {proc.returncode}): {proc.stderr[-2000:]}")
+        if self.deterministic and _CLOCK_FALLBACK in proc.stderr:
+            # the patched binary could not open its seed file and seeded from the clock:
+            # those links would differ from run to run, so none are used
+            raise RuntimeError(f"eflomal could not read its seed file {os.path.join(work, _SEED_FILE)} and "
+                               f"fell back to the clock; refusing alignments that would not be reproducible")
 
     # -- Aligner interface
     def fit(self, corpus: Iterable[TokenPair]) -> Optional[EflomalPriors]:
