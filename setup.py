@@ -31,6 +31,10 @@ INSTALL_REQUIRES = [
     "inflect>=7",
     # the Beam coder for records (beam_jobs/coders.py)
     "msgpack>=1.0",
+    # user regexes (dialup rules, translit predicates) with a time limit (pipeline/user_regex.py)
+    "regex>=2022.1.18",
+    # .zst input (pipeline/read/readers.py)
+    "zstandard>=0.22",
 ]
 
 EXTRAS = {

@@ -32,6 +32,9 @@ ERROR_REASON = "unit_error"
 
 
 def unit_error(record: Record, stage: str, unit: str, exc: BaseException) -> Record:
+    reason = getattr(exc, "reject_reason", None)  # e.g. user_regex.RegexTimeout: regex_timeout
+    if isinstance(reason, str) and reason:
+        return record.reject(reason, f"{unit}: {exc}"[:2000], stage=stage)
     tb = traceback.extract_tb(exc.__traceback__)
     where = f" at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else ""
     return record.reject(ERROR_REASON, f"{unit}: {type(exc).__name__}: {exc}{where}"[:2000], stage=stage)

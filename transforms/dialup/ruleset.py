@@ -163,8 +163,12 @@ def shipped_path(lang: str) -> str:
 
 
 def _compile(pattern: str, where: str) -> "re.Pattern":
+    """A user pattern with a time limit per match (pipeline.user_regex):
+    a pathological pattern becomes a ``regex_timeout`` reject, not a hang."""
+    from pipeline import user_regex
+
     try:
-        return re.compile(pattern)
+        return user_regex.compile(pattern, where)
     except re.error as exc:
         raise ConfigError(f"{where}: invalid regular expression {pattern!r}: {exc}") from None
 
@@ -212,7 +216,7 @@ def _load_ruleset(path: str, key: tuple) -> RuleSet:
                   for r in spec.char_rules)
     for rule, r in zip(chars, spec.char_rules):  # a bad template (\\9) fails now, not mid-run
         try:
-            rule.regex.sub(rule.replace, "")  # parses the template even with no match
+            rule.regex.check_template(rule.replace)  # parses the template even with no match
         except (re.error, IndexError) as exc:
             raise ConfigError(f"{where} {r.id!r}: invalid replacement {r.replace!r}: {exc}") from None
     affixes = tuple(AffixRule(r.id, r.type, r.from_.lower(), tuple(v.lower() for v in r.to), r.min_stem,

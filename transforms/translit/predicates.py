@@ -201,8 +201,10 @@ def wordlist_predicate(ctx: Context, path: str, casefold: bool = True) -> Predic
 # ------------------------------------------------------------------- regex
 @register_predicate("regex")
 def regex_predicate(ctx: Context, pattern: str) -> Predicate:
+    from pipeline import user_regex  # a time limit per match: a pathological pattern rejects, never hangs
+
     try:
-        rx = re.compile(pattern)
+        rx = user_regex.compile(pattern, "translit predicate 'regex'")
     except (re.error, TypeError) as exc:
         raise ConfigError(f"predicate_options.pattern: invalid regular expression {pattern!r}: {exc}") from None
 
