@@ -147,7 +147,7 @@ class Replacement:
 
 #: replacement ops that only swap text for other text; one that writes the
 #: same text is no change (``no_change`` when it was the only one)
-IDENTITY_OPS = frozenset({"switch", "translate", "dictionary"})
+IDENTITY_OPS = frozenset({"switch", "translate", "dictionary", "entity_label", "entity_projection"})
 NO_CHANGE = "no_change"
 
 

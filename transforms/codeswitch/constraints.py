@@ -38,7 +38,12 @@ checks pass every span.
     The target word before the span is a case-marked determiner or
     preposition that the span leaves behind, so the span's target form
     carries a case its new frame does not give ("of a Grills", "riding
-    Pferden").  Per-language tables below.
+    Pferden"); or the span starts with a preposition+article contraction
+    (German *im*, French *au*) while the source preposition stays in front
+    of it ("laying in im Gras").  Per-language tables below.
+``misaligned_edge``
+    A word at a target span edge is a function word aligned only to source
+    content words, or the reverse ("people playing" -> "Leute , die").
 """
 from __future__ import annotations
 
@@ -143,6 +148,9 @@ def unaligned_edge(view, pair) -> Optional[str]:
     for j in {pair.tgt_start, pair.tgt_end - 1}:
         if j not in view.t2s and not is_language_independent(tgt[j]):
             return f"target word '{tgt[j]}' at the span edge is unaligned"
+    for j in (pair.tgt_start - 1, pair.tgt_end):
+        if 0 <= j < len(tgt) and j not in view.t2s and not is_language_independent(tgt[j]):
+            return f"target word '{tgt[j]}' next to the span is unaligned"
     rng = _src_range(view, pair)
     if rng is None:
         return None
@@ -157,7 +165,12 @@ def unaligned_edge(view, pair) -> Optional[str]:
 
 
 def case_government(view, pair) -> Optional[str]:
-    if pair.tgt_start <= 0 or view.tgt is None:
+    if pair.tgt_start < 0 or view.tgt is None:
+        return None
+    why = _contraction(view, pair)
+    if why is not None:
+        return why
+    if pair.tgt_start == 0:
         return None
     governors = CASE_GOVERNORS.get(view.tgt_lang)
     if not governors:
@@ -171,11 +184,73 @@ def case_government(view, pair) -> Optional[str]:
     return f"target form follows '{view.tgt.tokens[pair.tgt_start - 1]}', which the span leaves behind"
 
 
+#: source POS of function words
+FUNCTION_POS = frozenset({"DET", "ADP", "AUX", "PRON", "CCONJ", "SCONJ", "PART"})
+
+
+def misaligned_edge(view, pair) -> Optional[str]:
+    """A word at a target span edge whose class disagrees with every source
+    word it is aligned to: a target function word (one of spaCy's stop
+    words for the language) aligned only to source content words, or a
+    target content word aligned only to source function words.  Both are
+    the aligner's mistakes ("people playing" -> "Leute , die")."""
+    if pair.tgt_start < 0 or view.tgt is None or not view.src.pos:
+        return None
+    from transforms.boundary import stop_words
+
+    stops = stop_words(view.tgt_lang)
+    if not stops:
+        return None
+    tgt = view.tgt.tokens
+    for j in {pair.tgt_start, pair.tgt_end - 1}:
+        if is_language_independent(tgt[j]):
+            continue
+        srcs = [i for i in view.t2s.get(j, ()) if not is_language_independent(view.src.tokens[i])]
+        if not srcs:
+            continue
+        classes = {view.src.pos[i] in FUNCTION_POS for i in srcs}
+        tgt_function = tgt[j].casefold() in stops
+        if tgt_function and classes == {False}:
+            return f"target function word '{tgt[j]}' aligned to content word '{view.src.tokens[srcs[0]]}'"
+        if not tgt_function and len(tgt[j]) > 3 and classes == {True}:
+            return f"target content word '{tgt[j]}' aligned to function word '{view.src.tokens[srcs[0]]}'"
+    return None
+
+
+#: target words that contract a preposition with an article (German im =
+#: in dem, French au = à le): a span starting with one takes the source's
+#: preposition too, or it is said twice ("laying in im Gras")
+CONTRACTIONS: Dict[str, frozenset] = {
+    "de": frozenset({"im", "am", "vom", "zum", "zur", "beim", "ins", "ans", "aufs", "durchs", "fürs", "ums"}),
+    "fr": frozenset({"au", "aux", "du", "des"}),
+    "es": frozenset({"al", "del"}),
+    "it": frozenset({"al", "allo", "alla", "ai", "agli", "alle", "del", "dello", "della", "dei", "degli", "delle",
+                     "nel", "nello", "nella", "nei", "negli", "nelle", "sul", "sullo", "sulla", "sui", "sugli",
+                     "sulle"}),
+    "pt": frozenset({"ao", "aos", "do", "da", "dos", "das", "no", "na", "nos", "nas", "pelo", "pela"}),
+}
+
+
+def _contraction(view, pair) -> Optional[str]:
+    table = CONTRACTIONS.get(view.tgt_lang)
+    if not table or pair.tgt_start < 0 or not view.src.pos:
+        return None
+    first = view.tgt.tokens[pair.tgt_start]
+    rng = _src_range(view, pair)
+    if first.casefold() not in table or rng is None or rng[0] == 0:
+        return None
+    before = rng[0] - 1
+    if view.src.pos[before] == "ADP" and view.base_of.get(before) is not None:
+        return f"'{first}' contains a preposition, and '{view.src.tokens[before]}' stays before the span"
+    return None
+
+
 CHECKS = {
     "finite_verb_clash": finite_verb_clash,
     "dangling_function_word": dangling_function_word,
     "unaligned_edge": unaligned_edge,
     "case_government": case_government,
+    "misaligned_edge": misaligned_edge,
 }
 
 

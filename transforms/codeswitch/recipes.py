@@ -650,9 +650,13 @@ class EntitySwitch(_Unit):
             out.append(Span(e.start, e.end, e.label, kb))
         return out
 
-    def targets(self, record: Record, rng) -> List[str]:
+    def targets(self, record: Record, rng, draw: bool = True) -> List[str]:
         langs = list(self.target_langs) or ([record.tgt.lang] if record.tgt is not None else [])
         langs = [l for l in langs if l != record.src.lang]
+        return self.draw(langs, rng) if draw else langs
+
+    def draw(self, langs: List[str], rng) -> List[str]:
+        """``k`` of ``langs`` (all when k is unset), in their given order."""
         if self.k is not None and self.k < len(langs):
             pick = set(rng.sample(range(len(langs)), self.k))
             langs = [l for i, l in enumerate(langs) if i in pick]
@@ -664,14 +668,10 @@ class EntitySwitch(_Unit):
         if not ents:
             yield self.reject(record, "no entity found (no NER annotation and no lexicon match)")
             return
-        langs = self.targets(record, rng)
-        if not langs:
-            yield self.reject(record, "no target language (set option target_langs or give a target side)")
-            return
         lex = self.lexicon
         can_project = self.project and view.has_alignment and record.tgt is not None
-        index = 0
-        for lang in langs:  # all entities of one output switch to the same language
+
+        def replacements(lang):
             reps = []
             for e in ents:
                 rep = None
@@ -683,11 +683,31 @@ class EntitySwitch(_Unit):
                         rep = aligned_target(view, pair, op="entity_projection",
                                              entity=Span(0, 1, e.label, e.kb_id),
                                              detail=f"entity={e.kb_id or '-'} lang={lang} source=alignment")
-                if rep is not None:
+                if rep is None:
+                    continue
+                # honest counting: a name written alike in both languages is no switch
+                if tuple(rep.tokens) == tuple(view.base.tokens[rep.start:rep.end]):
+                    identical.append(" ".join(rep.tokens))
+                else:
                     reps.append(rep)
-            if reps:
-                yield self.output(record, view.base, reps, index)
-                index += 1
+            return reps
+
+        identical: List[str] = []
+        # the K languages are drawn among those in which some entity changes
+        all_langs = self.targets(record, rng, draw=False)
+        if not all_langs:
+            yield self.reject(record, "no target language (set option target_langs or give a target side)")
+            return
+        by_lang = {lang: replacements(lang) for lang in all_langs}
+        langs = self.draw([lang for lang in all_langs if by_lang[lang]], rng)
+        index = 0
+        for lang in langs:  # all entities of one output switch to the same language
+            yield self.output(record, view.base, by_lang[lang], index)
+            index += 1
+        if index == 0 and identical:
+            yield self.reject(record, f"every entity label or projection in {'/'.join(all_langs)} is the text "
+                              f"it would replace ({', '.join(sorted(set(identical)))[:200]})", NO_CHANGE)
+            return
         if index == 0:
             yield self.reject(record, f"{len(ents)} entit{'y' if len(ents) == 1 else 'ies'} found but none has a "
                               f"lexicon label in {'/'.join(langs)} or a consistent aligned target span")

@@ -74,7 +74,25 @@ def test_unaligned_edges(nlp):
     view2 = View(parsed(nlp, "A man runs .", "Ein Mann läuft schnell .", "0-0 1-1 2-2 3-4"))
     # a phrase pair extended over the unaligned "schnell"
     assert "unaligned_edge" in cons.explain(view2, Pair(2, 3, 2, 4))
-    assert "unaligned_edge" not in cons.explain(view2, Pair(2, 3, 2, 3))
+    # ... and the pair without it still has "schnell" unaligned right next to it
+    assert "next to the span" in cons.explain(view2, Pair(2, 3, 2, 3))["unaligned_edge"]
+    assert "unaligned_edge" not in cons.explain(view2, Pair(1, 2, 1, 2))
+
+
+def test_misaligned_function_and_content_words(nlp):
+    # eflomal linked "playing" to the relative pronoun "die"
+    view = View(parsed(nlp, "Five people playing guitars .", "Fünf Leute , die Gitarre spielen .",
+                       "0-0 1-1 2-3 3-4 4-6"))
+    why = cons.explain(view, Pair(1, 3, 1, 4))
+    assert "misaligned_edge" in why and "'die'" in why["misaligned_edge"]
+    assert "misaligned_edge" not in cons.explain(view, Pair(1, 2, 1, 2))
+
+
+def test_contraction_after_a_kept_preposition(nlp):
+    view = View(parsed(nlp, "A woman is laying in the grass .", "Eine Frau liegt im Gras .",
+                       "0-0 1-1 2-2 3-2 5-3 6-4 7-5"))
+    why = cons.explain(view, Pair(5, 7, 3, 5))  # "the grass" -> "im Gras", "in" stays
+    assert "case_government" in why and "'im'" in why["case_government"]
 
 
 def test_config_switches_each_constraint_off():

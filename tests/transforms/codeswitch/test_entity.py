@@ -29,6 +29,12 @@ def test_switched_text_contains_exactly_the_lexicon_label(sentence, lang, make_r
     outs = apply(unit, rec, seed=1)
     assert len(outs) == 1
     out = outs[0]
+    same = [e for e in ("Madrid", "New York", "Tokyo") if e in sentence]
+    if same and all(lexicon.label(lexicon.lookup(tuple(e.split()), "en"), lang) == e for e in same):
+        # every entity is spelt the same in this language: no switch, and it says so
+        assert out.rejected and out.reject_reason == "no_change", out.text
+        assert all(e in out.reject_detail for e in same)
+        return
     if sentence.startswith("Doctors") and lang == "hi":  # no Hindi label, no alignment: Lagos only
         assert [e.kb_id for e in out.entities] == ["loc:lagos"]
     assert out.entities, out.reject_detail
@@ -61,7 +67,9 @@ def test_all_entities_of_one_output_share_a_language_and_k_limits_outputs(make_r
         order = ["hi", "es", "de", "fr"]
         assert langs_per_out == sorted(langs_per_out, key=order.index)
         seen.update(langs_per_out)
-    assert seen == {"hi", "es", "de", "fr"}
+    # "Angela Merkel", "Barack Obama" and "Berlin" are spelt alike in German and
+    # French: those languages would switch nothing, so they are never drawn
+    assert seen == {"hi", "es"}
 
 
 def test_projection_when_the_lexicon_has_no_label(make_record, build, apply, lexicon_dir):
@@ -95,11 +103,11 @@ def test_auto_merges_lexicon_matches_and_named_ner_spans(make_record, build, app
                       src_kw={"entities": (Span(0, 1, "PERSON"), Span(2, 5, "ORG"), Span(6, 7, "DATE"))})
     out = apply(build("entity", lexicon=str(lexicon_dir / "entities.tsv")), rec)[0]
     assert out.tokens == ("Arjun", "left", "the", "Union", "européenne", "in", "May")
-    assert out.langs == ("fr", "en", "en", "fr", "fr", "en", "en")
-    assert [(e.op, e.before) for e in out.edits] == [("entity_projection", "Arjun"),
-                                                     ("entity_label", "European Union")]
+    # "Arjun" is projected onto the same text: no switch, it stays English
+    assert out.langs == ("en", "en", "en", "fr", "fr", "en", "en")
+    assert [(e.op, e.before) for e in out.edits] == [("entity_label", "European Union")]
     # one entity per switched span (the NER span with "the" is superseded);
-    # the unswitched DATE is carried over
+    # the unswitched PERSON and DATE are carried over
     assert [(e.start, e.end, e.label, e.kb_id) for e in out.entities] == [
         (0, 1, "PERSON", ""), (3, 5, "ORG", "org:eu"), (6, 7, "DATE", "")]
 
@@ -122,15 +130,25 @@ def test_case_insensitive_option(make_record, build, apply, lexicon_dir):
 
 
 def test_entities_from_bio_labels_of_fine_tuning_data(make_record, build, apply, lexicon_dir):
-    rec = make_record("Kofi Mensah flew to Paris on Monday .", "Kofi Mensah a volé à Paris lundi .",
+    rec = make_record("Kofi Mensah flew to London on Monday .", "Kofi Mensah a volé à Londres lundi .",
                       "0-0 1-1 2-2 2-3 3-4 4-5 6-6 7-7",
                       src_kw={"labels": {"ner": ("B-PER", "I-PER", "O", "O", "B-LOC", "O", "O", "O")}})
     unit = build("entity", lexicon=str(lexicon_dir / "entities.tsv"), target_langs=["fr", "hi"], from_labels="ner")
     fr, hi = apply(unit, rec)
-    assert fr.langs == ("fr", "fr", "en", "en", "fr", "en", "en", "zxx")
-    assert [(e.op, e.before) for e in fr.edits] == [("entity_projection", "Kofi Mensah"), ("entity_label", "Paris")]
-    # Hindi: no lexicon label for the person and no Hindi alignment: only Paris switches
-    assert hi.tokens == ("Kofi", "Mensah", "flew", "to", "पेरिस", "on", "Monday", ".")
+    # the projected "Kofi Mensah" is the same text in French: it stays English and is no edit
+    assert fr.tokens == ("Kofi", "Mensah", "flew", "to", "Londres", "on", "Monday", ".")
+    assert fr.langs == ("en", "en", "en", "en", "fr", "en", "en", "zxx")
+    assert [(e.op, e.before) for e in fr.edits] == [("entity_label", "London")]
+    # Hindi: no lexicon label for the person and no Hindi alignment: only London switches
+    assert hi.tokens == ("Kofi", "Mensah", "flew", "to", "लंदन", "on", "Monday", ".")
     assert hi.token_labels["ner"] == ("B-PER", "I-PER", "O", "O", "B-LOC", "O", "O", "O")
     without = apply(build("entity", lexicon=str(lexicon_dir / "entities.tsv"), target_langs=["fr"]), rec)[0]
-    assert [e.before for e in without.edits] == ["Paris"]
+    assert [e.before for e in without.edits] == ["London"]
+    # Paris is spelt alike in French: a French-only run has nothing to switch
+    paris = make_record("Kofi Mensah flew to Paris on Monday .", "Kofi Mensah a volé à Paris lundi .",
+                        "0-0 1-1 2-2 2-3 3-4 4-5 6-6 7-7",
+                        src_kw={"labels": {"ner": ("B-PER", "I-PER", "O", "O", "B-LOC", "O", "O", "O")}})
+    only_fr = apply(build("entity", lexicon=str(lexicon_dir / "entities.tsv"), target_langs=["fr"],
+                          from_labels="ner"), paris)
+    assert len(only_fr) == 1 and only_fr[0].reject_reason == "no_change"
+    assert "Paris" in only_fr[0].reject_detail and "Kofi Mensah" in only_fr[0].reject_detail
