@@ -150,6 +150,7 @@ class ConstraintsConfig(_Strict):
     dangling_function_word: bool = True
     unaligned_edge: bool = True
     case_government: bool = True
+    misaligned_edge: bool = True
 
     @classmethod
     def parse(cls, value) -> "ConstraintsConfig":

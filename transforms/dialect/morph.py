@@ -136,6 +136,21 @@ def is_known_adjective(word: str) -> bool:
 
 
 # ----------------------------------------------------------------- parse
+def memo(doc, key, fn):
+    """``fn(doc)`` computed once per parsed doc (kept in ``doc.user_data``):
+    the rules read the same parse, so shared scans run once per sentence."""
+    cache = doc.user_data.setdefault("dialect.memo", {})
+    if key not in cache:
+        cache[key] = fn(doc)
+    return cache[key]
+
+
+def tokens(doc):
+    """The doc's tokens as one list per doc (iterating a ``Doc`` builds new
+    ``Token`` objects each time)."""
+    return memo(doc, "tokens", list)
+
+
 def subject_of(verb):
     """The nominal subject of ``verb`` (or of the verb an auxiliary serves)."""
     for tok in (verb, verb.head) if verb.dep_ in ("aux", "auxpass") else (verb,):
@@ -269,7 +284,11 @@ def negated(aux_word: str):
 def operators(doc):
     """``(operator, negator)`` pairs: an auxiliary or copula directly followed
     by ``n't``/``not`` (*is n't*, *do not*, *wo n't*)."""
-    for tok in doc:
+    return memo(doc, "operators", lambda d: list(_operators(d)))
+
+
+def _operators(doc):
+    for tok in tokens(doc):
         if tok.lower_ in ("n't", "not") and tok.i > 0:
             op = doc[tok.i - 1]
             if op.tag_ in ("MD", "VBZ", "VBP", "VBD", "VB") and (op.lemma_ in ("be", "have", "do") or op.tag_ == "MD"
@@ -323,7 +342,11 @@ def present_for(lemma: str, subj) -> str:
 
 def perfect(doc):
     """``(have, verb)`` for present perfects *have/has/'ve + V-en*."""
-    for have in doc:
+    return memo(doc, "perfect", lambda d: list(_perfect(d)))
+
+
+def _perfect(doc):
+    for have in tokens(doc):
         if have.dep_ == "aux" and have.lower_ in ("have", "has", "'ve") and have.head.tag_ == "VBN" \
                 and have.head.i > have.i:
             yield have, have.head

@@ -171,6 +171,9 @@ class MatchRule(Rule):
                 yield hit
 
 
+_TOKEN_ATTR = {"TAG": "tag_", "DEP": "dep_", "POS": "pos_", "LEMMA": "lemma_"}
+
+
 @dataclass(frozen=True, eq=False)
 class LexRule(Rule):
     """Replace single words by a word map, restricted by token attributes.
@@ -189,10 +192,36 @@ class LexRule(Rule):
         tok.update(self.attrs)
         return ([tok],)
 
+    def _simple_attrs(self) -> bool:
+        return all(k in _TOKEN_ATTR and (isinstance(v, str) or (isinstance(v, dict) and set(v) == {"IN"}))
+                   for k, v in self.attrs.items())
+
+    def _spans(self, doc):
+        """Matching one-token spans: a direct scan when the attributes are
+        plain TAG/DEP/POS/LEMMA tests (as the ``Matcher`` would test them),
+        else the ``Matcher``."""
+        if not self._simple_attrs():
+            for _, s, e in _matcher(self, doc.vocab)(doc):
+                yield s, e
+            return
+        from transforms.dialect.morph import tokens
+
+        for tok in tokens(doc):
+            if tok.lower_ not in self.mapping:
+                continue
+            ok = True
+            for k, v in self.attrs.items():
+                val = getattr(tok, _TOKEN_ATTR[k])
+                if (val != v) if isinstance(v, str) else (val not in v["IN"]):
+                    ok = False
+                    break
+            if ok:
+                yield tok.i, tok.i + 1
+
     def find(self, doc):
         from transforms.dialect.morph import match_case
 
-        for _, s, e in _matcher(self, doc.vocab)(doc):
+        for s, e in self._spans(doc):
             tok = doc[s]
             if self.when is not None and not self.when(tok):
                 continue

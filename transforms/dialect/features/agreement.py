@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from transforms.dialect.morph import (PERSONAL, is_third_singular, lemma_of, match_case, subject_of,
                                       third_singular)
+from transforms.dialect.morph import tokens
 from transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("agreement")
@@ -16,7 +17,7 @@ def _lexical_present(tok, tag):
 @RULES.func(170, "Invariant present tense forms due to zero marking for the third person singular")
 def zero_third_singular(doc):
     """*She shows up and says* -> *She show up and say* (also *has*, *does*)."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.tag_ == "VBZ" and lemma_of(tok) != "be" and not tok.text.startswith("'"):
             if tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.lower_ in ("has", "does")):
                 base = "have" if tok.lower_ == "has" else lemma_of(tok)
@@ -26,7 +27,7 @@ def zero_third_singular(doc):
 @RULES.func(171, "Invariant present tense forms due to generalization of 3rd person \u2013s to all persons")
 def generalized_s(doc):
     """*I see the house* -> *I sees the house*."""
-    for tok in doc:
+    for tok in tokens(doc):
         if _lexical_present(tok, "VBP"):
             yield Hit(tok.i, tok.i + 1, (match_case(third_singular(lemma_of(tok)), tok.text),))
 
@@ -46,7 +47,7 @@ RULES.lex(173, "Variant forms of dummy subject there in existential clauses", {"
 
 @RULES.func(180, "Was/were generalization")
 def was_generalization(doc):
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ == "were" and lemma_of(tok) == "be":
             yield Hit(tok.i, tok.i + 1, (match_case("was", tok.text),))
 
@@ -74,14 +75,14 @@ def _with_s(tok):
 @RULES.func(181, "Agreement sensitive to subject type")
 def subject_type_agreement(doc):
     """*Birds sing* -> *Birds sings*; pronoun subjects keep *sing*."""
-    for tok in doc:
+    for tok in tokens(doc):
         if _lexical_present(tok, "VBP") and _np_subject(tok):
             yield _with_s(tok)
 
 
 @RULES.func(182, "Agreement sensitive to position of subject")
 def subject_position_agreement(doc):
-    for tok in doc:
+    for tok in tokens(doc):
         if _lexical_present(tok, "VBP") and _non_adjacent_pronoun_subject(tok):
             yield _with_s(tok)
 
@@ -89,7 +90,7 @@ def subject_position_agreement(doc):
 @RULES.func(183, "Northern Subject Rule")
 def northern_subject_rule(doc):
     """-s (and *is*/*was*) unless the subject is an adjacent personal pronoun."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ in ("are", "were") and lemma_of(tok) == "be" and _np_subject(tok):
             yield Hit(tok.i, tok.i + 1, (match_case("is" if tok.lower_ == "are" else "was", tok.text),))
         elif _lexical_present(tok, "VBP") and (_np_subject(tok) or _non_adjacent_pronoun_subject(tok)):

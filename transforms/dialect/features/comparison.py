@@ -3,6 +3,7 @@ as comparative markers, *than what* (eWAVE features 78-86, 204)."""
 from __future__ import annotations
 
 from transforms.dialect.morph import comparative, is_known_adjective, match_case, superlative
+from transforms.dialect.morph import tokens
 from transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("comparison")
@@ -34,7 +35,7 @@ def _synthetic(tok):
 @RULES.func(78, "Double comparatives and superlatives")
 def double_comparative(doc):
     """*much easier* -> *much more easier*; *the best* -> *the most best*."""
-    for tok in doc:
+    for tok in tokens(doc):
         if _synthetic(tok) and not (tok.i > 0 and doc[tok.i - 1].lower_ in ("more", "most")):
             yield Hit(tok.i, tok.i, ("more" if tok.tag_ == "JJR" else "most",))
 
@@ -42,7 +43,7 @@ def double_comparative(doc):
 @RULES.func(79, "Regularized comparison strategies: extension of synthetic marking")
 def synthetic_extension(doc):
     """*the most regular* -> *the regularest*; *more beautiful* -> *beautifuler*."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ not in ("more", "most") or tok.dep_ != "advmod" or tok.head.tag_ != "JJ" \
                 or tok.head.i != tok.i + 1:
             continue
@@ -56,7 +57,7 @@ def synthetic_extension(doc):
 def analytic_extension(doc):
     """*the prettiest sunsets* -> *the most pretty sunsets* (also when the
     tagger took the superlative for a noun modifier)."""
-    for tok in doc:
+    for tok in tokens(doc):
         if not _synthetic(tok) and not _mistagged_superlative(tok):
             continue
         lemma = tok.lemma_.lower() if _synthetic(tok) else _adjective_lemma(tok.lower_)
@@ -75,7 +76,7 @@ def _than_follows(tok) -> bool:
 @RULES.func(81, "Much as comparative marker")
 def much_comparative(doc):
     """*more severe than* -> *much severe than*."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ == "more" and tok.i + 1 < len(doc) and doc[tok.i + 1].tag_ == "JJ" and _than_follows(tok):
             yield Hit(tok.i, tok.i + 1, (match_case("much", tok.text),))
         elif _synthetic(tok) and tok.tag_ == "JJR" and _than_follows(tok):
@@ -87,7 +88,7 @@ def much_comparative(doc):
 @RULES.func(82, "As/to as comparative markers")
 def as_comparative(doc):
     """*worse than* -> *worse as*."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ == "than" and tok.i > 0 and (doc[tok.i - 1].tag_ in ("JJR", "RBR")
                                                    or doc[tok.i - 1].head.tag_ in ("JJR", "RBR")):
             yield Hit(tok.i, tok.i + 1, ("as",))
@@ -96,7 +97,7 @@ def as_comparative(doc):
 @RULES.func(84, "Comparative marking only with than")
 def only_than(doc):
     """*He loves his car more than his children* -> *He loves his car than his children*."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ == "more" and tok.tag_ in ("RBR", "JJR") and tok.i + 1 < len(doc):
             nxt = doc[tok.i + 1]
             if nxt.lower_ == "than" or (nxt.tag_ == "JJ" and _than_follows(tok)):
@@ -106,7 +107,7 @@ def only_than(doc):
 @RULES.func(204, "As what / than what in comparative clauses")
 def than_what(doc):
     """*harder than you think* -> *harder than what you think*."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ in ("than", "as") and tok.i + 2 < len(doc):
             nxt = doc[tok.i + 1]
             if nxt.dep_ == "nsubj" and nxt.tag_ in ("PRP", "NN", "NNS", "NNP") and nxt.head.pos_ in ("VERB", "AUX") \
@@ -125,7 +126,7 @@ def _more_before(tok) -> bool:
 def more_and(doc):
     """*more powder on their hands than in their faces* -> *more powder on
     their hands and in their faces*."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ == "than" and _more_before(tok):
             yield Hit(tok.i, tok.i + 1, ("and",))
 
@@ -134,7 +135,7 @@ def more_and(doc):
 def zero_degree(doc):
     """*one of the most radical students* -> *one of the radical students*;
     *bigger than* -> *big than*."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ in ("more", "most") and tok.dep_ == "advmod" and tok.i + 1 < len(doc) \
                 and doc[tok.i + 1].tag_ in ("JJ", "RB") and tok.head.i == tok.i + 1:
             yield Hit(tok.i, tok.i + 1, ())
@@ -156,7 +157,7 @@ def postnominal_adjective(doc):
     article is re-chosen for the new next word."""
     from transforms.dialect.morph import indefinite
 
-    for noun in doc:
+    for noun in tokens(doc):
         if noun.pos_ != "NOUN" or noun.dep_ == "compound":
             continue
         left = [c for c in noun.children if c.i < noun.i and c.dep_ not in ("det", "poss", "nummod", "predet")]
@@ -184,7 +185,7 @@ def postnominal_adjective(doc):
 @RULES.func(231, "Superlative marker most occurring before head noun")
 def most_before_noun(doc):
     """*The thing I like most is apples* -> *The most thing I like is apples*."""
-    for most in doc:
+    for most in tokens(doc):
         if most.lower_ != "most" or most.dep_ not in ("advmod", "dobj", "npadvmod") or most.head.dep_ != "relcl" \
                 or most.i != most.head.right_edge.i:
             continue

@@ -2,6 +2,7 @@
 200-209)."""
 from __future__ import annotations
 
+from transforms.dialect.morph import tokens
 from transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("complementation")
@@ -17,7 +18,7 @@ DESIRE = {"want", "wish", "hope", "expect", "desire", "plan", "intend"}
 
 def _infinitives(doc):
     """``(to, verb, head)`` for *to + bare verb* complements and adjuncts."""
-    for to in doc:
+    for to in tokens(doc):
         if to.tag_ == "TO" and to.dep_ == "aux" and to.i + 1 < len(doc):
             verb = to.head
             if verb.tag_ == "VB" and verb.i > to.i and verb.dep_ in ("xcomp", "advcl", "ccomp", "relcl", "acl"):
@@ -27,7 +28,7 @@ def _infinitives(doc):
 @RULES.func(200, "Say-based complementizers")
 def say_complementizer(doc):
     """*We heard that you went* -> *We heard say you went*."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ == "that" and tok.dep_ == "mark" and tok.head.dep_ == "ccomp" \
                 and tok.head.head.lemma_ in SAY_VERBS:
             yield Hit(tok.i, tok.i + 1, ("say",))
@@ -83,7 +84,7 @@ def delete_to(doc):
 @RULES.func(209, "Addition of to where StE has bare infinitive")
 def add_to(doc):
     """*He made me do it* -> *He made me to do it*."""
-    for verb in doc:
+    for verb in tokens(doc):
         head = verb.head
         if verb.tag_ != "VB" or verb.dep_ not in ("ccomp", "xcomp") or head.lemma_ not in CAUSATIVE \
                 or head.i >= verb.i or any(c.dep_ == "aux" for c in verb.children):
@@ -105,7 +106,7 @@ def for_complementizer(doc):
 
 def _existential(doc, present_only):
     """``(there, be, noun)`` for *there is/are + NP*."""
-    for there in doc:
+    for there in tokens(doc):
         if there.dep_ != "expl" or there.lower_ != "there" or there.i + 1 >= len(doc):
             continue
         be = doc[there.i + 1]
@@ -147,7 +148,7 @@ def bare_for_ing(doc):
     """*He started telling the cousins* -> *He started tell the cousins*."""
     from transforms.dialect.morph import match_case, verified_lemma
 
-    for verb in doc:
+    for verb in tokens(doc):
         if verb.tag_ != "VBG" or verb.dep_ not in ("xcomp", "ccomp") or verb.head.lemma_ not in BARE_AFTER \
                 or verb.head.i >= verb.i or any(c.dep_ in ("aux", "nsubj") for c in verb.children):
             continue

@@ -9,6 +9,7 @@ know he is*), never before the subject (questions), and not after *it*,
 from __future__ import annotations
 
 from transforms.dialect.morph import lemma_of, match_case, subject_of
+from transforms.dialect.morph import tokens
 from transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("copula")
@@ -38,14 +39,14 @@ def _delete(be):
 
 @RULES.func(118, "Is for am/will with 1st person singular")
 def is_for_am(doc):
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ in ("am", "'m") and tok.i > 0 and doc[tok.i - 1].text == "I" and lemma_of(tok) == "be":
             yield Hit(tok.i, tok.i + 1, ("'s" if tok.lower_ == "'m" else "is",))
 
 
 @RULES.func(174, "Deletion of auxiliary be: before progressive")
 def delete_be_progressive(doc):
-    for be in doc:
+    for be in tokens(doc):
         if be.dep_ == "aux" and be.head.tag_ == "VBG" and be.head.lower_ not in ("going", "gon") \
                 and _deletable(be):
             yield _delete(be)
@@ -53,7 +54,7 @@ def delete_be_progressive(doc):
 
 @RULES.func(175, "Deletion of auxiliary be: before gonna")
 def delete_be_gonna(doc):
-    for be in doc:
+    for be in tokens(doc):
         if be.i + 2 < len(doc) and _deletable(be):
             a, b = doc[be.i + 1].lower_, doc[be.i + 2].lower_
             if (a, b) in (("gon", "na"), ("going", "to")) and (b == "na" or be.i + 3 < len(doc)
@@ -62,7 +63,7 @@ def delete_be_gonna(doc):
 
 
 def _copula_with(doc, kind):
-    for be in doc:
+    for be in tokens(doc):
         if be.lemma_ != "be" or be.dep_ in ("aux", "auxpass") or not _deletable(be):
             continue
         comps = [c for c in be.children if c.i > be.i and c.dep_ in ("attr", "acomp", "prep", "advmod")
@@ -96,7 +97,7 @@ def delete_copula_loc(doc):
 
 @RULES.func(179, "Deletion of auxiliary have")
 def delete_have(doc):
-    for have in doc:
+    for have in tokens(doc):
         if have.dep_ == "aux" and have.lower_ in ("have", "has", "'ve") and have.head.tag_ == "VBN":
             subj = subject_of(have)
             nxt = doc[have.i + 1] if have.i + 1 < len(doc) else None
@@ -108,7 +109,7 @@ def delete_have(doc):
 @RULES.func(184, "Invariant be with non-habitual function")
 def invariant_be(doc):
     """*I am cold* -> *I be cold*; *Here I am* -> *Here I be*."""
-    for be in doc:
+    for be in tokens(doc):
         if be.lower_ not in ("am", "is", "are", "'m", "'s", "'re") or lemma_of(be) != "be":
             continue
         subj = subject_of(be)

@@ -4,6 +4,7 @@ adverbs, *too* for *very*, preposition omission, clause-final *but*,
 from __future__ import annotations
 
 from transforms.dialect.morph import is_known_adjective, match_case, subject_of
+from transforms.dialect.morph import tokens
 from transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("discourse")
@@ -39,7 +40,7 @@ def final_but(doc):
 @RULES.func(215, "Conjunction doubling: correlative conj.s")
 def correlative_but(doc):
     """*Although you are smart, you are not appreciated* -> *..., but you are ...*"""
-    for mark in doc:
+    for mark in tokens(doc):
         if mark.lower_ not in ("although", "though") or mark.dep_ != "mark" or mark.head.dep_ != "advcl":
             continue
         clause = mark.head
@@ -54,7 +55,7 @@ def correlative_but(doc):
 @RULES.func(216, "Omission of StE prepositions")
 def omit_preposition(doc):
     """*She went to town* -> *She went town*; *on Tuesday* -> *Tuesday*."""
-    for prep in doc:
+    for prep in tokens(doc):
         if prep.dep_ != "prep":
             continue
         objs = [c for c in prep.children if c.dep_ == "pobj"]
@@ -65,7 +66,7 @@ def omit_preposition(doc):
             yield Hit(prep.i, prep.i + 1, ())
         elif prep.lower_ == "on" and obj.lower_ in WEEKDAYS:
             yield Hit(prep.i, prep.i + 1, ())
-    for of in doc:  # *He came out of hospital* -> *He came out hospital*
+    for of in tokens(doc):  # *He came out of hospital* -> *He came out hospital*
         if of.lower_ == "of" and of.dep_ == "prep" and of.i > 0 and doc[of.i - 1].lower_ == "out" \
                 and of.head.i == of.i - 1 and doc[of.i - 1].head.pos_ == "VERB":
             yield Hit(of.i, of.i + 1, ())
@@ -77,7 +78,7 @@ RULES.lex(218, "Affirmative anymore \u2018nowadays\u2019", {"nowadays": "anymore
 @RULES.func(220, "Degree modifier adverbs have the same form as adjectives")
 def degree_adverbs(doc):
     """*really good* -> *real good*."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.dep_ == "advmod" and tok.head.pos_ in ("ADJ", "ADV") and tok.head.i == tok.i + 1:
             new = ADVERB_ADJECTIVE.get(tok.lower_)
             if new and new != tok.lower_:
@@ -87,7 +88,7 @@ def degree_adverbs(doc):
 @RULES.func(221, "Other adverbs have the same form as adjectives")
 def manner_adverbs(doc):
     """*Come quickly!* -> *Come quick!*"""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.dep_ != "advmod" or tok.head.pos_ != "VERB" or not tok.lower_.endswith("ly") or len(tok.text) < 5 \
                 or tok.i < tok.head.i or tok.lower_ in SENTENCE_ADVERBS:
             continue  # manner adverbs follow the verb; sentence adverbs keep -ly
@@ -106,7 +107,7 @@ def manner_adverbs(doc):
 @RULES.func(222, "Too; too much; very much \u2018very\u2019 as qualifier")
 def too_for_very(doc):
     """*It is very difficult* -> *It is too difficult*."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ == "very" and tok.dep_ == "advmod" and tok.head.tag_ in ("JJ", "RB") \
                 and not (tok.i > 0 and doc[tok.i - 1].lower_ in ("so", "the", "too", "not")):
             yield Hit(tok.i, tok.i + 1, (match_case("too", tok.text),))
@@ -115,7 +116,7 @@ def too_for_very(doc):
 @RULES.func(233, "Presence of subject in imperatives")
 def imperative_subject(doc):
     """*Go there!* -> *Go you there!*"""
-    words = [t for t in doc if not (t.is_punct or t.is_space)]
+    words = [t for t in tokens(doc) if not (t.is_punct or t.is_space)]
     if not words or doc[-1].text not in ("!", ".") or words[0].tag_ != "VB" or words[0].dep_ != "ROOT":
         return
     verb = words[0]
@@ -129,7 +130,7 @@ def like_focus(doc):
     """*That was three pounds* -> *That was like three pounds* (before a
     number it hedges); otherwise clause-final: *How did you get away with
     that?* -> *How did you get away with that like?*"""
-    quantity = [t for t in doc if t.dep_ == "nummod" and t.like_num and t.i == t.head.left_edge.i
+    quantity = [t for t in tokens(doc) if t.dep_ == "nummod" and t.like_num and t.i == t.head.left_edge.i
                 and t.lower_ not in ("one", "1")
                 and t.head.dep_ in ("attr", "dobj", "pobj", "npadvmod") and (t.i == 0 or doc[t.i - 1].lower_ != "like")]
     if quantity:
@@ -145,7 +146,7 @@ def like_focus(doc):
 @RULES.func(235, "Like as a quotative particle")
 def quotative_like(doc):
     """*She said, "What do you mean?"* -> *She was like, "What do you mean?"*"""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lemma_ != "say" or tok.tag_ not in ("VBD", "VBZ", "VBP"):
             continue
         subj = subject_of(tok)
@@ -164,7 +165,7 @@ def quotative_like(doc):
 def final_but_really(doc):
     """*I am really afraid of dogs.* -> *I am afraid of dogs, but.*"""
     end = _end_of_sentence(doc)
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ != "really" or tok.dep_ != "advmod":
             continue
         head = tok.head
@@ -180,7 +181,7 @@ def final_but_really(doc):
 def motion_chaining(doc):
     """*I went there to work* -> *I went there work*: a purpose infinitive
     after a verb of motion loses *to*."""
-    for to in doc:
+    for to in tokens(doc):
         if to.lower_ != "to" or to.i + 1 >= len(doc):
             continue
         if to.tag_ == "TO" and to.dep_ == "aux":
@@ -198,7 +199,7 @@ def motion_chaining(doc):
 def conjunction_doubling(doc):
     """*He has been here five years, but he is not tired* -> *..., but yet he
     is not tired*; *still he is* -> *still yet he is*."""
-    for cc in doc:
+    for cc in tokens(doc):
         if cc.lower_ not in ("but", "still") or cc.i + 1 >= len(doc):
             continue
         if cc.lower_ == "but" and cc.dep_ == "cc":
@@ -217,7 +218,7 @@ def conjunction_doubling(doc):
 def progressive_cleft(doc):
     """*A lot of them are looking for more land* -> *It's looking for more
     land a lot of them are* (the predicate first, the subject and *be* after)."""
-    for verb in doc:
+    for verb in tokens(doc):
         if verb.tag_ != "VBG" or verb.dep_ != "ROOT":
             continue
         be = [c for c in verb.children if c.dep_ == "aux" and c.lemma_ == "be" and c.i == verb.i - 1]
@@ -244,7 +245,7 @@ def pp_fronting(doc):
     speak English*: the last prepositional phrase of the main clause moves to
     the front, without a comma."""
     end = _end_of_sentence(doc)
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    root = next((t for t in tokens(doc) if t.dep_ == "ROOT"), None)
     if root is None or root.pos_ not in ("VERB", "AUX") or end < 4:
         return
     subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -267,7 +268,7 @@ WH_WORDS = {"what", "who", "where", "when", "how", "why", "which"}
 def wh_that(doc):
     """*I wonder what he wants* -> *I wonder what that he wants* (an
     embedded wh-clause with *that* after the wh-word)."""
-    for wh in doc:
+    for wh in tokens(doc):
         if wh.lower_ not in WH_WORDS or wh.tag_ not in ("WP", "WRB", "WDT"):
             continue
         clause = wh.head
@@ -285,7 +286,7 @@ DITRANSITIVE = {"give", "show", "send", "hand", "tell", "bring", "lend", "pass",
 def pronoun_object_order(doc):
     """*He couldn't give it to him* -> *He couldn't give him it*; *give me
     it* -> *give it me*."""
-    for verb in doc:
+    for verb in tokens(doc):
         if verb.lemma_ not in DITRANSITIVE or verb.pos_ != "VERB":
             continue
         dobj = next((c for c in verb.children if c.dep_ == "dobj" and c.tag_ == "PRP"), None)

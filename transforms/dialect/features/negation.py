@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from transforms.dialect.morph import (NEGATIVE_OF, lemma_of, match_case, negated, operators, past, subject_of,
                                       surface)
+from transforms.dialect.morph import tokens
 from transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("negation")
@@ -24,7 +25,7 @@ def negative_concord(doc):
     """Indefinites after a negated verb become negative: *won't do any harm*
     -> *won't do no harm*, *anybody* -> *nobody*, *ever* -> *never*."""
     seen = set()
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.dep_ != "neg" or tok.lower_ not in ("n't", "not", "never"):
             continue
         for t in tok.head.subtree:
@@ -114,7 +115,7 @@ def not_preverbal(doc):
 def was_werent(doc):
     """Positive *was* for all persons, negative *weren't* for all persons."""
     negated_ops = {op.i for op, neg in operators(doc) if neg.lower_ == "n't"}
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ == "were" and tok.i not in negated_ops and not _followed_by_not(tok):
             yield Hit(tok.i, tok.i + 1, (match_case("was", tok.text),))
         elif tok.lower_ == "was" and tok.i in negated_ops:
@@ -142,7 +143,7 @@ def innit(doc, start, end):
 def negative_inversion(doc):
     """*Nobody showed up* -> *Didn't nobody show up*; *Nobody can stop us*
     -> *Can't nobody stop us*."""
-    for subj in doc:
+    for subj in tokens(doc):
         if subj.dep_ != "nsubj":
             continue
         is_neg = subj.lower_ in NEGATIVE_SUBJECTS or any(c.dep_ == "det" and c.lower_ == "no" for c in subj.children)
@@ -171,7 +172,7 @@ def negative_inversion(doc):
 def no_more_existential(doc):
     """*There is no water in the well* -> *No more water in the well*;
     *There isn't anything in there* -> *No more nothing in there*."""
-    for there in doc:
+    for there in tokens(doc):
         if there.dep_ != "expl" or there.lower_ != "there" or there.i + 2 >= len(doc):
             continue
         be = doc[there.i + 1]

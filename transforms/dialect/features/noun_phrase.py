@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from transforms.dialect.morph import indefinite, match_case, regular_plural
+from transforms.dialect.morph import tokens
 from transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("noun_phrase")
@@ -48,7 +49,7 @@ def _singular_hit(tok):
 
 @RULES.func(48, "Regularization of plural formation: extension of -s to StE irregular plurals")
 def plural_s_extension(doc):
-    for tok in doc:
+    for tok in tokens(doc):
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
         if _is_plural_noun(tok) and not tok.lower_.endswith("s") and (nxt is None or nxt.tag_ != "POS"):
             yield Hit(tok.i, tok.i + 1, (tok.text + "s",))
@@ -56,7 +57,7 @@ def plural_s_extension(doc):
 
 @RULES.func(49, "Regularization of plural formation: phonological regularization")
 def plural_f_regularization(doc):
-    for tok in doc:
+    for tok in tokens(doc):
         if _is_plural_noun(tok) and tok.lower_.endswith("ves"):
             lemma = tok.lemma_.lower()
             if lemma.endswith(("f", "fe")):
@@ -86,7 +87,7 @@ def _portion_of(tok) -> bool:
 
 @RULES.func(55, "Different count/mass noun distinctions resulting in use of plural for StE singular")
 def mass_plural(doc):
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.tag_ == "NN" and tok.lower_ in MASS_NOUNS | COLLECTIVE_MASS \
                 and tok.dep_ in ("dobj", "pobj", "attr", "conj", "nsubj", "nsubjpass") \
                 and not _portion_of(tok) \
@@ -96,7 +97,7 @@ def mass_plural(doc):
 
 @RULES.func(56, "Absence of plural marking only after quantifiers")
 def no_plural_after_quantifier(doc):
-    for tok in doc:
+    for tok in tokens(doc):
         if not _is_plural_noun(tok):
             continue
         quantified = any((c.dep_ == "nummod" and c.like_num and c.lower_ not in ("one", "1"))
@@ -108,7 +109,7 @@ def no_plural_after_quantifier(doc):
 
 
 def _optional_plural(doc, human: bool):
-    for tok in doc:
+    for tok in tokens(doc):
         if _is_plural_noun(tok) and (tok.lemma_.lower() in HUMAN_NOUNS) == human:
             hit = _singular_hit(tok)
             if hit:
@@ -128,7 +129,7 @@ def optional_plural_nonhuman(doc):
 @RULES.func(59, "Double determiners")
 def double_determiner(doc):
     """*Our common problem* -> *This our common problem* (singular subjects)."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.tag_ != "NN" or tok.dep_ not in ("nsubj", "nsubjpass"):
             continue
         poss = [c for c in tok.children if c.dep_ == "poss" and c.tag_ == "PRP$"]
@@ -160,28 +161,28 @@ def _plain_indefinite(tok) -> bool:
 
 @RULES.func(60, "Use of definite article where StE has indefinite article")
 def the_for_a(doc):
-    for tok in doc:
+    for tok in tokens(doc):
         if _plain_indefinite(tok) and tok.head.dep_ != "attr":
             yield Hit(tok.i, tok.i + 1, (match_case("the", tok.text),))
 
 
 @RULES.func(61, "Use of indefinite article where StE has definite article")
 def a_for_the(doc):
-    for tok in doc:
+    for tok in tokens(doc):
         if _definite_the(tok) and tok.i + 1 < len(doc):
             yield Hit(tok.i, tok.i + 1, (match_case(indefinite(doc[tok.i + 1].text), tok.text),))
 
 
 @RULES.func(62, "Use of zero article where StE has definite article")
 def zero_for_the(doc):
-    for tok in doc:
+    for tok in tokens(doc):
         if _definite_the(tok):
             yield Hit(tok.i, tok.i + 1, ())
 
 
 @RULES.func(63, "Use of zero article where StE has indefinite article")
 def zero_for_a(doc):
-    for tok in doc:
+    for tok in tokens(doc):
         if _plain_indefinite(tok):
             yield Hit(tok.i, tok.i + 1, ())
 
@@ -189,7 +190,7 @@ def zero_for_a(doc):
 @RULES.func(64, "Use of definite article where StE favours zero")
 def the_for_zero(doc):
     """*Do they keep goats?* -> *Do they keep the goats?* (bare object nouns)."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.tag_ not in ("NNS", "NN") or tok.dep_ not in ("dobj", "pobj") or _dets(tok):
             continue
         if tok.tag_ == "NN" and tok.lower_ not in ("hunger", "thirst", "cold", "flu", "fever", "measles"):
@@ -203,7 +204,7 @@ def the_for_zero(doc):
 
 def _approximate_numbers(doc):
     """*about three fields* -> *about a three fields* (approximating *about*)."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ in ("about", "around", "some") and tok.dep_ == "advmod" and tok.i + 2 < len(doc):
             num, noun = doc[tok.i + 1], doc[tok.i + 2]
             if num.like_num and num.lower_ not in ("one", "1") and noun.tag_ == "NNS":
@@ -215,7 +216,7 @@ def a_before_mass(doc):
     """*He gave me good advice* -> *He gave me a good advice*; *We have
     homework* -> *We have a homework* (a bare mass noun counted)."""
     yield from _approximate_numbers(doc)
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.tag_ != "NN" or tok.lower_ not in MASS_NOUNS or tok.dep_ not in ("dobj", "attr", "pobj") \
                 or _dets(tok) or _portion_of(tok):
             continue
@@ -228,14 +229,14 @@ def a_before_mass(doc):
 
 @RULES.func(66, "Indefinite article one/wan")
 def one_for_a(doc):
-    for tok in doc:
+    for tok in tokens(doc):
         if _plain_indefinite(tok) and tok.head.dep_ != "attr":
             yield Hit(tok.i, tok.i + 1, (match_case("one", tok.text),))
 
 
 @RULES.func(67, "Demonstratives for definite articles")
 def demonstrative_for_the(doc):
-    for tok in doc:
+    for tok in tokens(doc):
         if _article(tok, ("the",)) and tok.head.tag_ in ("NN", "NNS"):
             new = "those" if tok.head.tag_ == "NNS" else "that"
             if tok.head.tag_ == "NN" and not _definite_the(tok):
@@ -249,7 +250,7 @@ RULES.lex(68, "Them instead of demonstrative those", {"those": "them"}, DEP="det
 @RULES.func(70, "Proximal and distal demonstratives with  \u02bchere\u02bc and  \u02bcthere\u02bc")
 def this_here(doc):
     adverb = {"this": "here", "these": "here", "that": "there", "those": "there"}
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.dep_ == "det" and tok.lower_ in adverb and tok.head.pos_ == "NOUN" \
                 and tok.head.dep_ not in ("npadvmod", "tmod") and tok.head.lower_ not in TEMPORAL:
             yield Hit(tok.i + 1, tok.i + 1, (adverb[tok.lower_],))
@@ -261,7 +262,7 @@ RULES.lex(71, "No number distinction in demonstratives", {"these": "this", "thos
 def _possessives(doc):
     """``(start, case, noun)`` for simple prenominal genitives *(the) X's N*:
     ``doc[start:case]`` is the possessor phrase, ``noun`` the possessed head."""
-    for case in doc:
+    for case in tokens(doc):
         if case.tag_ != "POS":
             continue
         owner = case.head
@@ -307,7 +308,7 @@ POSSESSOR_OBJECT = {"my": "me", "your": "you", "his": "him", "her": "her", "our"
 @RULES.func(74, "Phrases with for + noun to express possession: for-phrase following possessed NP")
 def for_possession(doc):
     """*John's knife* -> *the knife for John*."""
-    for case in doc:
+    for case in tokens(doc):
         if case.tag_ != "POS":
             continue
         owner = case.head
@@ -323,7 +324,7 @@ def for_possession(doc):
             owner_toks[0] = owner_toks[0][0].lower() + owner_toks[0][1:]
         middle = [t.text for t in doc[case.i + 1: noun.i + 1]]
         yield Hit(start, noun.i + 1, tuple(["the"] + middle + ["for"] + owner_toks))
-    for poss in doc:
+    for poss in tokens(doc):
         # *my house* -> *the house for me* (the eWAVE example): a possessive
         # determiner becomes a for-phrase with the object pronoun
         noun = poss.head
@@ -339,7 +340,7 @@ def for_possession(doc):
 
 @RULES.func(77, "Omission of genitive suffix; possession expressed through bare juxtaposition of nouns")
 def bare_genitive(doc):
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.tag_ == "POS" and tok.head.pos_ in ("NOUN", "PROPN"):
             yield Hit(tok.i, tok.i + 1, ())
 
@@ -398,7 +399,7 @@ def _with_conjuncts(doc, start, noun, head_words, marker_after=None):
 def preposed_plural(doc):
     """*The boys will come* -> *Dem boy will come*: the plural marker *dem*
     takes the place of the article and the noun is singular."""
-    for tok in doc:
+    for tok in tokens(doc):
         found = _plain_plural(tok)
         if found is None or found[1] is None or found[1].lower_ != "the" or found[1].i != tok.left_edge.i:
             continue
@@ -410,7 +411,7 @@ def preposed_plural(doc):
 @RULES.func(51, "Plural marking via postposed elements")
 def postposed_plural(doc):
     """*the boys* -> *the boy dem*: a singular noun followed by *dem*."""
-    for tok in doc:
+    for tok in tokens(doc):
         found = _plain_plural(tok)
         if found is None or found[1] is None:
             continue
@@ -424,7 +425,7 @@ POSSESSIVE_OF = {"i": "my", "you": "your", "we": "our", "they": "their", "he": "
 def existential_possessive(doc):
     """*I have a car.* -> *My car is there.* (possession said as the existence
     of the possessed thing)."""
-    for have in doc:
+    for have in tokens(doc):
         if have.lemma_ != "have" or have.tag_ not in ("VBP", "VBZ", "VBD") or have.pos_ != "VERB" \
                 or have.dep_ != "ROOT" or any(c.dep_ in ("aux", "neg", "prt", "dative") for c in have.children):
             continue

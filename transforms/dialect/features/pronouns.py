@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from transforms.dialect.morph import (OBJ_TO_SUBJ, SUBJ_TO_OBJ, is_dummy_it, is_finite_subject, is_question,
                                       match_case, surface)
+from transforms.dialect.morph import tokens
 from transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("pronouns")
@@ -20,7 +21,7 @@ def _referential_it(tok) -> bool:
 
 
 def _gendered_it(doc, subj_form, obj_form):
-    for tok in doc:
+    for tok in tokens(doc):
         if _referential_it(tok):
             new = subj_form if is_finite_subject(tok) else obj_form
             yield Hit(tok.i, tok.i + 1, (match_case(new, tok.text),))
@@ -46,7 +47,7 @@ def _in_coordinated_subject(tok) -> bool:
 def me_coordinate(doc):
     """*My brother and I were late* -> *Me and my brother were late* (the
     vernacular order puts *me* first); *I and my brother* -> *Me and my brother*."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.text != "I" or not _in_coordinated_subject(tok):
             continue
         first = tok.head
@@ -62,7 +63,7 @@ def me_coordinate(doc):
 
 @RULES.func(8, "Myself/meself instead of I in coordinate subjects")
 def myself_coordinate(doc):
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.text == "I" and _in_coordinated_subject(tok):
             yield Hit(tok.i, tok.i + 1, ("myself",))
 
@@ -74,7 +75,7 @@ BENEFACTIVE_VERBS = {"get", "buy", "find", "make", "cook", "build", "catch", "gr
 def personal_dative(doc):
     """*I got a new car* -> *I got me a new car*: an object pronoun
     coreferent with the subject right after a verb of obtaining."""
-    for verb in doc:
+    for verb in tokens(doc):
         if verb.pos_ != "VERB" or verb.lemma_ not in BENEFACTIVE_VERBS:
             continue
         subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
@@ -90,7 +91,7 @@ def personal_dative(doc):
 @RULES.func(10, "No gender distinction in third person singular")
 def no_gender(doc):
     """Feminine forms generalized to masculine: *she* -> *he*, *her* -> *him*/*his*."""
-    for tok in doc:
+    for tok in tokens(doc):
         low = tok.lower_
         if low == "she":
             new = "he"
@@ -136,14 +137,14 @@ RULES.lex(29, "Use of us in object function with singular referent", {"me": "us"
 
 @RULES.func(30, "Non-coordinated subject pronoun forms in object function")
 def subject_forms_as_objects(doc):
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.tag_ == "PRP" and tok.lower_ in OBJ_TO_SUBJ and tok.dep_ in OBJECT_DEPS and not _coordinated(tok):
             yield Hit(tok.i, tok.i + 1, (match_case(OBJ_TO_SUBJ[tok.lower_], tok.text),))
 
 
 @RULES.func(31, "Non-coordinated object pronoun forms in subject function")
 def object_forms_as_subjects(doc):
-    for tok in doc:
+    for tok in tokens(doc):
         low = tok.lower_
         if low in ("he", "she", "we", "they", "i") and is_finite_subject(tok) and not _coordinated(tok):
             yield Hit(tok.i, tok.i + 1, (match_case(SUBJ_TO_OBJ[low], tok.text),))
@@ -152,7 +153,7 @@ def object_forms_as_subjects(doc):
 @RULES.func(33, "Independent possessive pronoun forms with added nasal")
 def nasal_possessives(doc):
     forms = {"hers": "hern", "ours": "ourn", "yours": "yourn", "his": "hisn", "theirs": "theirn"}
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ in forms and tok.dep_ != "poss" and (tok.lower_ != "his" or tok.head.i < tok.i):
             yield Hit(tok.i, tok.i + 1, (match_case(forms[tok.lower_], tok.text),))
 
@@ -174,7 +175,7 @@ RULES.lex(35, "Forms or phrases for the second person singular pronoun other tha
 def who_all(doc):
     if not is_question(doc):
         return
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.is_punct or tok.is_space:
             continue
         if tok.lower_ in ("who", "what") and tok.tag_ == "WP":
@@ -184,7 +185,7 @@ def who_all(doc):
 
 @RULES.func(42, "Object pronoun drop")
 def object_drop(doc):
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ in ("it", "them") and tok.dep_ == "dobj" and tok.head.pos_ == "VERB" \
                 and not _coordinated(tok):
             yield Hit(tok.i, tok.i + 1, ())
@@ -198,7 +199,7 @@ def _clitic_follows(doc, i) -> bool:
 def subject_drop(doc):
     if is_question(doc):
         return
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.is_punct or tok.is_space or tok.pos_ == "INTJ" or tok.lower_ in ("no", "yes", "well", "oh", "so"):
             continue  # *No, I sold them already* -> *No, sold them already*
         if tok.lower_ in ("i", "you", "we", "he", "she", "they") and tok.dep_ == "nsubj" \
@@ -209,7 +210,7 @@ def subject_drop(doc):
 
 @RULES.func(44, "Subject pronoun drop: dummy pronouns")
 def dummy_drop(doc):
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ == "it" and tok.dep_ in ("nsubj", "expl") and is_dummy_it(tok) \
                 and not _clitic_follows(doc, tok.i) and tok.head.lemma_ != "be":
             yield Hit(tok.i, tok.i + 1, ())
@@ -224,7 +225,7 @@ def insert_it(doc, start, end):
 
 
 def _it_be(doc, want_referential: bool):
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ != "it" or tok.dep_ not in SUBJECT_DEPS or tok.i + 1 >= len(doc):
             continue
         be = doc[tok.i + 1]
@@ -257,7 +258,7 @@ def _subject_verb_after(doc, tok):
 @RULES.func(3, "Alternative forms/phrases for referential (non-dummy) it")
 def the_thing_for_it(doc):
     """*When you switch it off* -> *When you switch the thing off*."""
-    for tok in doc:
+    for tok in tokens(doc):
         if _referential_it(tok) and not _coordinated(tok) and not _clitic_follows(doc, tok.i):
             yield Hit(tok.i, tok.i + 1, (match_case("the", tok.text), "thing"))
 
@@ -265,7 +266,7 @@ def the_thing_for_it(doc):
 @RULES.func(4, "Alternative forms/phrases for dummy it")
 def that_for_dummy_it(doc):
     """*It's raining* -> *That's raining* (dummy subject *it* only)."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ == "it" and tok.dep_ in ("nsubj", "expl") and is_dummy_it(tok):
             yield Hit(tok.i, tok.i + 1, (match_case("that", tok.text),))
 
@@ -273,7 +274,7 @@ def that_for_dummy_it(doc):
 @RULES.func(5, "Generalized third person singular pronoun: subject pronouns")
 def em_subject(doc):
     """*She is tired* -> *Em is tired* (one form for he, she and referential it)."""
-    for tok in doc:
+    for tok in tokens(doc):
         low = tok.lower_
         if tok.tag_ == "PRP" and low in ("he", "she", "it") and tok.dep_ in SUBJECT_DEPS \
                 and (low != "it" or _referential_it(tok)):
@@ -283,7 +284,7 @@ def em_subject(doc):
 @RULES.func(6, "Generalized third person singular pronoun: object pronouns")
 def om_object(doc):
     """*I saw her* -> *I saw om* (one form for him, her and referential it)."""
-    for tok in doc:
+    for tok in tokens(doc):
         low = tok.lower_
         if tok.tag_ == "PRP" and low in ("him", "her", "it") and tok.dep_ in OBJECT_DEPS \
                 and (low != "it" or _referential_it(tok)):
@@ -295,7 +296,7 @@ def absolute_reflexive(doc):
     """*He is gone to Dublin* -> *Himself is gone to Dublin* (a reflexive as
     the subject of a finite clause)."""
     forms = {"he": "himself", "she": "herself"}
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ in forms and tok.tag_ == "PRP" and is_finite_subject(tok) and not _coordinated(tok) \
                 and not _clitic_follows(doc, tok.i):
             yield Hit(tok.i, tok.i + 1, (match_case(forms[tok.lower_], tok.text),))
@@ -311,7 +312,7 @@ def who_who(doc):
     """*Who came?* -> *Who-who came?* (the question word of a direct question)."""
     if not is_question(doc):
         return
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.is_punct or tok.is_space:
             continue
         if tok.lower_ in ("who", "what") and tok.tag_ == "WP":
@@ -341,7 +342,7 @@ def it_for_they(doc):
     """*Those books are informative. They can be obtained at Dillon's.* ->
     *... It can be obtained ...* (an anaphoric *they*/*them* after a plural
     inanimate noun; a following *are*/*were* agrees with *it*)."""
-    for tok in doc:
+    for tok in tokens(doc):
         low = tok.lower_
         if low not in ("they", "them") or tok.tag_ != "PRP" or _coordinated(tok) \
                 or not _inanimate_plural_before(doc, tok.i):

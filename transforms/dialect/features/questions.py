@@ -3,6 +3,7 @@ auxiliaries in main-clause questions (eWAVE features 227-229)."""
 from __future__ import annotations
 
 from transforms.dialect.morph import is_question, lemma_of, match_case, past, subject_of, surface, third_singular
+from transforms.dialect.morph import tokens
 from transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("questions")
@@ -14,7 +15,7 @@ def _inverted(doc, wh: bool):
     a wh-word (``wh``) or the auxiliary itself (yes/no question)."""
     if not is_question(doc):
         return None
-    words = [t for t in doc if not (t.is_punct or t.is_space)]
+    words = [t for t in tokens(doc) if not (t.is_punct or t.is_space)]
     if len(words) < 3:
         return None
     k = 0
@@ -64,7 +65,7 @@ def _no_inversion(doc, wh: bool, drop_be: bool):
 @RULES.func(227, "Inverted word order in indirect questions")
 def indirect_inversion(doc):
     """*I'm wondering what you are going to do* -> *... what are you going to do*."""
-    for verb in doc:
+    for verb in tokens(doc):
         if verb.dep_ not in ("ccomp", "xcomp") or verb.head.lemma_ not in ("wonder", "ask", "know", "tell", "see",
                                                                           "understand", "remember", "find"):
             continue

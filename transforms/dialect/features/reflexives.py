@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from transforms.dialect.morph import match_case
+from transforms.dialect.morph import tokens
 from transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("reflexives")
@@ -26,7 +27,7 @@ OWN_SELF = {
 @RULES.func(16, "Emphatic reflexives with own")
 def own_self(doc):
     """*took care of themselves* -> *took care of their own self*."""
-    for tok in doc:
+    for tok in tokens(doc):
         form = OWN_SELF.get(tok.lower_)
         if form and tok.tag_ == "PRP":
             yield Hit(tok.i, tok.i + 1, (match_case(form[0], tok.text), "own", form[1]))

@@ -3,6 +3,7 @@ pronouns and preposition chopping (eWAVE features 185-198)."""
 from __future__ import annotations
 
 from transforms.dialect.morph import match_case
+from transforms.dialect.morph import tokens
 from transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("relativizers")
@@ -11,7 +12,7 @@ RELATIVIZERS = {"who", "which", "that", "whom"}
 
 def relativizers(doc):
     """``(relativizer, clause verb)``: a wh-/that relativizer opening a relative clause."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ not in RELATIVIZERS or tok.tag_ not in ("WP", "WDT"):
             continue
         verb = tok.head
@@ -77,7 +78,7 @@ def relativizer_doubling(doc):
 
 @RULES.func(192, "Use of analytic or cliticized that his/that\u2019s, what his/what\u2019s, at\u2019s, who his instead of whose")
 def whats_for_whose(doc):
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ == "whose" and tok.tag_ == "WP$" and tok.head.head.dep_ in ("relcl", "acl") \
                 or (tok.lower_ == "whose" and tok.dep_ == "poss" and tok.head.dep_ in ("nsubj", "dobj")
                     and tok.head.head.dep_ == "relcl"):
@@ -106,7 +107,7 @@ def resumptive_pronoun(doc):
 @RULES.func(198, "Deletion of stranded prepositions in relative clauses (\u201cpreposition chopping\u201d)")
 def preposition_chopping(doc):
     """*the house that I live in* -> *the house that I live*."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.dep_ not in ("prep", "prt") or tok.head.dep_ != "relcl" or tok.i < tok.head.i \
                 or (tok.dep_ == "prt" and tok.lower_ not in ("in", "on", "at", "with", "to", "for", "about", "from",
                                                              "into", "of")):
@@ -185,7 +186,7 @@ def correlative(doc):
 def linking_relative(doc):
     """*A man sits on a bench and a woman reads a book* -> *A man sits on a
     bench which a woman reads a book* (*which* links two full clauses)."""
-    for cc in doc:
+    for cc in tokens(doc):
         if cc.lower_ != "and" or cc.dep_ != "cc":
             continue
         first = cc.head
@@ -202,7 +203,7 @@ def linking_relative(doc):
 def prenominal_reduced_relative(doc):
     """*The jersey knitted by Neela* -> *That Neela's-knitted jersey*: a
     reduced passive relative with a *by*-agent moves before the noun."""
-    for verb in doc:
+    for verb in tokens(doc):
         if verb.tag_ != "VBN" or verb.dep_ != "acl" or verb.head.pos_ != "NOUN" or verb.head.i + 1 != verb.i:
             continue
         noun = verb.head

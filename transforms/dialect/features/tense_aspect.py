@@ -5,6 +5,7 @@ from __future__ import annotations
 from transforms.dialect.morph import (be_past_for, be_present_for, complement_end, gerund, has_habitual_cue,
                                       is_negated, is_third_singular, lemma_of, match_case, participle, past,
                                       perfect, present_for, subject_of, surface, third_singular, verified_lemma)
+from transforms.dialect.morph import tokens
 from transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("tense_aspect")
@@ -33,7 +34,7 @@ def _simple_lexical(verb, tags):
 @RULES.func(88, "Wider range of uses of progressive be + V-ing than in StE: extension to stative verbs")
 def stative_progressive(doc):
     """*I like this* -> *I am liking this*."""
-    for verb in doc:
+    for verb in tokens(doc):
         subj = _simple_lexical(verb, ("VBP", "VBZ", "VBD"))
         lemma = verified_lemma(verb) if subj is not None else None
         if lemma in STATIVE and lemma != "have":
@@ -47,7 +48,7 @@ HABITUAL_ADVERBS = {"always", "usually", "often", "sometimes", "normally", "gene
 @RULES.func(90, "Invariant be as habitual marker")
 def habitual_be(doc):
     """*He is always sick* -> *He always be sick*."""
-    for be in doc:
+    for be in tokens(doc):
         if be.lower_ not in ("is", "are", "am", "'s", "'re", "'m") or lemma_of(be) != "be":
             continue
         head = be.head if be.dep_ == "aux" else be
@@ -63,7 +64,7 @@ def habitual_be(doc):
 @RULES.func(91, "Do as habitual marker")
 def habitual_do(doc):
     """*He catches fish every day* -> *He does catch fish every day*."""
-    for verb in doc:
+    for verb in tokens(doc):
         subj = _simple_lexical(verb, ("VBZ", "VBP"))
         lemma = verified_lemma(verb) if subj is not None else None
         if lemma and lemma not in ("be", "have") and has_habitual_cue(verb):
@@ -74,7 +75,7 @@ def habitual_do(doc):
 @RULES.func(92, "Other non-standard habitual markers: synthetic")
 def habitual_s(doc):
     """*I drink three cups every day* -> *I drinks three cups every day*."""
-    for verb in doc:
+    for verb in tokens(doc):
         subj = _simple_lexical(verb, ("VBP",))
         lemma = verified_lemma(verb) if subj is not None else None
         if lemma and lemma != "be" and has_habitual_cue(verb):
@@ -84,7 +85,7 @@ def habitual_s(doc):
 @RULES.func(93, "Other non-standard habitual markers: analytic")
 def habitual_do_be(doc):
     """*He is sick a lot* -> *He do be sick a lot*."""
-    for be in doc:
+    for be in tokens(doc):
         if be.lower_ not in ("is", "are", "am") or be.dep_ in ("aux", "auxpass") or lemma_of(be) != "be":
             continue
         if _declarative_subject(be) is not None and not is_negated(be) and has_habitual_cue(be):
@@ -94,7 +95,7 @@ def habitual_do_be(doc):
 @RULES.func(95, "Be sat/stood with progressive meaning")
 def be_sat_stood(doc):
     forms = {"sitting": "sat", "standing": "stood"}
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ in forms and any(c.dep_ == "aux" and c.lemma_ == "be" for c in tok.children):
             yield Hit(tok.i, tok.i + 1, (match_case(forms[tok.lower_], tok.text),))
 
@@ -143,7 +144,7 @@ def _past_time(verb) -> bool:
 @RULES.func(100, "Levelling of the difference between present perfect and simple past: present perfect for StE simple past")
 def perfect_for_past(doc):
     """*I saw him yesterday* -> *I have seen him yesterday*."""
-    for verb in doc:
+    for verb in tokens(doc):
         subj = _simple_lexical(verb, ("VBD",))
         lemma = verified_lemma(verb) if subj is not None else None
         if lemma and lemma not in ("be", "have") and _past_time(verb):
@@ -227,7 +228,7 @@ def perfect_already(doc):
         end = complement_end(verb)
         rest = tuple(t.text for t in doc[verb.i + 1: end + 1])
         yield Hit(have.i, end + 1, _between(doc, have.i, verb.i) + (past(lemma),) + rest + ("already",))
-    for tok in doc:
+    for tok in tokens(doc):
         # *We moved here a week ago* -> *... a week already*; *Were you there
         # before?* -> *Were you there already?* (anteriority said by *already*)
         if tok.lower_ in ("ago", "before") and tok.dep_ == "advmod" and tok.head.tag_ in ("VBD", "VBN") \
@@ -239,7 +240,7 @@ def perfect_already(doc):
 @RULES.func(111, "Past tense/anterior marker been")
 def anterior_been(doc):
     """*I baked the bread* -> *I been bake the bread*."""
-    for verb in doc:
+    for verb in tokens(doc):
         subj = _simple_lexical(verb, ("VBD",))
         lemma = verified_lemma(verb) if subj is not None else None
         if lemma and lemma not in ("be", "have", "do"):
@@ -249,7 +250,7 @@ def anterior_been(doc):
 @RULES.func(113, "Loosening of sequence of tenses rule")
 def sequence_of_tenses(doc):
     """*the van I had come in* -> *the van I came in* (subordinate clauses)."""
-    for had in doc:
+    for had in tokens(doc):
         verb = had.head
         if had.lower_ == "had" and had.dep_ == "aux" and verb.tag_ == "VBN" and verb.dep_ in ("relcl", "ccomp",
                                                                                               "advcl") \
@@ -262,7 +263,7 @@ def sequence_of_tenses(doc):
 @RULES.func(114, "Go-based future markers")
 def gon_future(doc):
     """*He is going to build* -> *He gon build*; *I'll call* -> *I gon call*."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ in ("will", "'ll") and tok.tag_ == "MD" and tok.head.tag_ == "VB" and tok.head.i > tok.i \
                 and _declarative_subject(tok) is not None and not is_negated(tok.head):
             yield Hit(tok.i, tok.i + 1, ("gon",))
@@ -275,7 +276,7 @@ def gon_future(doc):
 @RULES.func(117, "Present tense forms for neutral future reference")
 def present_for_future(doc):
     """*I think I will make a new dress* -> *I think I make a new dress*."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ in ("will", "'ll") and tok.tag_ == "MD" and tok.head.tag_ == "VB" \
                 and tok.head.i == tok.i + 1 and not is_negated(tok.head):
             subj = _declarative_subject(tok)
@@ -300,7 +301,7 @@ def _if_clause(verb) -> bool:
 @RULES.func(120, "Would in if-clauses")
 def would_in_if(doc):
     """*If I were you* -> *If I would be you*."""
-    for verb in doc:
+    for verb in tokens(doc):
         if not _if_clause(verb) or verb.tag_ != "VBD" or is_negated(verb):
             continue
         if any(c.dep_ in ("aux", "auxpass") for c in verb.children) or _declarative_subject(verb) is None:
@@ -313,7 +314,7 @@ def would_in_if(doc):
 @RULES.func(121, "Double modals")
 def double_modals(doc):
     """*We might go* -> *We might could go*; *could* -> *might could*."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.tag_ == "MD" and tok.head.tag_ == "VB" and tok.i + 1 < len(doc) and doc[tok.i + 1].tag_ == "VB":
             if tok.lower_ in ("might", "may"):
                 yield Hit(tok.i + 1, tok.i + 1, ("could",))
@@ -325,7 +326,7 @@ def double_modals(doc):
 def present_modals(doc):
     """*would* -> *will*, *could* -> *can*, *might* -> *may* (*couldn't* -> *can't*)."""
     forms = {"would": ("will", "wo"), "could": ("can", "ca"), "might": ("may", "may")}
-    for tok in doc:
+    for tok in tokens(doc):
         polite = tok.lower_ == "would" and tok.head.lemma_ in ("like", "love", "prefer", "mind", "rather")
         if tok.tag_ == "MD" and tok.lower_ in forms and not polite:
             negated = tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "n't"
@@ -335,7 +336,7 @@ def present_modals(doc):
 @RULES.func(124, "Want/need + past participle")
 def need_washed(doc):
     """*The car needs washing* -> *The car needs washed*; *wants to be petted* -> *wants petted*."""
-    for verb in doc:
+    for verb in tokens(doc):
         if verb.lemma_ not in ("need", "want"):
             continue
         for c in verb.children:
@@ -356,7 +357,7 @@ def fixing_to(doc, start, end):
 
 @RULES.func(145, "Use of gotten instead of got")
 def gotten(doc):
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ == "got" and tok.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "have"
                                                              for c in tok.children):
             yield Hit(tok.i, tok.i + 1, (match_case("gotten", tok.text),))
@@ -364,7 +365,7 @@ def gotten(doc):
 
 @RULES.func(147, "Was for conditional were")
 def was_conditional(doc):
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ != "were" or lemma_of(tok) != "be":
             continue
         subj = subject_of(tok)
@@ -439,7 +440,7 @@ def after_perfect(doc):
 def unstressed_do(doc):
     """*This man who owns this* -> *This man who do own this*; *That girl who
     smiled at me* -> *That girl who did smile at me*."""
-    for verb in doc:
+    for verb in tokens(doc):
         subj = _simple_lexical(verb, ("VBZ", "VBP", "VBD"))
         lemma = verified_lemma(verb) if subj is not None else None
         if lemma and lemma not in ("be", "have", "do"):
@@ -448,7 +449,7 @@ def unstressed_do(doc):
 
 def _will_verb(doc, words=("will", "'ll")):
     """``(will, verb)``: a declarative, non-negated *will* + bare verb."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ in words and tok.tag_ == "MD" and tok.head.tag_ == "VB" and tok.head.i > tok.i \
                 and _declarative_subject(tok) is not None and not is_negated(tok.head) \
                 and tok.dep_ == "aux":
@@ -494,7 +495,7 @@ def finish_completive(doc):
 def had_bare_root(doc):
     """*He had eaten the bread* -> *He had eat the bread*; *He ate the bread
     before he went* -> *He had eat the bread before he went*."""
-    for verb in doc:
+    for verb in tokens(doc):
         if verb.tag_ == "VBN" and not is_negated(verb):
             had = [c for c in verb.children if c.dep_ == "aux" and c.lower_ in ("had", "'d")]
             lemma = verified_lemma(verb)
@@ -519,7 +520,7 @@ def wan_future(doc):
 def coming_to(doc):
     """*I am going to cook your meal* / *I am about to cook your meal* ->
     *I am coming to cook your meal*."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ not in ("going", "about") or tok.i + 2 >= len(doc) or tok.i == 0:
             continue
         be = doc[tok.i - 1]

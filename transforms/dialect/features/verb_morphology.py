@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from transforms.dialect.morph import (gerund, is_negated, lemma_of, match_case, participle, past, regular_past,
                                       verified_lemma)
+from transforms.dialect.morph import tokens
 from transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("verb_morphology")
@@ -20,7 +21,7 @@ def _lexical(tok, tags):
 @RULES.func(128, "Levelling of past tense/past participle verb forms: regularization of irregular verb paradigms")
 def regularized_past(doc):
     """*caught* -> *catched*, *knew* -> *knowed*."""
-    for tok in doc:
+    for tok in tokens(doc):
         lemma = _lexical(tok, ("VBD", "VBN"))
         if lemma and lemma != "go" and regular_past(lemma) != tok.lower_:  # *went* is suppletive
             yield Hit(tok.i, tok.i + 1, (match_case(regular_past(lemma), tok.text),))
@@ -29,7 +30,7 @@ def regularized_past(doc):
 @RULES.func(129, "Levelling of past tense/past participle verb forms: unmarked forms")
 def unmarked_past(doc):
     """Irregular pasts unmarked: *She gave me the book* -> *She give me the book*."""
-    for tok in doc:
+    for tok in tokens(doc):
         lemma = _lexical(tok, ("VBD",))
         if lemma and past(lemma) != regular_past(lemma) and lemma != tok.lower_:
             yield Hit(tok.i, tok.i + 1, (match_case(lemma, tok.text),))
@@ -38,7 +39,7 @@ def unmarked_past(doc):
 @RULES.func(130, "Levelling of past tense/past participle verb forms: past tense replacing the past participle")
 def past_for_participle(doc):
     """*He had gone* -> *He had went*."""
-    for tok in doc:
+    for tok in tokens(doc):
         lemma = _lexical(tok, ("VBN",))
         if lemma and past(lemma) != tok.lower_ and any(c.dep_ in ("aux", "auxpass") and lemma_of(c) in ("have", "be")
                                                        for c in tok.children):
@@ -48,7 +49,7 @@ def past_for_participle(doc):
 @RULES.func(131, "Levelling of past tense/past participle verb forms: past participle replacing the past tense form")
 def participle_for_past(doc):
     """*He went to Mary* -> *He gone to Mary*; *I saw it* -> *I seen it*."""
-    for tok in doc:
+    for tok in tokens(doc):
         lemma = _lexical(tok, ("VBD",))
         if lemma and participle(lemma) != tok.lower_:
             yield Hit(tok.i, tok.i + 1, (match_case(participle(lemma), tok.text),))
@@ -57,7 +58,7 @@ def participle_for_past(doc):
 @RULES.func(132, "Zero past tense forms of regular verbs")
 def zero_past(doc):
     """*I walked* -> *I walk* (regular verbs only)."""
-    for tok in doc:
+    for tok in tokens(doc):
         lemma = _lexical(tok, ("VBD",))
         if lemma and regular_past(lemma) == tok.lower_ and past(lemma) == tok.lower_:
             yield Hit(tok.i, tok.i + 1, (match_case(lemma, tok.text),))
@@ -66,7 +67,7 @@ def zero_past(doc):
 @RULES.func(133, "Double marking of past tense")
 def double_past(doc):
     """*didn't stay* -> *didn't stayed*."""
-    for do in doc:
+    for do in tokens(doc):
         verb = do.head
         if do.lower_ == "did" and do.dep_ == "aux" and verb.tag_ == "VB" and verb.i > do.i:
             lemma = verified_lemma(verb)
@@ -78,7 +79,7 @@ def double_past(doc):
 def a_prefixing(doc):
     """*They weren't doing anything* -> *They weren't a-doing anything*
     (progressives of consonant-initial verbs)."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.tag_ == "VBG" and tok.text[:1].isalpha() and tok.lower_[0] not in "aeiou" \
                 and any(c.dep_ == "aux" and c.lemma_ == "be" for c in tok.children) \
                 and tok.lower_ not in ("going", "being"):
@@ -92,7 +93,7 @@ A_PARTICLES = {"back", "round", "down", "long", "cross", "far"}
 @RULES.func(135, "A-prefixing on elements other than ing-forms")
 def a_prefix_other(doc):
     """*He came back* -> *He came a-back* (directional particles after a verb)."""
-    for tok in doc:
+    for tok in tokens(doc):
         if tok.lower_ in A_PARTICLES and tok.dep_ in ("advmod", "prt") and tok.head.pos_ == "VERB" \
                 and tok.i > tok.head.i and tok.text.isalpha():
             yield Hit(tok.i, tok.i + 1, (match_case("a", tok.text), "-", tok.lower_), spaces=(False, False, True))
@@ -102,7 +103,7 @@ def a_prefix_other(doc):
 def transitive_im(doc):
     """*He bought some food* -> *He bought-im some food* (a verb with a
     nominal direct object right after it)."""
-    for verb in doc:
+    for verb in tokens(doc):
         if verb.pos_ != "VERB" or not verb.text.isalpha():
             continue
         obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
@@ -117,7 +118,7 @@ MODALS = {"can", "could", "will", "would", "shall", "should", "must", "may", "mi
 @RULES.func(146, "Use of verbal suffix -ing with forms other than present participle/gerund")
 def ing_after_modal(doc):
     """*I can drive now* -> *I can driving now*."""
-    for md in doc:
+    for md in tokens(doc):
         if md.lower_ not in MODALS or md.tag_ != "MD" or md.i + 1 >= len(doc):
             continue
         verb = doc[md.i + 1]
@@ -144,7 +145,7 @@ def _human(tok) -> bool:
 def serial_give(doc):
     """*Give the book to me* -> *Give the book give me*; *He bought a car for
     his wife* -> *He bought a car give his wife* (a recipient after the object)."""
-    for prep in doc:
+    for prep in tokens(doc):
         if prep.lower_ not in ("to", "for") or prep.dep_ not in ("dative", "prep"):
             continue
         verb = prep.head
@@ -163,7 +164,7 @@ MOVE_AWAY = {"take", "carry", "send", "drive", "ride", "walk", "run", "throw", "
 @RULES.func(149, "Serial verbs: go = \u02bcmovement away from\u02bc")
 def serial_go(doc):
     """*Are you taking the bus to Kingston?* -> *Are you taking the bus go Kingston?*"""
-    for prep in doc:
+    for prep in tokens(doc):
         if prep.lower_ != "to" or prep.dep_ not in ("prep", "dative"):
             continue
         verb = prep.head
@@ -183,7 +184,7 @@ def serial_go(doc):
 def serial_come(doc):
     """*They brought them back* -> *They brought them come*; *Bring it to me*
     -> *Bring it come me*."""
-    for tok in doc:
+    for tok in tokens(doc):
         verb = tok.head
         if verb.pos_ != "VERB" or verb.lemma_ not in ("bring", "carry", "fetch") or tok.i <= verb.i:
             continue
@@ -202,7 +203,7 @@ GIVE_FORM = {"be": "give", "is": "gives", "are": "give", "am": "give", "was": "g
 def give_passive(doc):
     """*John was scolded by his boss* -> *John gave his boss scold* (the tense
     stays on *give*)."""
-    for verb in doc:
+    for verb in tokens(doc):
         if verb.tag_ != "VBN":
             continue
         auxpass = [c for c in verb.children if c.dep_ == "auxpass" and c.i == verb.i - 1]
