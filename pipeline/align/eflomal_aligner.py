@@ -207,10 +207,44 @@ def _stock_binary() -> str:
     return os.path.join(os.path.dirname(eflomal.__file__), "bin", "eflomal")
 
 
-@functools.lru_cache(maxsize=None)
 def seeded_binary() -> str:
     """A private copy of the eflomal binary that reads its random seed from
-    ``./eflomal.seed`` instead of ``/dev/urandom`` (one copy per process)."""
+    ``./eflomal.seed`` instead of ``/dev/urandom`` (one copy per process;
+    made again if its temp folder was removed)."""
+    path = _seeded_binary()
+    if not os.path.exists(path):
+        _seeded_binary.cache_clear()
+        path = _seeded_binary()
+    return path
+
+
+_BIN_PREFIX = "cs-synth-eflomal-bin-"
+
+
+def _sweep_dead_copies() -> None:
+    """Remove the binary copies of processes that are gone (a run killed
+    with ``kill -9`` never runs its atexit clean-up)."""
+    root = tempfile.gettempdir()
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return
+    for name in names:
+        if not name.startswith(_BIN_PREFIX):
+            continue
+        pid = name[len(_BIN_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(os.path.join(root, name), ignore_errors=True)
+        except OSError:
+            pass
+
+
+@functools.lru_cache(maxsize=None)
+def _seeded_binary() -> str:
     src = _stock_binary()
     with open(src, "rb") as fh:
         blob = fh.read()
@@ -221,7 +255,8 @@ def seeded_binary() -> str:
             f"deterministic: false to accept alignments that vary from run to run")
     patched = blob.replace(_URANDOM, _SEED_FILE.encode() + b"\x00")
     assert len(patched) == len(blob)
-    folder = tempfile.mkdtemp(prefix="cs-synth-eflomal-bin-")
+    _sweep_dead_copies()
+    folder = tempfile.mkdtemp(prefix=f"{_BIN_PREFIX}{os.getpid()}-")
     atexit.register(shutil.rmtree, folder, True)
     path = os.path.join(folder, "eflomal")
     with open(path, "wb") as fh:

@@ -38,3 +38,25 @@ def test_an_unreadable_seed_file_is_an_error_not_a_clock_fallback(monkeypatch):
     monkeypatch.setattr(eflomal_aligner, "_SEED_FILE", "not-the-seed-file")
     with pytest.raises(RuntimeError, match="could not read its seed file .* fell back to the clock"):
         EflomalAligner(deterministic=True).align_pairs(pairs)
+
+
+def test_binary_copies_of_dead_processes_are_swept_and_a_removed_copy_is_rebuilt(tmp_path, monkeypatch):
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                              text=True).stdout)
+    (tmp_path / f"cs-synth-eflomal-bin-{dead}-abc").mkdir()
+    (tmp_path / f"cs-synth-eflomal-bin-{dead}-abc" / "eflomal").write_bytes(b"left by a kill -9")
+    eflomal_aligner._seeded_binary.cache_clear()
+    path = eflomal_aligner.seeded_binary()
+    assert path.startswith(str(tmp_path)) and os.path.exists(path)
+    assert not (tmp_path / f"cs-synth-eflomal-bin-{dead}-abc").exists()
+    shutil.rmtree(os.path.dirname(path))  # e.g. a run's temp folder removed at its end
+    again = eflomal_aligner.seeded_binary()
+    assert os.path.exists(again) and again != path
+    eflomal_aligner._seeded_binary.cache_clear()
