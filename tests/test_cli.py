@@ -56,3 +56,36 @@ def test_recipes_lists_every_recipe(capsys):
     out = capsys.readouterr().out
     for name in recipe_infos():
         assert name in out
+
+
+def test_run_with_an_empty_dictionary_file_stops_before_output(tmp_path, capsys):
+    (tmp_path / "c.tsv").write_text("I love my dog\tAmo a mi perro\n")
+    (tmp_path / "empty.tsv").write_text("# only a comment\n\n")
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(yaml.safe_dump({"input": {"format": "tsv", "path": "c.tsv", "src_lang": "en", "tgt_lang": "es"},
+                                   "align": None,
+                                   "transform": [{"recipe": "word", "options": {"dictionaries": {"es": "empty.tsv"}}}]}))
+    rc = main(["run", str(cfg), "--output", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert rc == 2 and "transform.0" in err and "holds no entries" in err and "empty.tsv" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_verify_command_and_a_second_run_while_locked(tmp_path, capsys):
+    (tmp_path / "m.txt").write_text("She is happy.\n", encoding="utf-8")
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(yaml.safe_dump({"input": {"format": "text", "path": "m.txt", "src_lang": "en"}, "align": None}))
+    out = tmp_path / "out"
+    assert main(["run", str(cfg), "--output", str(out), "--no-report"]) == 0
+    capsys.readouterr()
+    assert main(["verify", str(out)]) == 0 and "OK (3 files" in capsys.readouterr().out
+    from pipeline.write.commit import OutputDir
+
+    holder = OutputDir(str(out)).open(overwrite=True)
+    try:
+        assert main(["run", str(cfg), "--output", str(out), "--overwrite", "--no-report"]) == 2
+        err = capsys.readouterr().err
+        assert "is locked by run" in err and "Traceback" not in err
+    finally:
+        holder.close()
+    assert main(["verify", str(out)]) == 0  # the refused run changed nothing

@@ -371,6 +371,9 @@ def parse_dictionary_tsv(path: str, case_insensitive: bool = True) -> BilingualD
         entries.append((src, tgt))
     if problems:
         raise LexiconError(path, problems)
+    if not entries:
+        raise ConfigError(f"bilingual dictionary {path} holds no entries (an empty file?); a dictionary "
+                          f"recipe would switch nothing")
     return BilingualDictionary(entries, path, case_insensitive)
 
 
