@@ -244,6 +244,9 @@ NEAR_MISS = [
     (233, 'You go there.'),
     (235, 'And she said no.'),
     (234, 'How did you get away with that like?'),  # already there
+    (89, 'She likes tea every day.'),  # stative
+    (89, 'I go to the library.'),  # no habitual cue
+    (122, "I can't swim."),  # ability, not a conclusion
 ]
 
 

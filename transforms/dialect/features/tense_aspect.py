@@ -5,7 +5,7 @@ from __future__ import annotations
 from transforms.dialect.morph import (be_past_for, be_present_for, complement_end, gerund, has_habitual_cue,
                                       is_negated, is_third_singular, lemma_of, match_case, participle, past,
                                       perfect, present_for, subject_of, surface, third_singular, verified_lemma)
-from transforms.dialect.morph import tokens
+from transforms.dialect.morph import operators, tokens
 from transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("tense_aspect")
@@ -539,3 +539,35 @@ def would_future(doc):
     for will, verb in _will_verb(doc):
         if any(t.lower_ in DISTANT_FUTURE for t in verb.subtree):
             yield Hit(will.i, will.i + 1, ("would",))
+
+
+@RULES.func(89, "Wider range of uses of progressive be + V-ing than in StE: extension to habitual contexts")
+def habitual_progressive(doc):
+    """*I usually go to the library* -> *I am usually going to the library*
+    (a simple present with a habitual adverb or *every*-phrase)."""
+    for verb in tokens(doc):
+        subj = _simple_lexical(verb, ("VBP", "VBZ"))
+        lemma = verified_lemma(verb) if subj is not None else None
+        if not lemma or lemma in STATIVE or lemma in ("be", "have", "do") or not has_habitual_cue(verb):
+            continue
+        be = be_present_for(subj)
+        before = doc[verb.i - 1] if verb.i > 0 else None
+        if before is not None and before.lower_ in HABITUAL_ADVERBS and before.head.i == verb.i \
+                and before.i == subj.right_edge.i + 1:
+            yield Hit(before.i, verb.i + 1, (be, before.text, gerund(lemma)))
+        else:
+            yield Hit(verb.i, verb.i + 1, (be, gerund(lemma)))
+
+
+@RULES.func(122, "Epistemic mustn\u2019t")
+def epistemic_mustnt(doc):
+    """*This can't be true* -> *This mustn't be true* (a negated *can* before
+    stative *be*: a conclusion, not an ability)."""
+    for op, neg in operators(doc):
+        verb = op.head
+        if op.lower_ in ("ca", "can", "could") and op.tag_ == "MD" and verb.lemma_ == "be" and verb.i == neg.i + 1 \
+                and _declarative_subject(op) is not None:
+            if neg.lower_ == "n't":
+                yield Hit(op.i, op.i + 1, (match_case("must", op.text),))
+            else:
+                yield Hit(op.i, neg.i + 1, (match_case("must", op.text), "n't"), spaces=(False, True))
