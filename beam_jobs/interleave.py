@@ -84,35 +84,14 @@ class InterleaveDoc(_Stage):
     def process(self, kv):
         doc, groups = kv
         n_read = sum(groups.get("read", ()))
-        if not n_read:  # a document of the other collection only: not one of the input's documents
-            yield beam.pvalue.TaggedOutput("outcome", ("other_only", ""))
-            return
         st = self.stage
         src = list(groups.get("src", ()))
-        if doc == NO_DOC:
-            rows, reject = [], st._reject(doc, "no_document_id", "kept records whose reader gave no document id",
-                                          n_read, len(src), 0)
-        elif st.other_input is None:
-            rows, reject = st.process(doc, src, n_read)
-        elif st.config.comparable.pair_by == "key":
-            tgt = list(groups.get("tgt", ()))
-            if not tgt and not sum(groups.get("tgt_read", ())):
-                rows, reject = [], st._reject(doc, "no_pair_found", "the other collection has no document with "
-                                              "this id", n_read, len(src), 0, "")
-            else:
-                rows, reject = st.process(doc, src, n_read, tgt, doc)
-        else:
-            partner = sorted(groups.get("partner", ()), key=lambda x: x[0])
-            if not src:
-                rows, reject = [], st._reject(doc, "too_short", f"0 of {n_read} sentences kept", n_read, 0, 0, "")
-            elif not partner:
-                c = st.config.comparable
-                rows, reject = [], st._reject(doc, "no_pair_found", "no document of the other collection within "
-                                              f"cosine >= {c.min_similarity}" + (" that is also its nearest "
-                                              "neighbour (mutual)" if c.mutual else ""), n_read, len(src), 0, "")
-            else:
-                tgt_doc, sim, tgt = partner[0]
-                rows, reject = st.process(doc, src, n_read, list(tgt), tgt_doc, sim)
+        if doc != NO_DOC and not n_read:  # a document of the other collection only: not one of the input's
+            yield beam.pvalue.TaggedOutput("outcome", ("other_only", ""))
+            return
+        partner = sorted(groups.get("partner", ()), key=lambda x: x[0])
+        rows, reject = st.document(doc, n_read, src, tgt=list(groups.get("tgt", ())),
+                                   tgt_read=sum(groups.get("tgt_read", ())), partner=partner[0] if partner else None)
         if reject is not None:
             Metrics.counter(NAMESPACE, f"documents_rejected_{reject['reject_reason']}").inc()
             yield beam.pvalue.TaggedOutput("doc_rejected", reject)

@@ -74,7 +74,8 @@ class InterleaveConfig(_Typed):
     tokenizer: str = "whitespace"
     #: most tokens per training sequence, separators and language tags included
     context_length: PosInt = 512
-    #: segments the window moves by; None: the window moves past its last segment (no overlap)
+    #: segments the window moves by; None: the window moves past its last segment (no overlap);
+    #: a stride longer than a window skips segments
     stride: Optional[PosInt] = None
     pattern: Literal["alternate", "random", "src_first", "tgt_first"] = "alternate"
     #: alternate: which side opens each pair of segments

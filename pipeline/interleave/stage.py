@@ -161,6 +161,34 @@ class InterleaveStage:
                          "segments": segs, "lang_spans": spans})
         return rows, None
 
+    def document(self, doc: str, n_read: int, src: Sequence[Sentence], *, tgt: Optional[Sequence[Sentence]] = None,
+                 tgt_read: int = 0, partner: Optional[Tuple[str, float, Sequence[Sentence]]] = None):
+        """One document as the job sees it after grouping: its read count,
+        its kept sentences and, for comparable documents, the other side
+        (``tgt``/``tgt_read`` when paired by key, ``partner`` = (document,
+        cosine, sentences) or None when paired by embeddings).  Returns
+        ``(rows, reject row or None)``."""
+        src = list(src)
+        c = self.config.comparable
+        if doc == "":  # (the read stage rejects such rows; counted, never dropped, if a reader slips)
+            return [], self._reject(doc, "no_document_id", "kept records whose reader gave no document id",
+                                    n_read, len(src), 0)
+        if c is None:
+            return self.process(doc, src, n_read)
+        if c.pair_by == "key":
+            if not tgt and not tgt_read:
+                return [], self._reject(doc, "no_pair_found", "the other collection has no document with this id",
+                                        n_read, len(src), 0, "")
+            return self.process(doc, src, n_read, list(tgt or ()), doc)
+        if not src:
+            return [], self._reject(doc, "too_short", f"0 of {n_read} sentences kept", n_read, 0, 0, "")
+        if partner is None:
+            return [], self._reject(doc, "no_pair_found", "no document of the other collection within cosine >= "
+                                    f"{c.min_similarity}" + (" that is also its nearest neighbour (mutual)"
+                                                             if c.mutual else ""), n_read, len(src), 0, "")
+        tgt_doc, sim, sents = partner
+        return self.process(doc, src, n_read, list(sents), tgt_doc, sim)
+
     def _mix_codeswitched(self, doc: str, src, sents, groups):
         """Each source segment whose sentences all have a code-switched
         output is replaced by them with probability ``codeswitched``; one

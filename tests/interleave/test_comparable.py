@@ -142,3 +142,38 @@ def test_embeddings_need_a_model_folder(tmp_path):
     en, de = CORPORA / "en-comparable-docs.jsonl", CORPORA / "de-comparable-docs.jsonl"
     with pytest.raises(ConfigError, match="interleave.comparable.model: no model folder"):
         _config(tmp_path, en, de, pair_by="embeddings", model=str(tmp_path / "nothing"))
+
+
+@pytest.mark.slow
+def test_comparable_pairing_byte_identical_with_one_and_two_workers(tmp_path, tiny_bert):
+    import hashlib
+
+    en, de = CORPORA / "en-comparable-docs.jsonl", CORPORA / "de-comparable-docs.jsonl"
+    cfg = _config(tmp_path, en, de, pair_by="embeddings", model=tiny_bert, batch_size=2, device="cpu")
+    run_job(cfg, str(tmp_path / "w1"), workers=1)
+    run_job(cfg, str(tmp_path / "w2"), workers=2)
+
+    def digests(out):
+        return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.rglob("*.arrow"))}
+
+    d1, d2 = digests(tmp_path / "w1"), digests(tmp_path / "w2")
+    assert d1 and d1 == d2
+    assert json.loads((tmp_path / "w1" / "manifest.json").read_text()) == \
+        json.loads((tmp_path / "w2" / "manifest.json").read_text())
+
+
+def test_local_path_gives_the_job_rows_for_comparable_documents(tmp_path, tiny_bert):
+    from pipeline import stages
+    from pipeline.interleave.documents import read_documents
+    from pipeline.interleave.local import interleave_records
+
+    en, de = CORPORA / "en-comparable-docs.jsonl", CORPORA / "de-comparable-docs.jsonl"
+    for k, extra in enumerate(({}, {"pair_by": "embeddings", "model": tiny_bert, "batch_size": 2})):
+        cfg = _config(tmp_path, en, de, **extra)
+        run_job(cfg, str(tmp_path / f"out{k}"))
+        read = stages.stage(cfg, "read")
+        records = [r for unit in read.units() for r in read.process(unit)]
+        other = list(read_documents(str(de), stages.stage(cfg, "interleave").other_input))
+        rows, rejects = interleave_records(cfg, records, other)
+        assert rows and rows == sorted(_rows(tmp_path / f"out{k}"), key=lambda r: r["id"])
+        assert rejects == _rows(tmp_path / f"out{k}", "rejected_documents")

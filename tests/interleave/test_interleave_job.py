@@ -255,3 +255,18 @@ def test_cs_synth_run_takes_the_interleave_job_and_prints_document_counts(tmp_pa
     from pipeline.write.commit import verify
 
     assert verify(str(tmp_path / "out")) == []  # every shard listed with its checksum, the card included
+
+
+def test_local_path_gives_the_job_rows(sample_run, tmp_path):
+    """pipeline.interleave.local (no Beam) and the job write the same
+    sequences and document rejects for the same records."""
+    from pipeline import stages
+    from pipeline.interleave.local import interleave_records
+
+    out, _ = sample_run
+    cfg = _cfg(codeswitched=0.0)
+    read = stages.stage(cfg, "read")
+    records = [r for unit in read.units() for r in read.process(unit)]
+    rows, rejects = interleave_records(cfg, records)
+    assert rows == sorted(_rows(out), key=lambda r: r["id"])
+    assert rejects == _rows(out, "rejected_documents")
