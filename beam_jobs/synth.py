@@ -25,7 +25,9 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 from apache_beam.options.pipeline_options import PipelineOptions, SetupOptions
 
+from beam_jobs import coders  # noqa: F401  (registers the Record coder)
 from beam_jobs.common import REJECTED, route
+from pipeline.record import Record
 from pipeline import __version__
 from pipeline.config import RunConfig, load_config
 from pipeline import resources, stages
@@ -233,14 +235,14 @@ def settle_pairs(p: beam.Pipeline, cfg: RunConfig):
     units = stages.stage(cfg, "read").units()
 
     records = (p | "Inputs" >> beam.Create(units, reshuffle=False)
-               | "Read" >> beam.ParDo(ReadFile(cfg))
+               | "Read" >> beam.ParDo(ReadFile(cfg)).with_output_types(Record)
                | "Spread" >> beam.Reshuffle())
     read_count = records | "CountRead" >> beam.combiners.Count.Globally()
     ok = records | "DropReadRejects" >> beam.Filter(lambda r: not r.rejected)
     read_rejected = records | "ReadRejects" >> beam.Filter(lambda r: r.rejected)
 
     annotated = (ok | "AnnotateBatches" >> beam.BatchElements(min_batch_size=1, max_batch_size=ANNOTATE_BATCH)
-                 | "Annotate" >> beam.ParDo(Annotate(cfg)).with_outputs(REJECTED, main="ok"))
+                 | "Annotate" >> beam.ParDo(Annotate(cfg)).with_output_types(Record).with_outputs(REJECTED, main="ok"))
     rejects = [read_rejected, annotated[REJECTED]]
     stream = annotated.ok
     if cfg.align is not None and cfg.input.tgt_lang:
@@ -249,7 +251,7 @@ def settle_pairs(p: beam.Pipeline, cfg: RunConfig):
         stream, align_rejected = stream | "Align" >> AlignStage(cfg)
         rejects.append(align_rejected)
     transformed = (stream | "TransformBatches" >> beam.BatchElements(min_batch_size=1, max_batch_size=TRANSFORM_BATCH)
-                   | "Transform" >> beam.ParDo(Transform(cfg)).with_outputs(REJECTED, main="ok"))
+                   | "Transform" >> beam.ParDo(Transform(cfg)).with_output_types(Record).with_outputs(REJECTED, main="ok"))
     rejects.append(transformed[REJECTED])
     kept = transformed.ok
     if cfg.dedup:
@@ -259,8 +261,11 @@ def settle_pairs(p: beam.Pipeline, cfg: RunConfig):
         rejects.append(dup_rejected)
 
     all_rejected = rejects | "AllRejects" >> beam.Flatten()
-    by_pair = ({"kept": kept | "KeyKept" >> beam.Map(lambda r: (r.pair_id, r)),
-                "rejected": all_rejected | "KeyRejected" >> beam.Map(lambda r: (r.pair_id, r))}
+    # typed, so records cross the shuffle with the Record coder (beam_jobs/coders.py)
+    by_pair = ({"kept": kept | "KeyKept" >> beam.Map(lambda r: (r.pair_id, r)).with_output_types(
+                    beam.typehints.KV[str, Record]),
+                "rejected": all_rejected | "KeyRejected" >> beam.Map(lambda r: (r.pair_id, r)).with_output_types(
+                    beam.typehints.KV[str, Record])}
                | "ByPair" >> beam.CoGroupByKey())
     settled = by_pair | "Settle" >> beam.ParDo(_Settle(cfg)).with_outputs(REJECTED, "outcome", main="kept")
     return records, read_count, settled
