@@ -11,6 +11,7 @@ transform, score, filter and settle, built once per process and config.
 """
 from __future__ import annotations
 
+import collections
 import functools
 import json
 from typing import Any, Dict, List, Optional, Sequence, Union
@@ -89,17 +90,62 @@ def augment(src: str, tgt: Optional[str] = None, *, src_lang: str, tgt_lang: Opt
             tw = tgt.split()
             sides["tgt"] = Side(text=tgt, lang=tgt_lang, tokens=tuple(tw), spaces=tuple(True for _ in tw))
         rec = rec.evolve(**sides)
-    return run_records(cfg, [rec])[0]
+    return run_records(cfg, [_annotate_cached(cfg, rec)], annotated=True)[0]
 
 
-def run_records(cfg: RunConfig, records: Sequence[Record]) -> List[List[Record]]:
+_BUILT: Dict[int, tuple] = {}
+_PATH = ("annotate", "align", "transform", "score", "filter", "settle")
+
+
+def _stages_for(cfg: RunConfig) -> tuple:
+    """The stage objects of the local path for ``cfg`` (from
+    :func:`pipeline.stages.stage`, looked up once per config object rather
+    than once per call: the look-up key dumps the config)."""
+    entry = _BUILT.get(id(cfg))
+    if entry is None or entry[0] is not cfg:
+        entry = (cfg, tuple(stages.stage(cfg, n) for n in _PATH))
+        if len(_BUILT) > 64:
+            _BUILT.clear()
+        _BUILT[id(cfg)] = entry
+    return entry[1]
+
+
+#: annotated sides of recent augment() inputs, by (annotate stage, src, tgt)
+_ANNOTATED: "collections.OrderedDict" = collections.OrderedDict()
+_ANNOTATED_MAX = 512
+
+
+def _annotate_cached(cfg: RunConfig, rec: Record) -> Record:
+    """The annotate stage's record for ``rec``; a sentence annotated before
+    (same annotate config, same sides) reuses its annotated sides, so
+    repeated calls on one sentence (other seeds, ids or recipe options)
+    do not run spaCy again.  Annotators change only the sides, and the same
+    side always annotates the same way, so the record is the one the stage
+    would return."""
+    ann = _stages_for(cfg)[0]
+    if rec.rejected:
+        return ann.process(rec)
+    key = (ann, rec.src, rec.tgt)
+    hit = _ANNOTATED.get(key)
+    if hit is not None:
+        _ANNOTATED.move_to_end(key)
+        return rec.evolve(src=hit[0], tgt=hit[1])
+    out = ann.process(rec)
+    if not out.rejected:
+        _ANNOTATED[key] = (out.src, out.tgt)
+        if len(_ANNOTATED) > _ANNOTATED_MAX:
+            _ANNOTATED.popitem(last=False)
+    return out
+
+
+def run_records(cfg: RunConfig, records: Sequence[Record], annotated: bool = False) -> List[List[Record]]:
     """The per-pair path of the Beam job for a batch of read records, in
     sequence, without Beam: for each input record, its kept records (by id)
-    then its rejected ones."""
-    recs = stages.stage(cfg, "annotate").process_batch(records)
-    recs = stages.stage(cfg, "align").process_batch(recs)
-    transform, score, filt = (stages.stage(cfg, n) for n in ("transform", "score", "filter"))
-    settle = stages.stage(cfg, "settle")
+    then its rejected ones.  ``annotated``: the records already went
+    through the annotate stage."""
+    ann, align, transform, score, filt, settle = _stages_for(cfg)
+    recs = list(records) if annotated else ann.process_batch(records)
+    recs = align.process_batch(recs)
     out = []
     for outs in transform.process_batch(recs):
         outs = [o if o.rejected else filt.process(score.process(o)) for o in outs]
