@@ -247,6 +247,7 @@ NEAR_MISS = [
     (89, 'She likes tea every day.'),  # stative
     (89, 'I go to the library.'),  # no habitual cue
     (122, "I can't swim."),  # ability, not a conclusion
+    (143, 'The child has fun.'),  # not on have
 ]
 
 

@@ -445,6 +445,14 @@ def unstressed_do(doc):
         lemma = verified_lemma(verb) if subj is not None else None
         if lemma and lemma not in ("be", "have", "do"):
             yield Hit(verb.i, verb.i + 1, ("did" if verb.tag_ == "VBD" else "do", lemma))
+            # *rests and fans herself* -> *do rest and fan herself*: a verb
+            # coordinated under the same subject follows the one *do*
+            for conj in verb.children:
+                if conj.dep_ == "conj" and conj.tag_ == verb.tag_ and conj.pos_ == "VERB" \
+                        and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "neg") for c in conj.children):
+                    conj_lemma = verified_lemma(conj)
+                    if conj_lemma and conj_lemma not in ("be", "have", "do") and conj_lemma != conj.lower_:
+                        yield Hit(conj.i, conj.i + 1, (conj_lemma,))
 
 
 def _will_verb(doc, words=("will", "'ll")):

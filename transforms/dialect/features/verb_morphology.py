@@ -104,7 +104,7 @@ def transitive_im(doc):
     """*He bought some food* -> *He bought-im some food* (a verb with a
     nominal direct object right after it)."""
     for verb in tokens(doc):
-        if verb.pos_ != "VERB" or not verb.text.isalpha():
+        if verb.pos_ != "VERB" or not verb.text.isalpha() or verb.lemma_ in ("have", "be", "do"):
             continue
         obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
         if obj is None or obj.left_edge.i != verb.i + 1 or obj.tag_ == "PRP":
