@@ -245,6 +245,10 @@ class SamplingConfig(_Typed):
 class OutputConfig(_Strict):
     max_records_per_shard: int = Field(100_000, gt=0)
     write_rejected: bool = True
+    #: also write every shard as Parquet beside the Arrow one (``data/train-*.parquet``)
+    parquet: bool = False
+    #: the dataset card's ``license`` (an SPDX id or Hub license tag); None: ``other``
+    license: Optional[str] = None
 
 
 class RunConfig(_Strict):

@@ -488,6 +488,7 @@ class WriteStage:
 
         self.max_rows = cfg.output.max_records_per_shard
         self.write_rejected = cfg.output.write_rejected
+        self.parquet = cfg.output.parquet
         self.metadata = {"cs_synth.version": __version__, "cs_synth.config_hash": cfg.config_hash()}
 
     def shard_count(self, n_records: int) -> int:
@@ -503,7 +504,8 @@ class WriteStage:
         """Write one shard; returns its ``{path, rows, ...}`` summary."""
         from pipeline.write.arrow_writer import write_shard
 
-        return write_shard(out_dir, kind, index, total, (r for r in records if r is not None), self.metadata)
+        return write_shard(out_dir, kind, index, total, (r for r in records if r is not None), self.metadata,
+                           parquet=self.parquet)
 
 
 # --------------------------------------------------------------- interleave

@@ -109,9 +109,11 @@ class _HashingWriter:
 
 
 def write_shard(out_dir: str, kind: str, index: int, total: int, records: Iterable[Record],
-                metadata: Dict[str, str]) -> Dict[str, object]:
+                metadata: Dict[str, str], parquet: bool = False) -> Dict[str, object]:
     """Write one shard from an iterable of records (``None`` skipped),
-    streaming (see the module docstring); returns its manifest entry."""
+    streaming (see the module docstring); returns its manifest entry.  With
+    ``parquet``, the same rows also go to ``<name>.parquet`` beside it (its
+    entry under ``"parquet"``)."""
     import tempfile
 
     import pyarrow.compute as pc
@@ -140,17 +142,43 @@ def write_shard(out_dir: str, kind: str, index: int, total: int, records: Iterab
             path = join(out_dir, kind, name)
             fs = _fs()
             tmp = join(out_dir, kind, f".tmp-{name}")
-            with fs.create(tmp) as fh:
+            pq_name = name[: -len(".arrow")] + ".parquet"
+            pq_tmp = join(out_dir, kind, f".tmp-{pq_name}")
+            with fs.create(tmp) as fh, (fs.create(pq_tmp) if parquet else _Null()) as pq_fh:
                 out = _HashingWriter(fh)
+                pq_out = _HashingWriter(pq_fh) if parquet else None
+                pq_writer = None
+                if parquet:
+                    import pyarrow.parquet as pq
+
+                    pq_writer = pq.ParquetWriter(pa.PythonFile(pq_out, mode="w"), schema)
                 with pa.ipc.new_stream(pa.PythonFile(out, mode="w"), schema) as writer:
                     for k in range(0, rows, ROWS_PER_BATCH):
                         part = table.take(order[k:k + ROWS_PER_BATCH]).to_pylist()
-                        writer.write_batch(pa.RecordBatch.from_pylist(part, schema=schema))
+                        batch = pa.RecordBatch.from_pylist(part, schema=schema)
+                        writer.write_batch(batch)
+                        if pq_writer is not None:
+                            pq_writer.write_batch(batch)
+                if pq_writer is not None:
+                    pq_writer.close()
             del table, order
-    if fs.exists(path):
-        fs.delete([path])
-    fs.rename([tmp], [path])
-    return {"path": f"{kind}/{name}", "rows": rows, "sha256": out.sha.hexdigest(), "bytes": out.size}
+    for t, p in ((tmp, path),) + (((pq_tmp, join(out_dir, kind, pq_name)),) if parquet else ()):
+        if fs.exists(p):
+            fs.delete([p])
+        fs.rename([t], [p])
+    info = {"path": f"{kind}/{name}", "rows": rows, "sha256": out.sha.hexdigest(), "bytes": out.size}
+    if parquet:
+        info["parquet"] = {"path": f"{kind}/{pq_name}", "rows": rows, "sha256": pq_out.sha.hexdigest(),
+                           "bytes": pq_out.size}
+    return info
+
+
+class _Null:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
 
 
 def write_manifest(out_dir: str, manifest: Dict[str, object]) -> str:

@@ -99,7 +99,13 @@ def render(manifest: Dict[str, object], config: dict) -> str:
                   "holds the rejected records (split `rejected`), with their reasons." if meta.get("configs") else
                   "**No record was kept**, and rejected records were not written: there is nothing to load.", ""]
     lines += ["## Loading", "", "```python", "import datasets", "",
-              "ds = datasets.load_dataset(\"PATH/TO/THIS/FOLDER\")", "```", "",
+              "ds = datasets.load_dataset(\"PATH/TO/THIS/FOLDER\")", "```", ""]
+    if (config.get("output") or {}).get("parquet"):
+        # datasets picks one file format per folder, so the copies are not a config of the card
+        lines += ["Every shard is also written as Parquet beside the Arrow file (`data/*.parquet`), e.g. "
+                  "`datasets.load_dataset(\"parquet\", data_files=\"PATH/data/*.parquet\")` or any Parquet "
+                  "reader.", ""]
+    lines += [
               "`manifest.json` lists every file with its row count and sha256; "
               "`cs-synth verify PATH` checks them.", ""]
     return "\n".join(lines)

@@ -458,7 +458,14 @@ def write_card_and_manifest(out_dir: str, manifest: dict, config: dict, shards: 
 
     card_bytes = card.render(manifest, config).encode("utf-8")
     write_bytes_atomic(join(out_dir, CARD), card_bytes)
-    files = sorted((dict(s) for s in shards), key=lambda f: f["path"])
+    files = []
+    for s in shards:
+        entry = dict(s)
+        extra = entry.pop("parquet", None)
+        files.append(entry)
+        if extra:
+            files.append(dict(extra))
+    files.sort(key=lambda f: f["path"])
     files.append({"path": CARD, "sha256": hashlib.sha256(card_bytes).hexdigest(), "bytes": len(card_bytes)})
     manifest = {**manifest, "files": files}
     write_bytes_atomic(join(out_dir, MANIFEST),

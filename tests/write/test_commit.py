@@ -241,3 +241,25 @@ def test_streamed_shard_equals_the_in_memory_serialization(tmp_path):
     assert data == serialize(recs, {"k": "v"}) and info["rows"] == len(recs)
     assert commit.file_digest(str(tmp_path / info["path"])) == (info["sha256"], info["bytes"])
     assert arrow_writer.ROWS_PER_BATCH < len(recs)  # more than one batch went through the spill file
+
+
+def test_optional_parquet_beside_arrow_and_the_license_on_the_card(tmp_path):
+    import datasets
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "out"
+    m = run_job(_cfg(tmp_path, output={"max_records_per_shard": 5, "parquet": True, "license": "cc-by-4.0"}),
+                str(out))
+    listed = {f["path"] for f in m["files"]}
+    for k in range(3):
+        arrow, parquet = f"data/train-0000{k}-of-00003.arrow", f"data/train-0000{k}-of-00003.parquet"
+        assert {arrow, parquet} <= listed
+        a = pa.ipc.open_stream((out / arrow).read_bytes()).read_all()
+        p = pq.read_table(out / parquet)
+        assert p.to_pylist() == a.to_pylist() and p.schema.metadata == a.schema.metadata
+    assert commit.verify(str(out)) == []
+    front = yaml.safe_load((out / "README.md").read_text().split("---")[1])
+    assert front["license"] == "cc-by-4.0" and "data/*.parquet" in (out / "README.md").read_text()
+    assert datasets.load_dataset("parquet", data_files=str(out / "data" / "*.parquet"))["train"].num_rows == 12
+    assert datasets.load_dataset(str(out))["train"].num_rows == 12  # the card still loads the Arrow shards
