@@ -124,3 +124,20 @@ def test_kill_from_outside_while_shards_are_staged(job):
                            timeout=600)
     assert rerun.returncode == 0, rerun.stderr[-3000:]
     assert _files(out) == _files(_reference(d, "ref-ext"))
+
+
+@pytest.mark.slow
+def test_two_runs_into_one_folder_at_once_never_mix(job):
+    d = job
+    out = d / "out-two"
+    cmd = [sys.executable, "-m", "beam_jobs.cli", "run", str(d / "c.yaml"), "--output", str(out), "--no-report"]
+    procs = [subprocess.Popen(cmd, cwd=str(REPO), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    results = [(p.wait(timeout=600), p.stderr.read()) for p in procs]
+    codes = sorted(rc for rc, _ in results)
+    assert codes == [0, 2], results
+    refused = next(err for rc, err in results if rc == 2)
+    assert "is locked by run" in refused or "already holds a run" in refused
+    assert commit.verify(str(out)) == []
+    m = json.loads((out / "manifest.json").read_text())
+    assert len(m["shards"]) == 6 and m["read"] == 61  # one run's shards, not a mix of two
