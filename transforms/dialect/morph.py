@@ -352,6 +352,21 @@ def _perfect(doc):
             yield have, have.head
 
 
+def verb_conjuncts(verb):
+    """Verbs coordinated with ``verb`` under its subject and auxiliaries
+    (*opens the door and walks inside*): each a later ``conj`` verb with no
+    subject or auxiliary of its own, so a rewrite of the verb's tense or
+    form applies to them too."""
+    out = []
+    cur = verb
+    while True:
+        nxt = next((c for c in cur.children if c.dep_ == "conj" and c.i > cur.i and c.pos_ == "VERB"), None)
+        if nxt is None or any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "neg", "expl") for c in nxt.children):
+            return out
+        out.append(nxt)
+        cur = nxt
+
+
 def complement_end(verb) -> int:
     """Index of the last token of ``verb``'s objects and complements."""
     end = verb.i

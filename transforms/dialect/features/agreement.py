@@ -26,10 +26,17 @@ def zero_third_singular(doc):
 
 @RULES.func(171, "Invariant present tense forms due to generalization of 3rd person \u2013s to all persons")
 def generalized_s(doc):
-    """*I see the house* -> *I sees the house*."""
+    """*I see the house* -> *I sees the house*; a coordinated verb under the
+    same subject too (*I open the door and walks inside*... -> *and walks*)."""
+    from transforms.dialect.morph import verb_conjuncts, verified_lemma
+
     for tok in tokens(doc):
         if _lexical_present(tok, "VBP"):
             yield Hit(tok.i, tok.i + 1, (match_case(third_singular(lemma_of(tok)), tok.text),))
+            for conj in verb_conjuncts(tok):
+                lemma = verified_lemma(conj)
+                if conj.tag_ in ("VB", "VBP") and lemma and lemma != "be":
+                    yield Hit(conj.i, conj.i + 1, (match_case(third_singular(lemma), conj.text),))
 
 
 @RULES.match(172, "Existential / presentational there\u2019s/there is/there was with plural subjects", [[

@@ -5,7 +5,7 @@ from __future__ import annotations
 from transforms.dialect.morph import (be_past_for, be_present_for, complement_end, gerund, has_habitual_cue,
                                       is_negated, is_third_singular, lemma_of, match_case, participle, past,
                                       perfect, present_for, subject_of, surface, third_singular, verified_lemma)
-from transforms.dialect.morph import operators, tokens
+from transforms.dialect.morph import operators, tokens, verb_conjuncts
 from transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("tense_aspect")
@@ -283,6 +283,10 @@ def present_for_future(doc):
             lemma = lemma_of(tok.head)
             if subj is not None and lemma.isalpha():
                 yield Hit(tok.i, tok.i + 2, (present_for(lemma, subj),))
+                for conj in verb_conjuncts(tok.head):  # *will open ... and walk* -> *opens ... and walks*
+                    conj_lemma = verified_lemma(conj)
+                    if conj.tag_ == "VB" and conj_lemma:
+                        yield Hit(conj.i, conj.i + 1, (present_for(conj_lemma, subj),))
         elif tok.lower_ == "going" and tok.tag_ == "VBG" and tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ == "to" \
                 and doc[tok.i + 2].tag_ == "VB" and doc[tok.i + 2].head.i == tok.i and tok.i > 0:
             # *I am going to buy a car next week* -> *I buy a car next week*

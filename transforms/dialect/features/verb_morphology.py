@@ -127,6 +127,12 @@ def ing_after_modal(doc):
         lemma = verified_lemma(verb)
         if lemma and lemma not in ("be", "have"):
             yield Hit(verb.i, verb.i + 1, (match_case(gerund(lemma), verb.text),))
+            from transforms.dialect.morph import verb_conjuncts
+
+            for conj in verb_conjuncts(verb):  # *can open ... and walk* -> *can opening ... and walking*
+                conj_lemma = verified_lemma(conj)
+                if conj.tag_ == "VB" and conj_lemma and conj_lemma not in ("be", "have"):
+                    yield Hit(conj.i, conj.i + 1, (match_case(gerund(conj_lemma), conj.text),))
 
 
 def _human_nouns():
