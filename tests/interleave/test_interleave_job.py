@@ -255,6 +255,10 @@ def test_cs_synth_run_takes_the_interleave_job_and_prints_document_counts(tmp_pa
     from pipeline.write.commit import verify
 
     assert verify(str(tmp_path / "out")) == []  # every shard listed with its checksum, the card included
+    from pipeline.write.commit import load
+
+    ds = load(str(tmp_path / "out"))["train"]  # datasets, through the folder's card
+    assert ds.num_rows == m["documents"]["sequences_written"] and "lang_spans" in ds.column_names
 
 
 def test_local_path_gives_the_job_rows(sample_run, tmp_path):
