@@ -570,7 +570,12 @@ def export_encoder_onnx(folder: str, layer: int, cache_dir: Optional[str] = None
     axes), exported on first use into the cache and reused after."""
     path = os.path.join(cache_dir or onnx_cache_dir(), _onnx_key(folder, layer), "encoder.onnx")
     if os.path.exists(path):
-        return path
+        if _onnx_entry_ok(path):
+            return path
+        # a corrupt or half-written cache entry (no matching sha256): export it again
+        for stale in (path, path + ".sha256"):
+            if os.path.exists(stale):
+                os.remove(stale)
     import warnings
 
     import torch
@@ -605,8 +610,32 @@ def export_encoder_onnx(folder: str, layer: int, cache_dir: Optional[str] = None
         torch.onnx.export(HiddenState().eval(), (ids, mask, torch.zeros_like(ids)), tmp, dynamo=False,
                           input_names=names, output_names=["hidden"], opset_version=17,
                           dynamic_axes={name: {0: "batch", 1: "sequence"} for name in names + ["hidden"]})
+    digest = _sha256_file(tmp)
     os.replace(tmp, path)
+    with open(f"{path}.sha256.{os.getpid()}.tmp", "w", encoding="ascii") as fh:
+        fh.write(digest + "\n")
+    os.replace(f"{path}.sha256.{os.getpid()}.tmp", path + ".sha256")  # written last: the entry is whole
     return path
+
+
+def _sha256_file(path: str) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _onnx_entry_ok(path: str) -> bool:
+    """Whether a cached graph matches the sha256 written beside it."""
+    try:
+        with open(path + ".sha256", encoding="ascii") as fh:
+            want = fh.read().strip()
+    except OSError:
+        return False
+    return bool(want) and _sha256_file(path) == want
 
 
 @functools.lru_cache(maxsize=4)
