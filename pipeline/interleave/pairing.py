@@ -14,7 +14,7 @@ runner batches documents.  Ties go to the smallest document id.
 from __future__ import annotations
 
 import threading
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 
@@ -88,11 +88,3 @@ def nearest(src: Sequence[Tuple[str, Sequence[float]]], tgt: Sequence[Tuple[str,
             continue
         out[src[i][0]] = (tgt[j][0], s)
     return out
-
-
-def why_unpaired(doc: str, src, tgt, min_similarity: float, mutual: bool) -> str:
-    """Words for the no_pair_found detail of ``doc``."""
-    if not tgt:
-        return "the other collection has no documents with sentences"
-    return (f"no document of the other collection within cosine >= {min_similarity}"
-            + (" that is also its nearest neighbour (mutual)" if mutual else ""))

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from pipeline.interleave.documents import Piece, merge_pairs, order_key, plain, tagged, Sentence
+from pipeline.interleave.documents import Sentence, merge_pairs, order_key, plain, tagged
 from pipeline.interleave.segment import Segment, build_segments, group_sentences, join_pieces, split_segment
 from pipeline.interleave.sequences import assemble, order_segments, windows
 from pipeline.interleave.tokenizer import WhitespaceTokenizer
