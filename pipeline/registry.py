@@ -54,6 +54,8 @@ _BUILTIN_MODULES = (
     "pipeline.align.simalign_aligner",
     "pipeline.align.given",
     "pipeline.score.scorers",
+    "pipeline.score.llm_judge",
+    "pipeline.score.naturalness",
     "pipeline.filter.filters",
     "transforms.codeswitch",
     "transforms.translit",

@@ -6,9 +6,9 @@ EXPECTED = {
     "readers": ["arrow", "hf", "jsonl", "moses", "parquet", "text", "tsv"],
     "annotators": ["gazetteer", "spacy", "stanza"],
     "aligners": ["eflomal", "given", "simalign", "simalign-batched"],
-    "recipes": ["dialect", "dialup", "entity", "llm-cs", "mt-span", "noun-swap", "phrase", "ratio", "span-ec", "span-ml", "subtree",
+    "recipes": ["dialect", "dialup", "entity", "llm-cs", "llm-dialect", "mt-span", "noun-swap", "phrase", "ratio", "span-ec", "span-ml", "subtree",
                 "translit", "word"],
-    "scorers": ["alignment_coverage", "code_mixing", "length_ratio", "lid", "perplexity"],
+    "scorers": ["alignment_coverage", "code_mixing", "length_ratio", "lid", "llm_judge", "mt_fidelity", "perplexity"],
     "filters": ["alignment_coverage", "length_ratio", "lid_agreement", "metric_range", "perplexity"],
 }
 

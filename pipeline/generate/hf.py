@@ -11,9 +11,13 @@ unless the user's environment allows it).
   a seq2seq model (T5, mT0, NLLB) generates from it.  Generation stops at the
   first ``stop`` string (default: a new line), which is cut off.
 
-Batching: the texts are sorted by token length and cut into batches of
-``batch_size``, so each batch pads little; results come back in input
-order.  Greedy (``num_beams: 1``) or beam search by default, which need no
+Batching by length bucket: each text is padded to the next multiple of
+``bucket`` tokens (8), texts of one bucket share batches of up to
+``batch_size``, and results come back in input order.  A text's padding
+depends only on its own length, never on its batch, so batch size and
+batch boundaries do not change its numbers (with ``padding=True`` to the
+longest in the batch they did: greedy outputs of a causal LM differed
+between batch sizes 1 and 16).  Greedy (``num_beams: 1``) or beam search by default, which need no
 randomness.  With ``do_sample: true`` every request is generated alone,
 under ``torch.random.fork_rng`` seeded from the request's seed (drawn from
 the record's rng), so a record's output depends on nothing but its seed,
@@ -40,14 +44,14 @@ class HFGenerator(Generator):
     def __init__(self, model: str, *, device: str = "auto", batch_size: int = 16, max_new_tokens: int = 64,
                  num_beams: int = 1, do_sample: bool = False, temperature: float = 1.0, top_p: float = 1.0,
                  top_k: int = 0, src_code: str = "", tgt_code: str = "", stop: Sequence[str] = ("\n",),
-                 translate_prompt: str = "", dtype: str = "float32", label: str = ""):
+                 translate_prompt: str = "", dtype: str = "float32", label: str = "", bucket: int = 8):
         self.model_path = model
         self.device_opt, self.batch_size, self.max_new_tokens = device, batch_size, max_new_tokens
         self.num_beams, self.do_sample = num_beams, do_sample
         self.temperature, self.top_p, self.top_k = temperature, top_p, top_k
         self.src_code, self.tgt_code = src_code, tgt_code
         self.stop = tuple(stop)
-        self.translate_prompt, self.dtype = translate_prompt, dtype
+        self.translate_prompt, self.dtype, self.bucket = translate_prompt, dtype, bucket
         self.label = label or os.path.basename(os.path.normpath(model))
         self.calls = 0
         self._model = self._tok = None
@@ -88,7 +92,8 @@ class HFGenerator(Generator):
         return {"backend": self.name, "model": self._fp, "max_new_tokens": self.max_new_tokens,
                 "num_beams": self.num_beams, "do_sample": self.do_sample, "temperature": self.temperature,
                 "top_p": self.top_p, "top_k": self.top_k, "src_code": self.src_code, "tgt_code": self.tgt_code,
-                "stop": list(self.stop), "translate_prompt": self.translate_prompt, "dtype": self.dtype}
+                "stop": list(self.stop), "translate_prompt": self.translate_prompt, "dtype": self.dtype,
+                "bucket": self.bucket}
 
     @property
     def samples(self) -> bool:
@@ -145,11 +150,21 @@ class HFGenerator(Generator):
             kw["pad_token_id"] = pad
         return kw
 
-    def _run(self, prompts: List[str]) -> List[str]:
-        """Generated continuations of ``prompts`` (one generate() call)."""
+    def _padded(self, length: int) -> int:
+        """The length a prompt of ``length`` tokens is padded to: the next
+        multiple of ``bucket``, whatever else is in its batch."""
+        b = max(1, self.bucket)
+        return -(-length // b) * b
+
+    def _run(self, prompts: List[str], length: Optional[int] = None) -> List[str]:
+        """Generated continuations of ``prompts`` (one generate() call), all
+        padded to ``length`` tokens (a prompt's padding never depends on
+        its batch, so neither do its numbers)."""
         import torch
 
-        enc = self._tok(prompts, return_tensors="pt", padding=True)
+        if length is None:
+            length = self._padded(max(len(self._tok(p)["input_ids"]) for p in prompts))
+        enc = self._tok(prompts, return_tensors="pt", padding="max_length", max_length=length)
         enc = {k: v.to(self.device) for k, v in enc.items()}
         with torch.no_grad():
             out = self._model.generate(**enc, **self._gen_kwargs())
@@ -188,9 +203,17 @@ class HFGenerator(Generator):
                     torch.manual_seed(int(seeds[k]) % (2 ** 63))
                     texts[k] = self._run([prompts[k]])[0]
         else:
-            order = sorted((k for k in range(n) if k not in errors), key=lambda k: (lengths[k], k))
-            for a in range(0, len(order), self.batch_size):
-                idx = order[a:a + self.batch_size]
+            # length buckets: prompts padded to the same multiple of `bucket`
+            # tokens share batches of up to `batch_size`
+            order = sorted((k for k in range(n) if k not in errors), key=lambda k: (self._padded(lengths[k]), k))
+            batches: List[List[int]] = []
+            for k in order:
+                if batches and len(batches[-1]) < self.batch_size and \
+                        self._padded(lengths[batches[-1][0]]) == self._padded(lengths[k]):
+                    batches[-1].append(k)
+                else:
+                    batches.append([k])
+            for idx in batches:
                 try:
                     outs = self._run([prompts[k] for k in idx])
                 except Exception as exc:  # noqa: BLE001 - one bad batch: try its items one by one
@@ -244,7 +267,8 @@ def hf_factory(spec: GenSpec, *, model: str, device: str = "auto",
                temperature: Annotated[float, Field(gt=0)] = 1.0,
                top_p: Annotated[float, Field(gt=0, le=1)] = 1.0, top_k: Annotated[int, Field(ge=0)] = 0,
                src_code: str = "", tgt_code: str = "", stop: Sequence[str] = ("\n",), translate_prompt: str = "",
-               dtype: Literal["float32", "float16", "bfloat16"] = "float32") -> HFGenerator:
+               dtype: Literal["float32", "float16", "bfloat16"] = "float32",
+               bucket: Annotated[int, Field(ge=1)] = 8) -> HFGenerator:
     """Checks at config time that the model folder exists and holds a config
     (the weights are loaded at first use, in each worker)."""
     path = spec.resolve(model)
@@ -265,7 +289,7 @@ def hf_factory(spec: GenSpec, *, model: str, device: str = "auto",
     return HFGenerator(path, device=device, batch_size=batch_size, max_new_tokens=max_new_tokens,
                        num_beams=num_beams, do_sample=do_sample, temperature=temperature, top_p=top_p, top_k=top_k,
                        src_code=src_code, tgt_code=tgt_code, stop=tuple(stop), translate_prompt=translate_prompt,
-                       dtype=dtype)
+                       dtype=dtype, bucket=bucket)
 
 
 generators.register("transformers", func=hf_factory)

@@ -50,8 +50,8 @@ def test_a_prompt_too_long_for_the_model_is_a_reason_not_a_crash(tiny_mt):
 def test_cache_hit_skips_the_model_and_gives_the_same_text(tiny_mt, tmp_path):
     first = CachedGenerator(HFGenerator(tiny_mt, max_new_tokens=6), ResponseCache(str(tmp_path / "c")))
     a = first.translate(TEXTS)
-    # 7 distinct texts: the repeats inside the batch go to the model once
-    assert first.inner.calls == 1 and first.cache.misses == len(TEXTS) and first.cache.hits == 0
+    # 7 distinct texts in 2 length buckets: the repeats go to the model once
+    assert first.inner.calls == 2 and first.cache.misses == len(TEXTS) and first.cache.hits == 0
     second = CachedGenerator(HFGenerator(tiny_mt, max_new_tokens=6), ResponseCache(str(tmp_path / "c")))
     assert second.translate(TEXTS) == a
     assert second.inner.calls == 0 and second.cache.hits == len(TEXTS)

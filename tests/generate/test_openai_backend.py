@@ -4,9 +4,6 @@ bodies, the API key from a named environment variable, and the llm-cs
 recipe's rejects through it.  The real-model server is in
 ``test_llama_server.py``."""
 import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -14,55 +11,6 @@ from pipeline import augment
 from pipeline.generate.base import GenSpec, Request
 from pipeline.generate.openai_http import OpenAIGenerator, openai_factory
 from pipeline.units import ConfigError
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def log_message(self, *a):
-        pass
-
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])).decode("utf-8"))
-        srv = self.server
-        srv.seen.append((self.path, body, self.headers.get("Authorization")))
-        prompt = body.get("prompt") or body["messages"][-1]["content"]
-        key = next((k for k in list(srv.script) + list(srv.answers) if k in prompt), None)
-        action = srv.script.get(key, "ok")
-        if action == "slow":
-            time.sleep(1.5)
-        if action == "500":
-            return self._send(500, {"error": "boom"})
-        if action == "flaky" and srv.flaky.setdefault(key, 0) < 1:
-            srv.flaky[key] += 1
-            return self._send(503, {"error": "busy"})
-        if action == "404":
-            return self._send(404, {"error": "no such model"})
-        if action == "nojson":
-            return self._send(200, None, raw=b"<html>oops</html>")
-        if action == "nochoices":
-            return self._send(200, {"object": "text_completion"})
-        text = srv.answers.get(key, " I am going al mercado")
-        choice = {"message": {"role": "assistant", "content": text}} if "messages" in body else {"text": text}
-        return self._send(200, {"choices": [choice]})
-
-    def _send(self, code, payload, raw=None):
-        data = raw if raw is not None else json.dumps(payload).encode("utf-8")
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-
-@pytest.fixture
-def server():
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    srv.seen, srv.script, srv.answers, srv.flaky = [], {}, {}, {}
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    srv.url = f"http://127.0.0.1:{srv.server_address[1]}/v1"
-    yield srv
-    srv.shutdown()
-    srv.server_close()
 
 
 def _gen(server, **kw):

@@ -189,8 +189,10 @@ class LLMCodeSwitch:
         if not reps:
             return record.reject("no_change", f"llm-cs: the model returned the source unchanged: {line[:120]!r}",
                                  stage="transform")
-        out = build_output(record, base, reps, unit=self.name, recipe=self.recipe,
-                           out_spaces=None)
+        # the answer's own spelling and spacing for every token (a kept word re-cased by
+        # the model is no longer a copy of its source token)
+        out = build_output(record, base, reps, unit=self.name, recipe=self.recipe, out_tokens=toks,
+                           out_spaces=spaces)
         if out.rejected:
             return out
         if self.target_lang not in out.langs:
