@@ -275,3 +275,24 @@ def test_local_path_gives_the_job_rows(sample_run, tmp_path):
     rows, rejects = interleave_records(cfg, records)
     assert rows == sorted(_rows(out), key=lambda r: r["id"])
     assert rejects == _rows(out, "rejected_documents")
+
+
+def test_sentence_level_accounting_is_the_synth_jobs(sample_run, tmp_path):
+    """The same config without the interleave block, through the sentence-level
+    job: the same pair counts, and the kept records name their document."""
+    from beam_jobs.synth import run_job as synth_job
+
+    _, m = sample_run
+    raw = _raw()
+    raw.pop("interleave")
+    s = synth_job(parse_config(raw, base_dir=str(RECIPE.parent)), str(tmp_path / "s"))
+    for key in ("read", "pairs_with_output", "rejected"):
+        assert s[key] == m[key], key
+    import pyarrow as pa
+
+    docs = set()
+    for f in (tmp_path / "s" / "data").glob("*.arrow"):
+        with pa.OSFile(str(f), "rb") as fh:
+            for row in pa.ipc.open_stream(fh).read_all().column("seq_labels").to_pylist():
+                docs |= {x["value"] for x in row if x["name"] == "doc_id"}
+    assert docs == {"market", "lighthouse", "bakery", "cycling", "note"}
