@@ -86,22 +86,44 @@ def cmd_run(args, beam_args: List[str]) -> int:
     from beam_jobs.synth import run_job
     from pipeline.config import load_config
 
+    from apache_beam.io.filesystems import FileSystems
+
+    from beam_jobs.synth import beam_options
+
+    # the Beam flags first: they name unknown flags, and they configure the
+    # remote filesystems (s3://, gs://) that the config's resources are read from
+    FileSystems.set_options(beam_options(beam_args, args.workers))
     cfg = load_config(args.config)
     if cfg.interleave is not None:  # documents -> interleaved training sequences
         from beam_jobs.interleave import run_job
-    print(f"[cs-synth] running {args.config} -> {args.output} with {args.workers} worker(s)", file=sys.stderr)
+    print(f"[cs-synth] running {args.config} -> {args.output} {_where(args.workers, beam_args)}", file=sys.stderr)
     t0 = time.time()
     manifest = run_job(cfg, args.output, workers=args.workers, beam_args=beam_args, overwrite=args.overwrite,
                        force_unlock=args.force_unlock)
     print(_summary(manifest, time.time() - t0, args.output))
     if not args.no_report:
+        from pipeline.report import ReportError, write_report
+
         try:
-            from pipeline.report import write_report
-        except ImportError:
-            pass
-        else:
             print(f"  report: {write_report(args.output)}")
+        except ReportError as exc:  # the run itself succeeded: say why there is no report
+            print(f"  report: not written: {exc}", file=sys.stderr)
     return 0 if manifest["accounting_ok"] else 3
+
+
+def _where(workers: int, beam_args: List[str]) -> str:
+    """Where the job runs: in-process, N local worker processes, or a runner."""
+    runner = None
+    for k, a in enumerate(beam_args):
+        if a.startswith("--runner="):
+            runner = a.split("=", 1)[1]
+        elif a == "--runner" and k + 1 < len(beam_args):
+            runner = beam_args[k + 1]
+    if runner:
+        return f"on {runner}"
+    if workers > 1:
+        return f"with {workers} local worker processes (FnApiRunner, multi-processing)"
+    return "in-process (FnApiRunner)"
 
 
 def cmd_augment(args) -> int:

@@ -287,8 +287,45 @@ def beam_options(extra: List[str], workers: int = 1) -> PipelineOptions:
 
         raise ConfigError(f"unknown command-line option(s): {', '.join('--' + u for u in unknown)} "
                           f"(neither a cs-synth option nor a Beam pipeline option)")
+    check_runner(opts)
     opts.view_as(SetupOptions).save_main_session = False
     return opts
+
+
+def check_runner(opts: PipelineOptions) -> None:
+    """An unknown ``--runner`` (or one whose extra is not installed) is a
+    configuration error, before any output."""
+    from apache_beam.options.pipeline_options import StandardOptions
+    from apache_beam.runners.runner import create_runner
+
+    from pipeline.units import ConfigError
+
+    name = opts.view_as(StandardOptions).runner
+    if not isinstance(name, str):
+        return
+    try:
+        create_runner(name)
+    except ValueError as exc:
+        raise ConfigError(f"--runner: {exc}") from None
+    except ImportError as exc:
+        hint = " (pip install 'cs-synth[gcs]')" if "dataflow" in name.lower() else ""
+        raise ConfigError(f"--runner {name}: cannot be loaded here: {exc}{hint}") from None
+
+
+def job_reference(result, options: PipelineOptions) -> Optional[str]:
+    """The job id (and console URL on Dataflow) a remote runner reports."""
+    job_id = getattr(result, "job_id", None)
+    job_id = job_id() if callable(job_id) else (job_id or getattr(result, "_job_id", None))
+    if not job_id:
+        return None
+    name = resources.runner_name(options)
+    if "dataflow" in name.lower():
+        from apache_beam.options.pipeline_options import GoogleCloudOptions
+
+        gco = options.view_as(GoogleCloudOptions)
+        return (f"{name} job {job_id}: https://console.cloud.google.com/dataflow/jobs/{gco.region}/{job_id}"
+                f"?project={gco.project}")
+    return f"{name} job {job_id}"
 
 
 def run_job(cfg: RunConfig, out_dir: str, *, workers: int = 1, beam_args: Optional[List[str]] = None,
@@ -307,6 +344,7 @@ def run_job(cfg: RunConfig, out_dir: str, *, workers: int = 1, beam_args: Option
     options = beam_options(beam_args or [], workers)
     FileSystems.set_options(options)
     resources.set_worker_filesystem_options(options)
+    resources.check_s3_credentials(cfg.model_dump(mode="json"), out_dir, options)
     # a remote runner's workers cannot read this machine's files: each local
     # resource must be small enough to travel with the job
     resources.check_launch(stages.resources_used(cfg), cfg.model_dump(mode="json"), cfg.context().resolve, options)
@@ -316,7 +354,10 @@ def run_job(cfg: RunConfig, out_dir: str, *, workers: int = 1, beam_args: Option
         p = beam.Pipeline(options=options)
         build(p, cfg, out.staging)
         try:
-            p.run().wait_until_finish()
+            result = p.run()
+            if resources.is_remote_runner(options) and job_reference(result, options):
+                print(f"[cs-synth] {job_reference(result, options)}", file=sys.stderr, flush=True)
+            result.wait_until_finish()
         except Exception as exc:  # noqa: BLE001 - an OS error while writing is a clean error, not a traceback
             failure = run_failure(exc, out_dir)
             if failure is exc:

@@ -72,6 +72,14 @@ class InputConfig(_Strict):
     def _reader(cls, value: str) -> str:
         return _registered("readers", value)
 
+    @field_validator("src_lang", "tgt_lang", mode="before")
+    @classmethod
+    def _language_tag(cls, value, info):
+        """BCP-47, normalized with langcodes (eng -> en, EN -> en; English is an error)."""
+        from pipeline.langs import normalize_tag
+
+        return normalize_tag(value, allow_empty=info.field_name == "tgt_lang")
+
     @model_validator(mode="after")
     def _paths(self):
         if self.format == "moses":

@@ -16,7 +16,10 @@ with the same numbers.  Only the columns it needs are read (``recipe``,
 ``src_lang``, ``tgt_lang``, ``langs``, ``scores``, ``reject_reason``,
 ``reject_stage``),
 batch by batch, so large outputs fit in memory; a missing column counts as
-empty.  Local folders only.
+empty.  The folder may be local or remote (``gs://``, ``s3://``): it is
+read through Beam's ``FileSystems`` and the report is written back through
+it (the plots are drawn in a local temporary folder, then copied).
+Plotting needs matplotlib, the ``[report]`` extra.
 """
 from __future__ import annotations
 
@@ -77,20 +80,56 @@ class _Table:
         self.n += n
 
 
+class ReportError(ValueError):
+    """The report cannot be written (missing folder, missing matplotlib)."""
+
+
+def _remote(path: str) -> bool:
+    return "://" in path
+
+
+def _fs():
+    from apache_beam.io.filesystems import FileSystems
+
+    return FileSystems
+
+
+def _join(base: str, *names: str) -> str:
+    return _fs().join(base, *names) if _remote(base) else os.path.join(base, *names)
+
+
+def _open_read(path: str):
+    """A binary file object: local, or through Beam ``FileSystems``."""
+    if not _remote(path):
+        return open(path, "rb")
+    from apache_beam.io.filesystem import CompressionTypes
+
+    return _fs().open(path, compression_type=CompressionTypes.UNCOMPRESSED)
+
+
+def _match(pattern: str) -> List[str]:
+    if not _remote(pattern):
+        return sorted(glob.glob(pattern))
+    try:
+        return sorted(m.path for m in _fs().match([pattern])[0].metadata_list)
+    except Exception:  # noqa: BLE001 - no match raises on some filesystems
+        return []
+
+
 def read_shards(pattern: str) -> _Table:
     """Read every Arrow IPC stream file matching ``pattern`` (sorted)."""
     import pyarrow as pa
 
     table = _Table()
-    for path in sorted(glob.glob(pattern)):
+    for path in _match(pattern):
         try:
-            with pa.OSFile(path, "rb") as fh:
-                reader = pa.ipc.open_stream(fh)
+            with _open_read(path) as fh:
+                reader = pa.ipc.open_stream(fh if not _remote(path) else pa.PythonFile(fh, mode="r"))
                 for batch in reader:
                     table.add_batch(batch)
             table.files.append(path)
         except (pa.ArrowInvalid, OSError) as exc:
-            table.unreadable.append(f"{os.path.basename(path)}: {exc}")
+            table.unreadable.append(f"{path.rsplit('/', 1)[-1]}: {exc}")
     return table
 
 
@@ -149,20 +188,20 @@ def _pair(src: Optional[str], tgt: Optional[str], embedded: Sequence[str] = ()) 
 
 
 def summarize(output_dir: str) -> Tuple[Dict[str, Any], _Table, _Table]:
-    kept = read_shards(os.path.join(output_dir, "data", "*.arrow"))
-    rejected = read_shards(os.path.join(output_dir, "rejected", "*.arrow"))
+    kept = read_shards(_join(output_dir, "data", "*.arrow"))
+    rejected = read_shards(_join(output_dir, "rejected", "*.arrow"))
     manifest = None
-    mpath = os.path.join(output_dir, "manifest.json")
-    if os.path.exists(mpath):
-        with open(mpath, encoding="utf-8") as fh:
-            manifest = json.load(fh)
+    mpath = _join(output_dir, "manifest.json")
+    if (_fs().exists(mpath) if _remote(mpath) else os.path.exists(mpath)):
+        with _open_read(mpath) as fh:
+            manifest = json.loads(fh.read().decode("utf-8"))
 
     def by(table: _Table, key) -> Dict[str, int]:
         c = Counter(key(i) for i in range(table.n))
         return dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
 
     summary: Dict[str, Any] = {
-        "output_dir": os.path.abspath(output_dir),
+        "output_dir": output_dir if _remote(output_dir) else os.path.abspath(output_dir),
         "kept": {
             "records": kept.n,
             "shards": len(kept.files),
@@ -197,7 +236,11 @@ def summarize(output_dir: str) -> Tuple[Dict[str, Any], _Table, _Table]:
 
 # -------------------------------------------------------------------- plots
 def _plt():
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:
+        raise ReportError("report: the plots need matplotlib, which is not installed: "
+                          "pip install 'cs-synth[report]' (or run with --no-report)") from None
 
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
@@ -374,13 +417,37 @@ def _json_safe(x: Any) -> Any:
 # -------------------------------------------------------------------- entry
 def write_report(output_dir: str) -> str:
     """Write ``OUTPUT_DIR/report/{index.html, summary.json, *.png}``; return
-    the path of ``index.html``."""
-    if "://" in output_dir:
-        raise ValueError(f"report: {output_dir} is not a local folder; copy the output locally first")
+    the path of ``index.html``.  A remote ``output_dir`` (gs://, s3://) is
+    read and written through Beam ``FileSystems``."""
+    if _remote(output_dir):
+        if not _match(_join(output_dir, "*")) and not _match(_join(output_dir, "data", "*")):
+            raise FileNotFoundError(f"report: output folder not found: {output_dir}")
+        import shutil
+        import tempfile
+
+        _plt()  # a missing matplotlib stops before anything is read
+        local = tempfile.mkdtemp(prefix="cs-synth-report-")
+        try:
+            index = _write_report(output_dir, os.path.join(local, REPORT_DIR))
+            rdir = _join(output_dir, REPORT_DIR)
+            for name in sorted(os.listdir(os.path.dirname(index))):
+                with open(os.path.join(local, REPORT_DIR, name), "rb") as src:
+                    dst = _fs().create(_join(rdir, name))
+                    try:
+                        dst.write(src.read())
+                    finally:
+                        dst.close()
+            return _join(rdir, "index.html")
+        finally:
+            shutil.rmtree(local, ignore_errors=True)
     if not os.path.isdir(output_dir):
         raise FileNotFoundError(f"report: output folder not found: {output_dir}")
+    _plt()
+    return _write_report(output_dir, os.path.join(output_dir, REPORT_DIR))
+
+
+def _write_report(output_dir: str, rdir: str) -> str:
     summary, kept, rejected = summarize(output_dir)
-    rdir = os.path.join(output_dir, REPORT_DIR)
     os.makedirs(rdir, exist_ok=True)
     figures: List[Tuple[str, str]] = []
     for name, (title, _, _) in HIST_SPECS.items():
@@ -418,8 +485,8 @@ def run(args) -> int:
     except (FileNotFoundError, ValueError) as exc:
         print(str(exc))
         return 2
-    with open(os.path.join(os.path.dirname(path), "summary.json"), encoding="utf-8") as fh:
-        s = json.load(fh)
+    with _open_read(path.rsplit("/", 1)[0] + "/summary.json") as fh:
+        s = json.loads(fh.read().decode("utf-8"))
     print(f"kept {s['kept']['records']} records, rejected {s['rejected']['records']}")
     for name in ("cmi", "switch_points", "cs_ratio"):
         d = s["scores"].get(name)

@@ -137,11 +137,31 @@ def exists(path: str) -> bool:
     if path in _CARRIED:
         return True
     if is_url(path):
-        try:
-            return _filesystems().exists(path)
-        except Exception:  # noqa: BLE001 - an unreachable bucket is "not found" with its message below
-            return False
+        return _remote_meta(path) is not None
     return os.path.exists(path)
+
+
+_REMOTE_META: Dict[str, Optional[tuple]] = {}
+
+
+def _remote_meta(path: str) -> Optional[tuple]:
+    """``(size, last updated)`` of a remote file, or None when it does not
+    exist; asked once per process (loaders that look a resource up per
+    record must not cost a request each, and a job's inputs do not change
+    while it runs)."""
+    if path not in _REMOTE_META:
+        meta = None
+        try:
+            fs = _filesystems()
+            if fs.exists(path):
+                found = fs.match([path])[0].metadata_list
+                meta = (found[0].size_in_bytes, found[0].last_updated_in_seconds) if found else (-1, -1)
+        except Exception:  # noqa: BLE001 - an unreachable bucket is "not found", with the path in the message
+            meta = None
+        if meta is None:
+            return None  # not remembered: it may appear, or the filesystem options may change
+        _REMOTE_META[path] = meta
+    return _REMOTE_META[path]
 
 
 def isfile(path: str) -> bool:
@@ -199,11 +219,7 @@ def cache_key(path: str) -> tuple:
     if hit is not None and not os.path.isfile(path):
         return (path, "sha256", hit[0])
     if is_url(path):
-        try:
-            meta = _filesystems().match([path])[0].metadata_list
-        except Exception:  # noqa: BLE001
-            meta = []
-        return (path, meta[0].size_in_bytes if meta else -1, meta[0].last_updated_in_seconds if meta else -1)
+        return (path,) + (_remote_meta(path) or (-1, -1))
     st = os.stat(path)
     return (os.path.abspath(path), st.st_size, st.st_mtime_ns)
 
@@ -212,7 +228,7 @@ def cache_key(path: str) -> tuple:
 #: pipeline flags that say where a remote filesystem is, never credentials:
 #: workers get them with the job; keys come from the worker's environment
 _FS_FLAGS = ("s3_endpoint_url", "s3_region_name", "s3_verify", "s3_disable_ssl", "s3_api_version")
-_LAUNCH_FS_FLAGS: List[str] = []
+_LAUNCH_FS_FLAGS: Dict[str, object] = {}
 
 
 def set_worker_filesystem_options(options) -> None:
@@ -220,8 +236,8 @@ def set_worker_filesystem_options(options) -> None:
     so that workers that run without the pipeline options (an external
     worker pool running SDK harness threads) reach the same S3 endpoint."""
     values = options.get_all_options()
-    _LAUNCH_FS_FLAGS[:] = [f"--{k}={values[k]}" for k in _FS_FLAGS
-                           if values.get(k) not in (None, False)]
+    _LAUNCH_FS_FLAGS.clear()
+    _LAUNCH_FS_FLAGS.update({k: values[k] for k in _FS_FLAGS if values.get(k) not in (None, False)})
 
 
 class Carried:
@@ -229,16 +245,21 @@ class Carried:
     zlib-compressed bytes), and the filesystem flags.  Picklable;
     :meth:`install` on the worker."""
 
-    def __init__(self, files: Dict[str, Tuple[str, bytes]], fs_flags: Sequence[str] = ()):
+    def __init__(self, files: Dict[str, Tuple[str, bytes]], fs_options: Optional[Dict[str, object]] = None):
         self.files = dict(sorted(files.items()))
-        self.fs_flags = list(fs_flags)
+        self.fs_options = dict(fs_options or {})
 
     def install(self) -> None:
         fs = _filesystems()
-        if fs._pipeline_options is None:  # noqa: SLF001 - a worker harness that set no options
+        current = fs._pipeline_options  # noqa: SLF001
+        # a worker harness that set no options, or options without the
+        # job's endpoint (a multi-process local worker, a long-lived pool)
+        have = current.get_all_options() if current is not None else {}
+        if current is None or any(have.get(k) != v for k, v in self.fs_options.items()):
             from apache_beam.options.pipeline_options import PipelineOptions
 
-            fs.set_options(PipelineOptions(self.fs_flags))
+            base = current.get_all_options(drop_default=True) if current is not None else {}
+            fs.set_options(PipelineOptions([], **{**base, **self.fs_options}))
         for path, (sha, packed) in self.files.items():
             if path not in _CARRIED:
                 raw = zlib.decompress(packed)
@@ -260,7 +281,7 @@ def carry(paths: Iterable[str]) -> Carried:
             continue
         raw = read_bytes(path)
         files[path] = (hashlib.sha256(raw).hexdigest(), zlib.compress(raw, 6))
-    return Carried(files, _LAUNCH_FS_FLAGS)
+    return Carried(files, _LAUNCH_FS_FLAGS)  # copied by Carried
 
 
 def install(carried: Optional[Carried]) -> None:
@@ -337,3 +358,40 @@ def check_launch(paths: Sequence[str], config: dict, resolve, options) -> None:
                 f"({size / 2**20:.1f} MiB, over the {CARRY_LIMIT // 2**20} MiB that a job carries by content), "
                 f"and runner {runner_name(options)} runs on other machines; put it on gs:// or s3:// "
                 f"(workers read remote paths through Beam FileSystems)")
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, str):
+        yield value
+
+
+def check_s3_credentials(config: dict, out_dir: str, options) -> None:
+    """When the job touches ``s3://``, AWS credentials must be found on this
+    machine (flags, environment, shared files or an instance role) before
+    the run starts; otherwise boto3 retries each request for minutes.  The
+    instance-metadata look-up gets a 1 s timeout and one attempt unless the
+    environment says otherwise (workers started from here inherit it)."""
+    if not any(s.startswith("s3://") for s in [out_dir, *_strings(config)]):
+        return
+    from apache_beam.options.pipeline_options import S3Options
+
+    os.environ.setdefault("AWS_METADATA_SERVICE_TIMEOUT", "1")
+    os.environ.setdefault("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "1")
+    s3 = options.view_as(S3Options)
+    if s3.s3_access_key_id and s3.s3_secret_access_key:
+        return
+    try:
+        import boto3
+    except ImportError:
+        raise ConfigError("s3:// paths need boto3: pip install 'apache-beam[aws]' (or boto3)") from None
+    if boto3.session.Session().get_credentials() is None:
+        raise ConfigError("s3://: no AWS credentials found on this machine: set AWS_ACCESS_KEY_ID and "
+                          "AWS_SECRET_ACCESS_KEY (or AWS_PROFILE, or run where an instance role is available), "
+                          "or pass --s3_access_key_id and --s3_secret_access_key; workers take credentials "
+                          "from their own environment")

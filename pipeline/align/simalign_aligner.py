@@ -164,6 +164,12 @@ def runtime_device(device: str) -> str:
 
 
 def _check_options(ctx: Context, model, layer, token_type, method, device, distortion):
+    import importlib.util
+
+    missing = [m for m in ("torch", "transformers") if importlib.util.find_spec(m) is None]
+    if missing:  # not in the base install
+        raise ConfigError(f"align.backend: the simalign aligners need {' and '.join(missing)}: "
+                          f"pip install 'cs-synth[simalign]' (with the CPU torch wheel, see docs/cluster.md)")
     if token_type not in TOKEN_TYPES:
         raise ConfigError(f"align.options.token_type: must be one of {', '.join(TOKEN_TYPES)}, got {token_type!r}")
     if method not in METHODS:
@@ -715,7 +721,7 @@ def _require_simalign() -> None:
     try:
         import simalign  # noqa: F401
     except ImportError:
-        raise ConfigError("align.backend simalign needs the 'simalign' package: pip install simalign==0.4") from None
+        raise ConfigError("align.backend simalign needs the 'simalign' package: pip install 'cs-synth[simalign]'") from None
 
 
 aligners.register("simalign", func=simalign_factory)

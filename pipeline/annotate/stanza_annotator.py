@@ -102,4 +102,8 @@ class StanzaAnnotator:
 
 @annotators.register("stanza")
 def stanza_factory(ctx: Context, stanza_dir: Optional[str] = None, max_tokens: int = 200, **_ignored):
+    import importlib.util
+
+    if importlib.util.find_spec("stanza") is None:  # not in the base install
+        raise ConfigError("annotate.backend: stanza is not installed: pip install 'cs-synth[stanza]'")
     return StanzaAnnotator(ctx.src_lang, ctx.tgt_lang, stanza_dir and ctx.resolve(stanza_dir), max_tokens)
