@@ -79,7 +79,7 @@ def _idle_thread(stack: str) -> bool:
     return waiting and "process_bundle" not in stack and "run_directional" not in stack
 
 
-def profile(pairs_n: int, workers: int, rate: int, out: str) -> dict:
+def profile(pairs_n: int, workers: int, rate: int, out: str, keep_raw: bool = False) -> dict:
     py_spy = shutil.which("py-spy")
     if py_spy is None:
         raise SystemExit("py-spy is not installed: pip install py-spy")
@@ -88,9 +88,15 @@ def profile(pairs_n: int, workers: int, rate: int, out: str) -> dict:
     config = m.write_config(tmp, m.job_config(m.write_tsv(tmp, pairs)))
     raw = os.path.join(tmp, "raw.txt")
     load_before = m.load_note()
+    # py-spy runs a small wrapper that runs the job and waits for it, so the
+    # wrapper's children usage is the job's CPU (eflomal binaries included)
+    stats = os.path.join(tmp, "rusage.json")
     cmd = [py_spy, "record", "--full-filenames", "--idle", "--subprocesses", "-r", str(rate), "-f", "raw",
-           "-o", raw, "--"] + m.job_cmd(config, os.path.join(tmp, "out"), workers)
+           "-o", raw, "--", sys.executable, "-c", m._WRAP, stats] + m.job_cmd(config, os.path.join(tmp, "out"),
+                                                                              workers)
     res = m.measured(cmd)
+    with open(stats, encoding="utf-8") as fh:
+        res["cpu_s"] = json.load(fh)["cpu_s"]
     counts = collections.Counter()
     total = 0
     for line in open(raw, encoding="utf-8", errors="replace"):
@@ -128,7 +134,8 @@ def profile(pairs_n: int, workers: int, rate: int, out: str) -> dict:
         fh.write(text)
     with open(stem + ".json", "w", encoding="utf-8") as fh:
         json.dump(result, fh, indent=2)
-    shutil.copy(raw, stem + ".raw.txt") if os.path.getsize(raw) < 20_000_000 else None
+    if keep_raw:
+        shutil.copy(raw, stem + ".raw.txt")  # py-spy's collapsed stacks, for a flame graph
     print(text)
     shutil.rmtree(tmp, ignore_errors=True)
     return result
@@ -140,8 +147,9 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--rate", type=int, default=50)
     ap.add_argument("--out", default=os.path.join(m.REPO, "benchmarks", "results"))
+    ap.add_argument("--keep-raw", action="store_true", help="also keep py-spy's raw stacks")
     args = ap.parse_args()
-    profile(args.pairs, args.workers, args.rate, args.out)
+    profile(args.pairs, args.workers, args.rate, args.out, args.keep_raw)
 
 
 if __name__ == "__main__":
