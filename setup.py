@@ -34,7 +34,7 @@ INSTALL_REQUIRES = [
 ]
 
 EXTRAS = {
-    "translit": ["pyicu-wheels>=2.15", "indic-transliteration>=2.3", "uroman>=1.3"],
+    "translit": ["pyicu-wheels>=2.15", "indic-transliteration>=2.3", "uroman>=1.3", "wordfreq>=3.0"],
     "lid": ["lingua-language-detector>=2.1", "py3langid>=0.4"],
     "dedup": ["datasketch>=1.6"],
     "report": ["matplotlib>=3.8"],

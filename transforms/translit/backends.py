@@ -215,15 +215,55 @@ class HinglishBackend(Backend):
         return romanize(text)
 
 
-BACKENDS = ("icu", "sanscript", "uroman", "hinglish")
+# ----------------------------------------------------------------- learned
+class LearnedBackend(Backend):
+    """Devanagari -> Latin learned from a ``native<TAB>roman<TAB>count``
+    lexicon (Dakshina's format; :mod:`transforms.translit.learned`): lexicon
+    hits give their most frequent romanization, other words a pair n-gram
+    model, English loanwords their English spelling (``loanwords``), and
+    with ``variation`` lexicon words draw among their attested spellings in
+    proportion to their counts, from the record's random stream."""
+
+    name = "learned"
+
+    def __init__(self, lexicon: str, loanwords: bool = True, variation: bool = False):
+        from transforms.translit.learned import load_romanizer
+
+        if loanwords:
+            _require("wordfreq", "wordfreq")
+        self.lexicon = lexicon
+        self.loanwords = bool(loanwords)
+        self.variation = bool(variation)
+        self.uses_rng = self.variation
+        self._romanizer = load_romanizer(lexicon, loanwords=self.loanwords)
+
+    @property
+    def detail(self) -> str:
+        import os
+
+        flags = ("+loanwords" if self.loanwords else "") + ("+variation" if self.variation else "")
+        return f"learned:{os.path.basename(self.lexicon)}{flags}"
+
+    def transliterate(self, text: str, rng=None) -> str:
+        return self._romanizer.romanize(text, rng if self.variation else None)
+
+    def __reduce__(self):
+        return (LearnedBackend, (self.lexicon, self.loanwords, self.variation))
+
+
+BACKENDS = ("icu", "sanscript", "uroman", "hinglish", "learned")
 
 
 def build_backend(backend: str, *, transform_id: Optional[str] = None, scheme: Optional[str] = None,
-                  source_scheme: Optional[str] = None, lcode: Optional[str] = None) -> Backend:
-    """Validate the backend options and build the backend (cheap)."""
-    given = {"transform_id": transform_id, "scheme": scheme, "source_scheme": source_scheme, "lcode": lcode}
+                  source_scheme: Optional[str] = None, lcode: Optional[str] = None,
+                  lexicon: Optional[str] = None, loanwords: Optional[bool] = None,
+                  variation: Optional[bool] = None, base_dir: Optional[str] = None) -> Backend:
+    """Validate the backend options and build the backend (cheap, except
+    ``learned``, which trains its model once per process)."""
+    given = {"transform_id": transform_id, "scheme": scheme, "source_scheme": source_scheme, "lcode": lcode,
+             "lexicon": lexicon, "loanwords": loanwords, "variation": variation}
     allowed = {"icu": {"transform_id"}, "sanscript": {"scheme", "source_scheme"}, "uroman": {"lcode"},
-               "hinglish": set()}
+               "hinglish": set(), "learned": {"lexicon", "loanwords", "variation"}}
     if backend not in allowed:
         raise ConfigError(f"option 'backend': unknown transliteration backend {backend!r}; "
                           f"valid backends: {', '.join(BACKENDS)}")
@@ -242,4 +282,13 @@ def build_backend(backend: str, *, transform_id: Optional[str] = None, scheme: O
         return SanscriptBackend(scheme, source_scheme or "devanagari")
     if backend == "uroman":
         return UromanBackend(lcode)
+    if backend == "learned":
+        import os
+
+        if not isinstance(lexicon, str) or not lexicon.strip():
+            raise ConfigError("option 'lexicon' is required for backend 'learned': a native<TAB>roman<TAB>count "
+                              "file such as Dakshina's hi.translit.sampled.train.tsv (relative to the config)")
+        path = lexicon if os.path.isabs(lexicon) else os.path.join(base_dir or ".", lexicon)
+        return LearnedBackend(os.path.normpath(path), loanwords=True if loanwords is None else loanwords,
+                              variation=bool(variation))
     return HinglishBackend()

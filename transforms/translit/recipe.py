@@ -11,7 +11,14 @@ Options (``factory(ctx, **options)``):
     ``devanagari``: e.g. devanagari -> iast / itrans / hk, or itrans ->
     devanagari), ``uroman`` (optional ``lcode``, ISO 639-3) or ``hinglish``
     (Devanagari -> casual Hinglish with schwa deletion, see
-    :mod:`transforms.translit.hinglish`).
+    :mod:`transforms.translit.hinglish`) or ``learned`` (with ``lexicon``, a
+    ``native<TAB>roman<TAB>count`` file in Dakshina's format, relative to the
+    config: lexicon words get their most frequent romanization, other words a
+    pair n-gram model trained on the lexicon; ``loanwords`` (default true)
+    gives English words written in Devanagari their English spelling;
+    ``variation`` (default false) draws lexicon words among their attested
+    spellings in proportion to their counts, seeded per record; see
+    :mod:`transforms.translit.learned`).
 ``mode``
     ``text`` (every token), ``lang`` (tokens whose language tag is in
     ``langs``, e.g. romanize the ``hi`` tokens of a code-switched Hindi-English
@@ -96,7 +103,10 @@ class Transliterate:
                 continue
             n_selected += 1
             try:
-                new = unicodedata.normalize("NFC", self.backend.transliterate(tok))
+                if getattr(self.backend, "uses_rng", False):  # casual variation: the record's own stream
+                    new = unicodedata.normalize("NFC", self.backend.transliterate(tok, rng))
+                else:
+                    new = unicodedata.normalize("NFC", self.backend.transliterate(tok))
             except Exception as exc:  # noqa: BLE001 - a token the backend chokes on stays as it is
                 failed.append(Edit(unit=self.name, op="unchanged", src_start=i, src_end=i + 1, out_start=i,
                                    out_end=i + 1, before=tok, after=tok,
@@ -132,13 +142,16 @@ def _langs(value) -> tuple:
                        "et al. (2024) for Maltese")
 def translit_factory(ctx: Context, backend: str = "icu", transform_id: Optional[str] = None,
                      scheme: Optional[str] = None, source_scheme: Optional[str] = None,
-                     lcode: Optional[str] = None, mode: Optional[str] = None,
+                     lcode: Optional[str] = None, lexicon: Optional[str] = None,
+                     loanwords: Optional[bool] = None, variation: Optional[bool] = None,
+                     mode: Optional[str] = None,
                      langs: Union[str, Sequence[str], None] = None, predicate: Optional[str] = None,
                      predicate_options: Optional[dict] = None) -> Transliterate:
     if backend == "icu" and transform_id is None:
         transform_id = DEFAULT_ICU_ID
     be = build_backend(backend, transform_id=transform_id, scheme=scheme, source_scheme=source_scheme,
-                       lcode=lcode)
+                       lcode=lcode, lexicon=lexicon, loanwords=loanwords, variation=variation,
+                       base_dir=getattr(ctx, "base_dir", None))
     if mode is None:  # inferred from the other options
         mode = "lang" if langs is not None else "predicate" if predicate is not None else "text"
     if mode not in MODES:

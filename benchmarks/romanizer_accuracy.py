@@ -1,0 +1,101 @@
+"""The learned romanizer (``translit`` backend ``learned``) on a held-out
+split of a Dakshina-format lexicon, split by word (every romanization of a
+held-out word is held out), against the rule-based ``hinglish`` backend.
+
+    python benchmarks/romanizer_accuracy.py ../shared/data/dakshina/hi.translit.train.tsv
+
+Prints top-1 accuracy against any attested romanization and against the
+most frequent one, for: the rules, the pair model alone, the pair model with
+loanword detection; then speed in words per second on one core: cold (every
+held-out word once, nothing cached) and a cached stream (the words of the
+Hindi side of HinGE, when given with ``--stream``, in text order, through
+the lexicon and the word cache), each against the rule-based romanizer
+measured in the same run.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+from transforms.translit import hinglish  # noqa: E402
+from transforms.translit.learned import (LearnedRomanizer, PairModel, align_lexicon, load_lexicon,  # noqa: E402
+                                         split_by_word)
+
+
+def score(fn, test):
+    words = sorted(test.entries)
+    any_ok = top_ok = 0
+    t0 = time.perf_counter()
+    outs = [fn(w) for w in words]
+    dt = time.perf_counter() - t0
+    for w, out in zip(words, outs):
+        attested = [r for r, _ in test.entries[w]]
+        any_ok += out in attested
+        top_ok += out == attested[0]
+    return any_ok / len(words), top_ok / len(words), len(words) / dt, dict(zip(words, outs))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("lexicon")
+    ap.add_argument("--heldout", type=int, default=10, help="percent of words held out (default 10)")
+    ap.add_argument("--stream", help="a TSV whose 'hindi' column is the cached-stream text (HinGE)")
+    ap.add_argument("--stream-lines", type=int, default=300, help="how many rows of --stream (default 300)")
+    ap.add_argument("--show", type=int, default=0, help="print this many misses")
+    args = ap.parse_args(argv)
+    lex = load_lexicon(args.lexicon)
+    train, test = split_by_word(lex, args.heldout)
+    print(f"lexicon {args.lexicon}: {len(lex)} words; train {len(train)} words, held out {len(test)} words "
+          f"({sum(len(e) for e in test.entries.values())} rows)")
+    t0 = time.perf_counter()
+    aligned = align_lexicon(train)
+    t1 = time.perf_counter()
+    model = PairModel(aligned)
+    t2 = time.perf_counter()
+    print(f"training: EM alignment {t1 - t0:.1f} s, n-gram {t2 - t1:.1f} s")
+    plain = LearnedRomanizer(train, model=model, loanwords=False)
+    loan = LearnedRomanizer(train, model=model, loanwords=True)
+    rows = [("hinglish rules", hinglish.romanize_word), ("pair model", plain.model_word),
+            ("pair model + loanwords", loan.model_word)]
+    results = {}
+    print(f"{'held-out top-1':26s} {'any attested':>12s} {'most frequent':>14s} {'cold words/s':>13s}")
+    for name, fn in rows:
+        a, t, wps, outs = score(fn, test)
+        results[name] = outs
+        print(f"{name:26s} {a:12.4f} {t:14.4f} {wps:13.0f}")
+    if args.show:
+        import random
+
+        misses = [(w, o, [r for r, _ in test.entries[w]]) for w, o in results["pair model + loanwords"].items()
+                  if o not in [r for r, _ in test.entries[w]]]
+        for w, o, att in random.Random(0).sample(misses, min(args.show, len(misses))):
+            print(f"  miss {w}: {o} (attested: {', '.join(att)})")
+    if args.stream:
+        import csv
+
+        csv.field_size_limit(1 << 24)
+        with open(args.stream, encoding="utf-8", newline="") as fh:
+            rows = [row["hindi"] for _, row in zip(range(args.stream_lines), csv.DictReader(fh, delimiter="\t"))]
+        text = " ".join(rows)
+        tokens = text.split() * 3  # three passes: a corpus repeats its words
+        full = LearnedRomanizer(lex, model=model, loanwords=True)  # the full lexicon for look-ups
+        t0 = time.perf_counter()
+        for tok in tokens:
+            full.romanize(tok)
+        dt = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        for tok in tokens:
+            hinglish.romanize(tok)
+        dr = time.perf_counter() - t0
+        info = full.word.cache_info()
+        print(f"cached stream: {len(tokens)} tokens of {args.stream}: {len(tokens) / dt:.0f} words/s "
+              f"(rules: {len(tokens) / dr:.0f} words/s; ratio {dr / dt:.2f}); word cache {info.hits} hits, "
+              f"{info.misses} misses")
+
+
+if __name__ == "__main__":
+    main()

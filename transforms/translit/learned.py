@@ -1,0 +1,681 @@
+"""A romanizer learned from a lexicon of attested romanizations.
+
+The lexicon is a file in the format of the Dakshina dataset's romanization
+lexicons (Roark et al., 2020): one ``native<TAB>roman<TAB>count`` row per
+romanization that people wrote for a native-script word, e.g. ::
+
+    अलविदा	alveeda	1
+    अलविदा	alvida	3
+
+How a word is romanized
+-----------------------
+1. **Lexicon hit**: the word's most frequent attested romanization (ties go
+   to the alphabetically first spelling).  With ``variation`` on, one of the
+   attested spellings is drawn in proportion to its count instead, from the
+   record's own random stream (so it is seeded per record).
+2. **Model**: every other word goes to a joint-sequence ("pair n-gram")
+   model trained on the lexicon, the approach of Bisani & Ney (2008) and
+   Phonetisaurus:
+
+   * each native word is cut into units (one code point, a consonant keeps its
+     nukta), and each unit emits 0 to :data:`MAX_EMIT` Latin letters;
+   * expectation maximisation (forward-backward over the monotone alignment
+     lattice, weighted by the counts) learns ``p(letters | unit)`` and
+     Viterbi alignment turns every lexicon row into a sequence of joint tokens
+     ``unit:letters``;
+   * an interpolated Kneser-Ney n-gram model over those tokens, of order
+     ``order`` (default 6), where each token also sees the next native unit
+     (it is known when decoding), scores romanizations;
+   * beam search gives the n-best list.
+3. **Loanwords** (``loanwords``, on by default): English words written in
+   Devanagari (अचीवमेंट, अलार्म) come back in English spelling.  The English
+   word list is wordfreq's (Speer, 2022) top :data:`ENGLISH_WORDS` words.
+   English words are indexed by a consonant skeleton; the candidates that
+   share the word's skeleton (or that the n-best list already holds) are
+   scored by the same pair model, constrained to spell the English word, and
+   the best one replaces the model's own choice when its per-unit log
+   probability is within ``loan_margin`` of it.
+4. A word with a unit that the lexicon never shows (a rare sign) goes to the
+   rule-based ``hinglish`` romanizer (:mod:`transforms.translit.hinglish`).
+
+Everything is deterministic: training iterates in sorted order, ties are
+broken by the spelling, and nothing reads global random state.  A trained
+model is kept once per process per lexicon file (path, size, mtime), and
+romanized words are cached (``functools.lru_cache``).
+"""
+from __future__ import annotations
+
+import difflib
+import functools
+import hashlib
+import math
+import os
+import re
+import unicodedata
+from collections import defaultdict
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from pipeline.units import ConfigError
+
+__all__ = ["align_lexicon", "Lexicon", "PairModel", "LearnedRomanizer", "load_lexicon", "split_by_word", "units_of", "load_romanizer"]
+
+#: the most Latin letters one native unit may emit
+MAX_EMIT = 4
+#: EM iterations for the alignment
+EM_ITERATIONS = 4
+#: how many English words (most frequent first) the loanword detector knows
+ENGLISH_WORDS = 60000
+NUKTA = "\u093c"
+ZW = ("\u200c", "\u200d")
+BOS, EOS = "<s>", "</s>"
+#: loanword decision: ``delta + LOAN_WEIGHT * zipf >= LOAN_THRESHOLD`` (tuned on a development split)
+#: (weights found by a grid search on a development split of the Dakshina
+#: training file, salt "dev", 11%, disjoint from the 10% test split)
+LOAN_WEIGHT = 0.3
+LOAN_MARK = 0.5
+LOAN_THRESHOLD = 0.3
+LOAN_MIN_SIMILARITY = 0.6
+LOAN_CANDIDATES = 5
+_ENGLISH_MARKS = ("\u0949", "\u0911")
+
+
+# ----------------------------------------------------------------- lexicon
+class Lexicon:
+    """``native -> ((roman, count), ...)``, most frequent first."""
+
+    def __init__(self, entries: Dict[str, Tuple[Tuple[str, int], ...]], source: str = ""):
+        self.entries = entries
+        self.source = source
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.entries
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get(self, word: str):
+        return self.entries.get(word)
+
+    def rows(self) -> Iterable[Tuple[str, str, int]]:
+        for native in sorted(self.entries):
+            for roman, count in self.entries[native]:
+                yield native, roman, count
+
+    def subset(self, words: Iterable[str]) -> "Lexicon":
+        return Lexicon({w: self.entries[w] for w in words if w in self.entries}, self.source)
+
+
+def _sorted_entry(counts: Dict[str, int]) -> Tuple[Tuple[str, int], ...]:
+    return tuple(sorted(counts.items(), key=lambda rc: (-rc[1], rc[0])))
+
+
+def load_lexicon(path: str) -> Lexicon:
+    """Read a ``native<TAB>roman<TAB>count`` file.  A row that is not three
+    fields with a positive integer count stops with a :class:`ConfigError`
+    naming the file and line (a broken lexicon is a configuration error, not
+    something to guess around); blank lines and ``#`` comments are skipped."""
+    if not os.path.isfile(path):
+        raise ConfigError(f"option 'lexicon': no such file {path!r} (a native<TAB>roman<TAB>count file, "
+                          "e.g. Dakshina's hi.translit.sampled.train.tsv)")
+    counts: Dict[str, Dict[str, int]] = defaultdict(dict)
+    with open(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            line = line.rstrip("\n").rstrip("\r")
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            if len(parts) != 3 or not parts[0] or not parts[1]:
+                raise ConfigError(f"option 'lexicon': {path}:{lineno}: expected native<TAB>roman<TAB>count, "
+                                  f"got {line[:80]!r}")
+            native, roman, count = parts
+            try:
+                n = int(count)
+            except ValueError:
+                n = 0
+            if n < 1:
+                raise ConfigError(f"option 'lexicon': {path}:{lineno}: count must be a positive integer, "
+                                  f"got {count!r}")
+            native = unicodedata.normalize("NFC", native.strip())
+            roman = roman.strip().lower()
+            counts[native][roman] = counts[native].get(roman, 0) + n
+    if not counts:
+        raise ConfigError(f"option 'lexicon': {path} has no rows")
+    return Lexicon({w: _sorted_entry(c) for w, c in counts.items()}, source=path)
+
+
+def split_by_word(lexicon: Lexicon, heldout_percent: int = 10, salt: str = "") -> Tuple[Lexicon, Lexicon]:
+    """A deterministic split by native word (every romanization of a word is on
+    the same side): a word is held out when the SHA-1 of its UTF-8 bytes,
+    modulo 100, is below ``heldout_percent`` (``salt`` is prefixed to the
+    word, for a second, independent split such as a development set)."""
+    train, test = {}, {}
+    for w, e in lexicon.entries.items():
+        h = int.from_bytes(hashlib.sha1((salt + w).encode("utf-8")).digest()[:8], "big") % 100
+        (test if h < heldout_percent else train)[w] = e
+    return Lexicon(train, lexicon.source), Lexicon(test, lexicon.source)
+
+
+# ------------------------------------------------------------------- units
+def units_of(word: str) -> Tuple[str, ...]:
+    """The native word cut into units: one code point each; a nukta joins the
+    consonant before it; zero-width joiners are dropped."""
+    word = unicodedata.normalize("NFD", word)
+    out: List[str] = []
+    for ch in word:
+        if ch in ZW:
+            continue
+        if ch == NUKTA and out:
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return tuple(out)
+
+
+# ------------------------------------------------------------- alignment
+_VOWEL_LETTERS = frozenset("aeiouy")
+_MATRA_LIKE = frozenset(chr(c) for c in range(0x093e, 0x094d)) | frozenset(chr(c) for c in range(0x0904, 0x0915)) \
+    | {"\u0960", "\u0961", "\u0962", "\u0963", "\u0972", "\u0973", "\u0974", "\u0975", "\u0976", "\u0977"}
+_VIRAMA = "\u094d"
+_INDEPENDENT = frozenset(chr(c) for c in range(0x0904, 0x0915)) | {"\u0960", "\u0961", "\u0972", "\u0973",
+                                                                   "\u0974", "\u0975", "\u0976", "\u0977"}
+_NASAL = {"\u0901", "\u0902"}
+
+
+def _kind(unit: str) -> str:
+    """What a unit may emit: ``v`` vowel signs and vowel letters emit vowel
+    letters or nothing; ``c`` consonants emit letters starting with a
+    non-vowel letter (their inherent vowel and doubling may follow); ``n``
+    nasal signs emit a consonant letter run or nothing; ``x`` the virama
+    emits nothing; anything else is free."""
+    ch = unit[0]
+    if ch == _VIRAMA:
+        return "x"
+    if ch in _NASAL or ch == "\u0903":
+        return "n"
+    if ch in _MATRA_LIKE:
+        return "v"
+    if "\u0915" <= ch <= "\u0939" or "\u0958" <= ch <= "\u095f" or ch in ("\u0979", "\u097a", "\u097b",
+                                                                          "\u097c", "\u097e", "\u097f"):
+        return "c"
+    return "f"
+
+
+def _allowed(kind: str, s: str) -> bool:
+    if kind == "x":
+        return s == ""
+    if kind == "v":
+        return all(c in _VOWEL_LETTERS for c in s)
+    if kind == "c":
+        return bool(s) and (s[0] not in _VOWEL_LETTERS or s[0] == "y")
+    if kind == "cc":
+        return bool(s) and (s[0] not in _VOWEL_LETTERS or s[0] == "y") and not any(c in "aeiou" for c in s)
+    if kind == "n":
+        return s == "" or s[0] not in _VOWEL_LETTERS
+    return True
+
+
+def _edges(units: Sequence[str], roman: str):
+    """The alignment lattice of one pair: for each unit ``i``, the moves
+    ``(j, j + k, letters)`` the unit's kind allows.  A consonant followed by
+    a vowel sign or the virama has no inherent vowel, so it emits no vowel
+    letter (``cc``)."""
+    n, m = len(units), len(roman)
+    out = []
+    for i, u in enumerate(units):
+        kind = _kind(u)
+        if kind == "c" and i + 1 < n and _kind(units[i + 1]) in ("v", "x") and units[i + 1][0] not in _INDEPENDENT:
+            kind = "cc"
+        lo = max(0, m - MAX_EMIT * (n - i))
+        row = []
+        for j in range(lo, m + 1):
+            for k in range(0, min(MAX_EMIT, m - j) + 1):
+                s = roman[j:j + k]
+                if _allowed(kind, s):
+                    row.append((j, j + k, s))
+        out.append(row)
+    return out
+
+
+def _em_align(pairs: List[Tuple[Tuple[str, ...], str, float]], iterations: int = EM_ITERATIONS):
+    """Forward-backward EM for ``p(letters | unit)`` over monotone alignments
+    in which each unit emits 0..MAX_EMIT letters of the kind it allows (see
+    :func:`_kind`), weighted by the rows' counts; returns the Viterbi token
+    sequence (list of (unit, letters)) of every pair that has an alignment,
+    and the emission table."""
+    lattices = []
+    for units, roman, weight in pairs:
+        lat = _edges(units, roman)
+        lattices.append((units, len(roman), weight, lat))
+    prob: Dict[Tuple[str, str], float] = defaultdict(lambda: 1.0)
+    for _ in range(iterations):
+        counts: Dict[Tuple[str, str], float] = defaultdict(float)
+        for units, m, weight, lat in lattices:
+            n = len(units)
+            alpha = [[0.0] * (m + 1) for _ in range(n + 1)]
+            alpha[0][0] = 1.0
+            probs = []
+            for i in range(n):
+                u = units[i]
+                ai, an = alpha[i], alpha[i + 1]
+                row = [(j, j2, s, prob[(u, s)]) for j, j2, s in lat[i]]
+                probs.append(row)
+                for j, j2, s, p in row:
+                    a = ai[j]
+                    if a:
+                        an[j2] += a * p
+            z = alpha[n][m]
+            if z <= 0.0:
+                continue
+            beta = [[0.0] * (m + 1) for _ in range(n + 1)]
+            beta[n][m] = 1.0
+            for i in range(n - 1, -1, -1):
+                u = units[i]
+                bi, bn, ai = beta[i], beta[i + 1], alpha[i]
+                for j, j2, s, p in probs[i]:
+                    b = bn[j2]
+                    if b:
+                        v = p * b
+                        bi[j] += v
+                        a = ai[j]
+                        if a:
+                            counts[(u, s)] += weight * a * v / z
+        totals: Dict[str, float] = defaultdict(float)
+        for (u, s), c in counts.items():
+            totals[u] += c
+        new: Dict[Tuple[str, str], float] = defaultdict(float)
+        for (u, s), c in counts.items():
+            new[(u, s)] = c / totals[u]
+        prob = new
+    out = []
+    for units, m, weight, lat in lattices:
+        n = len(units)
+        best = [[-1.0] * (m + 1) for _ in range(n + 1)]
+        back: List[List[Optional[tuple]]] = [[None] * (m + 1) for _ in range(n + 1)]
+        best[0][0] = 1.0
+        for i in range(n):
+            u = units[i]
+            bi, bn = best[i], best[i + 1]
+            for j, j2, s in lat[i]:
+                b = bi[j]
+                if b < 0:
+                    continue
+                p = prob.get((u, s), 0.0)
+                if p <= 0.0:
+                    continue
+                v = b * p
+                if v > bn[j2]:
+                    bn[j2] = v
+                    back[i + 1][j2] = (j, s)
+        if best[n][m] <= 0:
+            continue
+        seq = []
+        j = m
+        for i in range(n, 0, -1):
+            j0, s = back[i][j]
+            seq.append((units[i - 1], s))
+            j = j0
+        seq.reverse()
+        out.append((seq, weight))
+    return out, dict(prob)
+
+
+def align_lexicon(lexicon: "Lexicon"):
+    pairs = []
+    for native, roman, count in lexicon.rows():
+        units = units_of(native)
+        if units and roman and len(roman) <= MAX_EMIT * len(units):
+            pairs.append((units, roman, float(count)))
+    return _em_align(pairs)
+
+
+# ---------------------------------------------------------------- n-gram
+class PairModel:
+    """Interpolated Kneser-Ney n-gram over joint tokens ``unit>next:letters``
+    (the unit, the native unit after it, and the letters the unit emits)."""
+
+    def __init__(self, lexicon, order: int = 3, max_candidates: int = 8, lookahead: bool = False):
+        self.order = order
+        self.lookahead = lookahead
+        if isinstance(lexicon, Lexicon):
+            aligned, emit = align_lexicon(lexicon)
+        else:  # already aligned: (sequences, emission table)
+            aligned, emit = lexicon
+        # candidate letters per unit, most probable first
+        per_unit: Dict[str, List[Tuple[float, str]]] = defaultdict(list)
+        for (u, s), p in emit.items():
+            if p >= 0.002:
+                per_unit[u].append((-p, s))
+        self.candidates = {u: tuple(s for _, s in sorted(v)[:max_candidates]) for u, v in per_unit.items()}
+        # a given spelling (a loanword candidate) may use rarer emissions
+        self.all_candidates = {u: tuple(s for p, s in sorted((-p, s) for (u2, s), p in emit.items()
+                                                           if u2 == u and p >= 1e-4)) for u in self.candidates}
+        # n-gram counts; the highest order counts rows (weighted by their
+        # counts), the lower orders count distinct left neighbours (Kneser-Ney)
+        full: Dict[tuple, float] = defaultdict(float)
+        for seq, weight in aligned:
+            toks = [BOS] * (order - 1) + self._tokens([u for u, _ in seq], [s for _, s in seq]) + [EOS]
+            for t in range(order - 1, len(toks)):
+                full[tuple(toks[t - order + 1:t + 1])] += weight
+        levels: List[Dict[tuple, float]] = [dict() for _ in range(order + 1)]
+        levels[order] = dict(full)
+        for n in range(order - 1, 0, -1):
+            cont: Dict[tuple, float] = defaultdict(float)
+            for gram in levels[n + 1]:
+                cont[gram[1:]] += 1.0
+            levels[n] = dict(cont)
+        self.table = {}
+        for n in range(1, order + 1):
+            grams = levels[n]
+            n1 = sum(1 for c in grams.values() if c == 1)
+            n2 = sum(1 for c in grams.values() if c == 2)
+            d = n1 / (n1 + 2 * n2) if n1 + n2 else 0.5
+            d = min(max(d, 0.1), 0.9)
+            by_ctx: Dict[tuple, Dict[str, float]] = defaultdict(dict)
+            for gram, c in grams.items():
+                by_ctx[gram[:-1]][gram[-1]] = c
+            for ctx, nxt in by_ctx.items():
+                total = sum(nxt.values())
+                probs = {w: max(c - d, 0.0) / total for w, c in nxt.items()}
+                gamma = d * len(nxt) / total
+                self.table[ctx] = (gamma, probs)
+        self.vocab = len(self.table[()][1]) + 1
+        self._memo: Dict[tuple, float] = {}
+
+    def _tokens(self, units: Sequence[str], letters: Sequence[str]) -> List[str]:
+        n = len(units)
+        if not self.lookahead:
+            return [f"{units[i]}:{letters[i]}" for i in range(n)]
+        return [f"{units[i]}>{units[i + 1] if i + 1 < n else '#'}:{letters[i]}" for i in range(n)]
+
+    def logprob(self, ctx: tuple, tok: str) -> float:
+        key = (ctx, tok)
+        v = self._memo.get(key)
+        if v is None:
+            v = self._memo[key] = math.log(self._prob(ctx, tok))
+        return v
+
+    def _prob(self, ctx: tuple, tok: str) -> float:
+        if not ctx:
+            gamma, probs = self.table[()]
+            return probs.get(tok, 0.0) + gamma / self.vocab
+        entry = self.table.get(ctx)
+        if entry is None:
+            return self._prob(ctx[1:], tok)
+        gamma, probs = entry
+        return probs.get(tok, 0.0) + gamma * self._prob(ctx[1:], tok)
+
+    def knows(self, units: Sequence[str]) -> bool:
+        return all(u in self.candidates for u in units)
+
+    def nbest(self, units: Sequence[str], beam: int = 12, n: int = 8,
+              allowed: Optional[str] = None) -> List[Tuple[float, str]]:
+        """The n best romanizations ``(logprob, letters)`` by beam search;
+        with ``allowed`` only hypotheses that spell a prefix of it survive
+        (the constrained score of one given spelling)."""
+        k = self.order - 1
+        hyps = {(BOS,) * k: (0.0, "")}
+        count = len(units)
+        for i, u in enumerate(units):
+            pre = f"{u}>{units[i + 1] if i + 1 < count else '#'}:" if self.lookahead else f"{u}:"
+            grown: Dict[tuple, Tuple[float, str]] = {}
+            for hist, (score, text) in hyps.items():
+                for s in (self.candidates if allowed is None else self.all_candidates).get(u, ("",)):
+                    new_text = text + s
+                    if allowed is not None and not allowed.startswith(new_text):
+                        continue
+                    tok = pre + s
+                    sc = score + self.logprob(hist, tok)
+                    h2 = (hist + (tok,))[1:] if k else ()
+                    key = (h2, new_text) if allowed is None else h2
+                    old = grown.get(key)
+                    if old is None or sc > old[0] or (sc == old[0] and new_text < old[1]):
+                        grown[key] = (sc, new_text)
+            best = sorted(grown.items(), key=lambda kv: (-kv[1][0], kv[1][1]))[:beam]
+            hyps = {}
+            for key, val in best:
+                hist = key[0] if allowed is None else key
+                if hist not in hyps or val[0] > hyps[hist][0]:
+                    hyps[hist] = val
+        final: Dict[str, float] = {}
+        for hist, (score, text) in hyps.items():
+            if allowed is not None and text != allowed:
+                continue
+            sc = score + self.logprob(hist, EOS)
+            if text not in final or sc > final[text]:
+                final[text] = sc
+        return sorted(((s, t) for t, s in final.items()), key=lambda st: (-st[0], st[1]))[:n]
+
+
+# ------------------------------------------------------------- loanwords
+_SKELETON_MAP = str.maketrans({"c": "k", "q": "k", "x": "ks", "z": "s", "v": "w", "f": "p"})
+
+
+def skeleton(latin: str) -> str:
+    """A consonant skeleton for matching English words with romanized
+    Devanagari: digraphs ph/ck/ch/sh/th to one letter, c/q -> k, x -> ks,
+    z -> s, v -> w, f -> p, then vowels, h, y and w dropped and doubled
+    letters written once (``achievement`` and ``acheevment`` -> ``kmnt``)."""
+    s = latin.lower()
+    s = s.replace("ph", "p").replace("ck", "k").replace("ch", "c").replace("sh", "s").replace("th", "t")
+    s = s.translate(_SKELETON_MAP)
+    s = re.sub(r"[aeiouhyw]", "", s)
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+def _neighbours(key: str) -> List[str]:
+    """The key and its one-letter deletions (the fuzzy part of the index)."""
+    return [key] + sorted({key[:i] + key[i + 1:] for i in range(len(key))}) if len(key) >= 4 else [key]
+
+
+@functools.lru_cache(maxsize=1)
+def english_index(n_words: int = ENGLISH_WORDS):
+    """wordfreq's most frequent English words (alphabetic, 3+ letters), as
+    ``skeleton -> ((word, zipf), ...)`` and ``word -> zipf``."""
+    try:
+        import wordfreq
+    except ImportError:
+        raise ConfigError("option 'loanwords' needs the Python package 'wordfreq': pip install wordfreq, or "
+                          "install the translit extra: pip install 'cs-synth[translit]'") from None
+    index: Dict[str, List[Tuple[str, float]]] = defaultdict(list)
+    zipf: Dict[str, float] = {}
+    for w in wordfreq.top_n_list("en", n_words):
+        if len(w) < 3 or not w.isascii() or not w.isalpha():
+            continue
+        z = wordfreq.zipf_frequency(w, "en")
+        zipf[w] = z
+        for key in _neighbours(skeleton(w)):
+            index[key].append((w, z))
+    return {k: tuple(v) for k, v in index.items()}, zipf
+
+
+# ------------------------------------------------------------- romanizer
+class LearnedRomanizer:
+    """Lexicon look-up, then the pair model, then the loanword check."""
+
+    def __init__(self, lexicon: Lexicon, order: int = 3, loanwords: bool = True, beam: int = 12,
+                 model: Optional["PairModel"] = None, loan_weight: float = LOAN_WEIGHT,
+                 loan_threshold: float = LOAN_THRESHOLD):
+        self.lexicon = lexicon
+        self.model = model if model is not None else PairModel(lexicon, order=order)
+        self.loanwords = loanwords
+        self.loan_weight = loan_weight
+        self.loan_threshold = loan_threshold
+        self.beam = beam
+        if loanwords:
+            english_index()
+        self.word = functools.lru_cache(maxsize=200_000)(self._word)
+
+    # the top-1 spelling of one word of Devanagari letters
+    def _word(self, word: str) -> str:
+        entry = self.lexicon.get(word)
+        if entry is not None:
+            return entry[0][0]
+        return self.model_word(word)
+
+    def model_word(self, word: str) -> str:
+        units = units_of(word)
+        if not units:
+            return ""
+        if not self.model.knows(units):
+            from transforms.translit.hinglish import romanize_word
+
+            return romanize_word(word)
+        best = self.model.nbest(units, beam=self.beam, n=8)
+        if not best:
+            from transforms.translit.hinglish import romanize_word
+
+            return romanize_word(word)
+        top_score, top = best[0]
+        if not self.loanwords:
+            return top
+        loan = self.loanword(units, best)
+        return loan if loan is not None else top
+
+    def loan_candidates(self, units: Sequence[str], best: List[Tuple[float, str]]):
+        """English words that may be this word: those in the n-best list and
+        those whose consonant skeleton is within one deletion of one of the
+        top three's, kept when their spelling is similar to the top one
+        (``difflib`` ratio >= :data:`LOAN_MIN_SIMILARITY`), at most
+        :data:`LOAN_CANDIDATES` of them; each as ``(word, delta, zipf)``
+        where delta is its constrained log probability minus the top
+        one's, per unit."""
+        index, zipf = english_index()
+        top_score, top = best[0]
+        cands = {t for _, t in best if t in zipf}
+        for _, t in best[:3]:
+            for key in _neighbours(skeleton(t)):
+                for w, z in index.get(key, ()):
+                    cands.add(w)
+        ranked = []
+        matcher = difflib.SequenceMatcher(None, "", top)  # the second sequence is indexed once
+        for w in cands:
+            matcher.set_seq1(w)
+            if matcher.real_quick_ratio() < LOAN_MIN_SIMILARITY or matcher.quick_ratio() < LOAN_MIN_SIMILARITY:
+                continue
+            sim = matcher.ratio()
+            if sim >= LOAN_MIN_SIMILARITY:
+                ranked.append((-(sim + 0.1 * zipf[w]), w))
+        ranked.sort()
+        n = len(units)
+        out = []
+        for _, w in ranked[:LOAN_CANDIDATES]:
+            if w == top:
+                sc = top_score
+            else:
+                res = self.model.nbest(units, beam=self.beam, n=1, allowed=w)
+                if not res:
+                    continue
+                sc = res[0][0]
+            out.append((w, (sc - top_score) / n, zipf[w]))
+        return out
+
+    def loanword(self, units: Sequence[str], best: List[Tuple[float, str]]) -> Optional[str]:
+        """The English spelling of a loanword, or None: the candidate with the
+        best ``delta + LOAN_WEIGHT * zipf (+ LOAN_MARK if the word has the
+        English-only vowel sign ॉ/ऑ)`` when that is at least
+        ``LOAN_THRESHOLD``."""
+        mark = LOAN_MARK if any(u[0] in _ENGLISH_MARKS for u in units) else 0.0
+        scored = [(d + self.loan_weight * z + mark, w) for w, d, z in self.loan_candidates(units, best)]
+        if not scored:
+            return None
+        scored.sort(key=lambda sw: (-sw[0], sw[1]))
+        value, w = scored[0]
+        return w if value >= self.loan_threshold else None
+
+    def variants(self, word: str) -> Optional[Tuple[Tuple[str, int], ...]]:
+        return self.lexicon.get(word)
+
+    def sample_word(self, word: str, rng) -> str:
+        """One attested spelling drawn in proportion to its count (``rng`` is
+        a ``random.Random``); a word outside the lexicon gets the top-1."""
+        entry = self.lexicon.get(word)
+        if entry is None or len(entry) == 1:
+            return self.word(word)
+        total = sum(c for _, c in entry)
+        x = rng.random() * total
+        for roman, c in entry:
+            x -= c
+            if x < 0:
+                return roman
+        return entry[-1][0]
+
+    def romanize(self, text: str, rng=None) -> str:
+        """Romanize every Devanagari word in ``text``; other characters pass
+        through (Devanagari digits become ASCII digits, the danda a full stop).
+        With ``rng``, lexicon words draw among their attested spellings."""
+        from transforms.translit.hinglish import _DIGITS, _PUNCT, _is_devanagari_letter
+
+        out: List[str] = []
+        run: List[str] = []
+
+        def flush():
+            if run:
+                w = unicodedata.normalize("NFC", "".join(run))
+                out.append(self.word(w) if rng is None else self.sample_word(w, rng))
+                run.clear()
+
+        for ch in text:
+            if _is_devanagari_letter(ch):
+                run.append(ch)
+                continue
+            flush()
+            out.append(_DIGITS.get(ch) or _PUNCT.get(ch, ch))
+        flush()
+        return "".join(out)
+
+
+#: bump when the alignment changes, so cached alignments are not reused
+MODEL_VERSION = "1"
+
+
+def cache_dir() -> str:
+    """Where trained alignments are kept: ``$CS_SYNTH_CACHE`` or
+    ``~/.cache/cs-synth``, subfolder ``romanizer``."""
+    base = os.environ.get("CS_SYNTH_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "cs-synth")
+    return os.path.join(base, "romanizer")
+
+
+def _cached_alignment(path: str, lexicon: Lexicon):
+    """The EM alignment of a lexicon (about a minute for Dakshina's 44k rows)
+    is kept on disk, keyed by the SHA-256 of the file's bytes and
+    :data:`MODEL_VERSION`; the n-gram model is rebuilt from it (seconds)."""
+    import pickle
+    import tempfile
+
+    with open(path, "rb") as fh:
+        digest = hashlib.sha256(fh.read()).hexdigest()
+    folder = cache_dir()
+    target = os.path.join(folder, f"{digest[:32]}-v{MODEL_VERSION}.pkl")
+    if os.path.isfile(target):
+        try:
+            with open(target, "rb") as fh:
+                return pickle.load(fh)
+        except Exception:  # noqa: BLE001 - a broken cache file is rebuilt
+            pass
+    aligned = align_lexicon(lexicon)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(aligned, fh, protocol=4)
+        os.replace(tmp, target)
+    except OSError:  # a read-only home still works, only slower
+        pass
+    return aligned
+
+
+@functools.lru_cache(maxsize=4)
+def _load(path: str, size: int, mtime: float, order: int, loanwords: bool) -> LearnedRomanizer:
+    lexicon = load_lexicon(path)
+    model = PairModel(_cached_alignment(path, lexicon), order=order)
+    return LearnedRomanizer(lexicon, order=order, loanwords=loanwords, model=model)
+
+
+def load_romanizer(path: str, order: int = 3, loanwords: bool = True) -> LearnedRomanizer:
+    """The romanizer of a lexicon file, trained once per process per file
+    version (path, size, mtime) and options."""
+    path = os.path.abspath(path)
+    if not os.path.isfile(path):
+        load_lexicon(path)  # raises the ConfigError
+    st = os.stat(path)
+    return _load(path, st.st_size, st.st_mtime, order, loanwords)
