@@ -411,7 +411,37 @@ class ScoreStage:
         return record.with_scores(scores)
 
     def process_batch(self, records: Sequence[Record]) -> List[Record]:
-        return [self.process(r) for r in records]
+        batched = [s for s in self.scorers if hasattr(s, "score_batch")]
+        if not batched or len(records) < 2:
+            return [self.process(r) for r in records]
+        # scorers with a batch call (a language model) score the batch at once;
+        # the others, and any batch that raises, go record by record
+        live = [r for r in records if not (r.rejected and not r.tokens)]
+        pre: Dict[int, Dict[str, float]] = {}
+        for s in batched:
+            try:
+                for r, sc in zip(live, s.score_batch(live)):
+                    pre.setdefault(id(r), {}).update(sc)
+            except Exception:  # noqa: BLE001 - the per-record path reports the error
+                return [self.process(r) for r in records]
+        out = []
+        for r in records:
+            if id(r) not in pre:
+                out.append(self.process(r))
+                continue
+            scores = dict(pre[id(r)])
+            for s in self.scorers:
+                if hasattr(s, "score_batch"):
+                    continue
+                try:
+                    scores.update(s(r))
+                except Exception as exc:  # noqa: BLE001
+                    scores = None
+                    out.append(unit_error(r, "score", _unit_name(s, "scorer"), exc))
+                    break
+            if scores is not None:
+                out.append(r.with_scores(scores))
+        return out
 
 
 class FilterStage:

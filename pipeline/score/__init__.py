@@ -13,6 +13,8 @@ SCORE_NAMES = list(METRIC_NAMES) + [
     "length_ratio",
     "alignment_coverage",
     "perplexity",
+    "naturalness",
+    "switch_surprisal",
 ]
 
 
