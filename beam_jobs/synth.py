@@ -160,13 +160,16 @@ class WriteShards(beam.PTransform):
                                         n=beam.pvalue.AsSingleton(total)))
 
 
-def _manifest(_, *, cfg_hash, read, outcomes, kept_shards, rejected_shards, rejected_reasons, out_dir, config):
+def _manifest(_, *, cfg_hash, read, outcomes, kept_shards, rejected_shards, rejected_reasons, out_dir, config,
+              resource_files=()):
     manifest = sentence_manifest(cfg_hash=cfg_hash, read=read, outcomes=outcomes, kept_shards=kept_shards,
                                  rejected_shards=rejected_shards, rejected_reasons=rejected_reasons, config=config)
     from pipeline.write.commit import write_card_and_manifest
 
     # into the staging folder: the card, then the manifest listing every file
     # with its rows and sha256; run_job publishes them
+    if resource_files:  # every file the units read: path (relative to the config), sha256, bytes
+        manifest["resources"] = list(resource_files)
     return write_card_and_manifest(out_dir, manifest, config, list(kept_shards) + list(rejected_shards))
 
 
@@ -211,7 +214,8 @@ def build(p: beam.Pipeline, cfg: RunConfig, out_dir: str) -> None:
                                   kept_shards=beam.pvalue.AsList(kept_shards),
                                   rejected_shards=beam.pvalue.AsList(rejected_shards),
                                   rejected_reasons=beam.pvalue.AsList(reasons),
-                                  out_dir=out_dir, config=cfg.model_dump(mode="json")))
+                                  out_dir=out_dir, config=cfg.model_dump(mode="json"),
+                                  resource_files=resources.manifest_entries(stages.resources_used(cfg), cfg.base_dir)))
 
 
 def write_pair_rejects(cfg: RunConfig, settled, out_dir: str):

@@ -299,8 +299,7 @@ def manifest_entries(paths: Iterable[str], base_dir: str = "") -> List[dict]:
         raw = read_bytes(path)
         shown = path
         if base_dir and not is_url(path):
-            rel = os.path.relpath(path, base_dir)
-            shown = rel if not rel.startswith("..") else path
+            shown = os.path.relpath(path, base_dir)  # the same on every machine
         out.append({"path": shown, "sha256": hashlib.sha256(raw).hexdigest(), "bytes": len(raw),
                     "carried": not is_url(path) and len(raw) <= CARRY_LIMIT})
     return out

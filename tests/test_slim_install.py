@@ -42,6 +42,12 @@ def test_an_eflomal_and_rules_job_runs_without_the_heavy_extras(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["accounting_ok"] and manifest["written"] > 0
     assert manifest["config"]["align"]["backend"] == "eflomal"
+    # the resource files the units read, by hash, relative to the config folder
+    import hashlib
+
+    lexicon = (REPO / "samples" / "lexicons" / "entities.tsv").read_bytes()
+    assert manifest["resources"] == [{"path": "../lexicons/entities.tsv", "bytes": len(lexicon), "carried": True,
+                                      "sha256": hashlib.sha256(lexicon).hexdigest()}]
     assert "report: not written: report: the plots need matplotlib" in proc.stderr
 
 

@@ -83,3 +83,15 @@ def test_a_resource_too_large_to_carry_stops_a_remote_launch(tmp_path, monkeypat
     assert not (tmp_path / "out").exists()
     # the in-process runner reads the same file from this machine
     assert run_job(cfg, str(tmp_path / "local"))["written"] > 0
+
+
+def test_an_unknown_runner_is_a_clean_error(tmp_path, capsys):
+    from beam_jobs.cli import main
+
+    rc = main(["run", str(REPO / "samples" / "recipes" / "en-es-word.yaml"), "--output", str(tmp_path / "out"),
+               "--runner", "NopeRunner"])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert "cs-synth: error: --runner: Unexpected pipeline runner: NopeRunner" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()
