@@ -38,7 +38,7 @@ SPAN_EC = {"recipe": "span-ec"}
     (base(transform=[SPAN_EC, {"recipe": "span-ec", "options": {"max_len": 0}}]),
      "transform.1.options.max_len: must be >= 1 (got 0)"),
     (base(transform=[SPAN_EC, {"recipe": "phrase", "options": {"max_lenn": 2}}]),
-     "transform.1.options.max_lenn: unknown option; known options: extend_unaligned, max_len, max_phrases"),
+     "transform.1.options.max_lenn: unknown option; known options: extend_unaligned, matrix, max_len, max_phrases"),
     (base(transform=[SPAN_EC, {"recipe": "span-ec", "options": {"min_len": 3, "max_len": 2}}]),
      "transform.1.options.min_len: 3 must not exceed max_len (2)"),
     (base(transform=[SPAN_EC, {"recipe": "word", "options": {"dictionary": "no/such.tsv"}}]),
@@ -91,7 +91,8 @@ def test_defaults_come_from_the_schema():
 
     factory = registry.lookup(registry.recipes, "span-ec").factory
     assert registry.validate_options(factory, {"max_len": 2}) == {
-        "max_len": 2, "min_len": 1, "max_spans": 1, "protect_labels": (), "protect_entities": False}
+        "max_len": 2, "min_len": 1, "max_spans": 1, "protect_labels": (), "protect_entities": False,
+        "matrix": "src"}
     assert registry.option_names(registry.lookup(registry.scorers, "lid")) == ["backend", "languages", "min_chars"]
 
 

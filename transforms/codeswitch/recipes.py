@@ -16,6 +16,10 @@ one edit per switched span (``unit`` = the versioned unit name), token
 labels projected through the alignment, entities with character offsets.
 A record with nothing to switch becomes
 ``record.reject("no_switchable_span", detail, stage="transform")``.
+
+Every recipe takes ``matrix: src | tgt`` (default ``src``): with ``tgt`` the
+target side frames the sentence and source spans are inserted into it
+(:mod:`transforms.codeswitch.matrix`).
 """
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ from pipeline.registry import register_recipe
 from pipeline.resources import KNOWN_MODEL_PACKAGES
 from pipeline.units import ConfigError, Context
 from transforms.codeswitch import constraints as cons
+from transforms.codeswitch.matrix import with_matrix
 from transforms.codeswitch import selectors as sel
 from transforms.codeswitch.substituters import aligned_target, dictionary_entry, lexicon_label
 from transforms.common import NO_CHANGE, Base, Replacement, build_output
@@ -206,6 +211,7 @@ class NounSwap(_AlignedPicker):
 
 @register_recipe("noun-swap", description="replace aligned source nouns (compounds whole) with their aligned "
                  "target spans", paper="baseline lexical substitution through word alignment")
+@with_matrix
 def noun_swap_factory(ctx: Context, pos: Names = sel.NOUN_POS, max_len: PosInt = 3,
                       probability: Probability = 1.0, protect_labels: Names = (),
                       protect_entities: bool = False) -> NounSwap:
@@ -237,6 +243,7 @@ class SpanEC(_AlignedPicker):
                  "crossing the boundary and the same order at both switch points (Equivalence Constraint)",
                  paper="Poplack (1980); Pratapa et al. (2018), Language Modeling for Code-Mixing: The Role of "
                  "Linguistic Theory based Synthetic Data, ACL")
+@with_matrix
 def span_ec_factory(ctx: Context, max_len: PosInt = 4, min_len: PosInt = 1, max_spans: PosInt = 1,
                     protect_labels: Names = (), protect_entities: bool = False) -> SpanEC:
     if min_len > max_len:
@@ -280,6 +287,7 @@ class SpanML(_AlignedPicker):
                  "words/phrases of the embedded language are inserted (Matrix Language Frame)",
                  paper="Myers-Scotton (1993), Duelling Languages; Rizvi et al. (2021), GCM: A Toolkit for "
                  "Generating Synthetic Code-mixed Text, EACL demos")
+@with_matrix
 def span_ml_factory(ctx: Context, max_len: PosInt = 3, probability: Probability = 0.5,
                     max_spans: Optional[PosInt] = None, protect_labels: Names = (),
                     protect_entities: bool = False) -> SpanML:
@@ -318,6 +326,7 @@ class Subtree(_AlignedPicker):
                  "target span (needs a parse: annotate.src_model)",
                  paper="parse-constrained switching after Pratapa et al. (2018), ACL, and Rizvi et al. (2021), "
                  "GCM, EACL demos")
+@with_matrix
 def subtree_factory(ctx: Context, min_size: PosInt = 2, max_size: PosInt = 6, max_subtrees: PosInt = 1,
                     protect_labels: Names = (), protect_entities: bool = False) -> Subtree:
     if min_size > max_size:
@@ -348,6 +357,7 @@ class Phrase(_AlignedPicker):
 @register_recipe("phrase", description="switch consistent phrase pairs extracted from the alignment "
                  "(standard phrase-extraction rule, max length)",
                  paper="Koehn, Och & Marcu (2003), Statistical Phrase-Based Translation, NAACL (phrase extraction)")
+@with_matrix
 def phrase_factory(ctx: Context, max_len: PosInt = 3, max_phrases: PosInt = 1, extend_unaligned: bool = True,
                    protect_labels: Names = (), protect_entities: bool = False) -> Phrase:
     return Phrase(max_len, max_phrases, extend_unaligned, protect_labels=_names(protect_labels),
@@ -459,6 +469,7 @@ def _simulate(view, chosen, tgt_tags) -> List[str]:
                  "switch-point fraction (modes: phrase, token, noun-token)",
                  paper="Potter & Yuan (2024), LLM-based Code-Switched Text Generation for Grammatical Error "
                  "Correction, EMNLP; SPF as in Rizvi et al. (2021), GCM")
+@with_matrix
 def ratio_factory(ctx: Context, target_ratio: Probability = 0.3, spf: Optional[Probability] = None,
                   mode: Literal[RATIO_MODES] = "phrase", max_len: PosInt = 3, ratio_spread: Probability = 0.0,
                   spf_weight: float = 1.0, protect_labels: Names = (), protect_entities: bool = False) -> Ratio:
@@ -548,6 +559,7 @@ class WordSwitch(_Unit):
                  "probability, to one or several target languages",
                  paper="Qin et al. (2020), CoSDA-ML: Multi-Lingual Code-Switching Data Augmentation for "
                  "Zero-Shot Cross-Lingual NLP, IJCAI")
+@with_matrix
 def word_factory(ctx: Context, dictionaries: Optional[Annotated[Dict[Name, Name], Field(min_length=1)]] = None,
                  dictionary: Optional[str] = None, target_lang: Optional[str] = None,
                  probability: Probability = 0.3, per_token_language: bool = True,
@@ -717,6 +729,7 @@ class EntitySwitch(_Unit):
                  "a multilingual entity lexicon, else the aligned target span; up to K languages per sentence",
                  paper="Whitehouse et al. (2022), EntityCS: Improving Zero-Shot Cross-lingual Transfer with "
                  "Entity-Centric Code Switching, Findings of EMNLP")
+@with_matrix
 def entity_factory(ctx: Context, lexicon: Optional[str] = None, target_langs: Optional[Names] = None,
                    k: Optional[PosInt] = None, entities: Literal[ENTITY_SOURCES] = "auto", project: bool = True,
                    case_insensitive: bool = False, skip_types: Names = NUMERIC_TYPES,
