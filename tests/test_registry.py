@@ -8,7 +8,8 @@ EXPECTED = {
     "aligners": ["eflomal", "given", "simalign", "simalign-batched"],
     "recipes": ["dialect", "dialup", "entity", "llm-cs", "llm-dialect", "mt-span", "noun-swap", "phrase", "ratio", "span-ec", "span-ml", "subtree",
                 "translit", "word"],
-    "scorers": ["alignment_coverage", "code_mixing", "length_ratio", "lid", "llm_judge", "mt_fidelity", "perplexity"],
+    "scorers": ["alignment_coverage", "code_mixing", "length_ratio", "lid", "llm_judge", "mt_fidelity", "naturalness",
+                "perplexity"],
     "filters": ["alignment_coverage", "length_ratio", "lid_agreement", "metric_range", "perplexity"],
 }
 
