@@ -114,3 +114,23 @@ def test_llm_cs_output_tokens_langs_and_edits(server):
     assert asked["words"] == "to the market" and asked["prompt"] == "llm-cs.en-es.completion.txt"
     prompt = server.seen[0][1]["prompt"]
     assert prompt.endswith("English: I am going to the market\nIn Spanish: to the market\nMixed:")
+
+
+def test_refine_pass_re_asks_once_when_the_judge_rates_low(server):
+    server.answers = {"Code-switched attempt: I am going al mercado": " I am going al mercado hoy",
+                      "Ratings of English-Spanish": " 9 naturalness: 5 fidelity: 9 cs_ratio: 8",
+                      "market": " I am going al mercado"}
+    rec = _llm_cs(server, refine_below=8)[0]
+    assert not rec.rejected, rec.reject_detail
+    assert rec.text == "I am going al mercado hoy"
+    refine = rec.edits[-1]
+    assert refine.op == "llm_refine" and refine.before == "I am going al mercado"
+    assert json.loads(refine.detail)["ratings"]["llm_naturalness"] == 5.0
+    assert len(server.seen) == 3  # ask, judge, refine: once
+
+
+def test_no_refine_when_the_judge_is_content(server):
+    server.answers = {"Ratings of English-Spanish": " 9 naturalness: 9 fidelity: 9 cs_ratio: 8",
+                      "market": " I am going al mercado"}
+    rec = _llm_cs(server, refine_below=8)[0]
+    assert rec.text == "I am going al mercado" and rec.edits[-1].op == "llm_generate" and len(server.seen) == 2

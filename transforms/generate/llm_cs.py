@@ -25,6 +25,12 @@ The last edit (``op: llm_generate``) records what was asked (the words,
 ratio, switch type, matrix language, prompt file and hash) and the model's
 raw answer.
 
+With ``refine_below: 8`` the unit runs SwitchLingua's single refine pass:
+an LLM judge (the ``llm_judge`` prompt, on the same backend) rates each
+output, and one rated below 8 on any scale is asked for once more with the
+ratings (``llm-cs.refine.txt``); the edit ``llm_refine`` keeps the first
+answer and its ratings.
+
 The batch call sends every prompt of a batch to the backend at once
 (batched ``generate()``, or concurrent HTTP calls).  Each request carries a
 seed from the record's rng, so sampling backends are reproducible.
@@ -50,7 +56,7 @@ SWITCH_TYPES = {
     "inter": "inter-sentential (switch between clauses or sentences)",
     "tag": "tag-switching (insert a short tag or filler from the other language)",
 }
-FIELDS = ("source", "translation", "translation_line", "words", "ratio", "ratio_percent", "switch_type",
+FIELDS = ("source", "previous", "ratings", "translation", "translation_line", "words", "ratio", "ratio_percent", "switch_type",
           "switch_type_text", "matrix", "matrix_name", "embedded", "embedded_name", "src_name", "tgt_name",
           "src_lang", "tgt_lang")
 
@@ -61,12 +67,13 @@ class LLMCodeSwitch:
     provides = ("output",)
 
     def __init__(self, generator, prompt, target_lang: str, words: str, cs_ratio: float, switch_type: str,
-                 matrix_lang: str, max_words: int):
+                 matrix_lang: str, max_words: int, judge=None, refine_prompt=None, refine_below: float = 8.0):
         self.generator, self.prompt, self.target_lang = generator, prompt, target_lang
         self.words, self.cs_ratio, self.switch_type = words, cs_ratio, switch_type
         self.matrix_lang, self.max_words = matrix_lang, max_words
         self.requires = {"phrases": ("src_parse",), "nouns": ("src_pos",), "none": ()}[words]
         self._lid = None
+        self.judge, self.refine_prompt, self.refine_below = judge, refine_prompt, refine_below
 
     def __call__(self, record: Record, rng):
         return self.batch([record], [rng])[0]
@@ -132,7 +139,34 @@ class LLMCodeSwitch:
         results = self.generator.complete(requests) if requests else []
         for (k, wanted, fields), res in zip(asks, results):
             outs[k] = [self._output(records[k], wanted, fields, res)]
+        if self.judge is not None:
+            self._refine(records, outs, asks, rngs)
         return outs
+
+    def _refine(self, records, outs, asks, rngs) -> None:
+        """SwitchLingua's single refine pass: the judge rates each output;
+        one rated below ``refine_below`` on any scale is asked for again
+        once, with the ratings, and the second answer replaces it (its edit
+        ``llm_refine`` keeps the first answer and the ratings).  A second
+        answer that fails to parse keeps the first output."""
+        done = [(k, wanted, fields) for k, wanted, fields in asks if not outs[k][0].rejected]
+        ratings = self.judge.score_batch([outs[k][0] for k, _, _ in done]) if done else []
+        again, reqs = [], []
+        for (k, wanted, fields), rated in zip(done, ratings):
+            if not rated or min(rated.values()) >= self.refine_below:
+                continue  # content, or no readable rating: nothing to act on
+            f = dict(fields, previous=outs[k][0].text,
+                     ratings=", ".join(f"{n[4:]} {v:g}" for n, v in sorted(rated.items())) or "no ratings")
+            again.append((k, wanted, f, rated))
+            reqs.append(Request(self.refine_prompt.render(**f), seed=rngs[k].getrandbits(63)))
+        for (k, wanted, f, rated), res in zip(again, self.generator.complete(reqs) if reqs else []):
+            new = self._output(records[k], wanted, f, res)
+            if new.rejected:
+                continue
+            note = Edit(unit=self.name, op="llm_refine", before=f["previous"], after=new.text,
+                        detail=json.dumps({"ratings": rated, "below": self.refine_below,
+                                           "prompt": self.refine_prompt.name}, sort_keys=True))
+            outs[k] = [new.evolve(edits=tuple(new.edits) + (note,))]
 
     def _precheck(self, record: Record) -> Optional[Record]:
         if record.rejected:
@@ -216,7 +250,8 @@ def llm_cs_factory(ctx: Context, *, target_lang: str = "", backend: str = "opena
                    words: Literal["phrases", "nouns", "none"] = "phrases",
                    cs_ratio: Annotated[float, Field(gt=0, le=1)] = 0.3,
                    switch_type: Literal["intra", "inter", "tag"] = "intra", matrix_lang: Optional[str] = None,
-                   max_words: Annotated[int, Field(ge=1)] = 4) -> LLMCodeSwitch:
+                   max_words: Annotated[int, Field(ge=1)] = 4, refine_below: Optional[float] = None,
+                   judge_prompt: Optional[str] = None, refine_prompt: Optional[str] = None) -> LLMCodeSwitch:
     target_lang = target_lang or ctx.tgt_lang
     if not target_lang:
         raise ConfigError("option 'target_lang' is required (the language switched into), or set input.tgt_lang")
@@ -227,4 +262,16 @@ def llm_cs_factory(ctx: Context, *, target_lang: str = "", backend: str = "opena
     names = ([f"llm-cs.{src}-{target_lang}.completion.txt"] if style == "completion" else ["llm-cs.chat.txt"])
     tmpl = load_prompt(ctx, "prompt", prompt, names, FIELDS)
     generator = build_generator(ctx, backend, backend_options, tgt_lang=target_lang, cache=cache)
-    return LLMCodeSwitch(generator, tmpl, target_lang, words, cs_ratio, switch_type, matrix_lang or src, max_words)
+    judge = refine = None
+    if refine_below is not None:
+        if not 1 <= refine_below <= 10:
+            raise ConfigError(f"option 'refine_below': a rating between 1 and 10, got {refine_below!r}")
+        from pipeline.generate.prompts import load_prompt as _load
+        from pipeline.score.llm_judge import FIELDS as JUDGE_FIELDS, PROMPTS as JUDGE_PROMPTS, LLMJudge
+
+        jt = _load(ctx, "judge_prompt", judge_prompt, ["llm-judge.txt" if style == "chat" else
+                                                       "llm-judge.completion.txt"], JUDGE_FIELDS, JUDGE_PROMPTS)
+        judge = LLMJudge(generator, jt, target_lang, cs_ratio, ctx.seed)
+        refine = load_prompt(ctx, "refine_prompt", refine_prompt, ["llm-cs.refine.txt"], FIELDS)
+    return LLMCodeSwitch(generator, tmpl, target_lang, words, cs_ratio, switch_type, matrix_lang or src, max_words,
+                         judge=judge, refine_prompt=refine, refine_below=refine_below or 8.0)
