@@ -366,20 +366,21 @@ def _rebuild(cls, values):
 
 
 def _side_to_tuple(s: Side) -> tuple:
-    out = list(_plain(Side, s))
-    k_ent, k_lab = _names(Side).index("entities"), _names(Side).index("labels")
-    out[k_ent] = tuple(_plain(Span, e) for e in s.entities)
-    out[k_lab] = s.labels._items
+    d = s.__dict__
+    out = [d[n] for n in _names(Side)]
+    out[_SIDE_ENT] = tuple(_plain(Span, e) for e in s.entities)
+    out[_SIDE_LAB] = s.labels._items
     return tuple(out)
 
 
 def _side_from_tuple(t) -> Side:
-    vals = list(t)
-    names = _names(Side)
-    k_ent, k_lab = names.index("entities"), names.index("labels")
-    vals[k_ent] = tuple(_rebuild(Span, e) for e in vals[k_ent])
-    vals[k_lab] = _frozenmap_from_sorted(vals[k_lab])
-    return _rebuild(Side, vals)
+    d = dict(zip(_names(Side), t))
+    if d["entities"]:
+        d["entities"] = tuple(_rebuild(Span, e) for e in d["entities"])
+    d["labels"] = _frozenmap_from_sorted(d["labels"])
+    obj = object.__new__(Side)
+    obj.__dict__.update(d)
+    return obj
 
 
 _MAPS = ("token_labels", "seq_labels", "scores")
@@ -387,40 +388,38 @@ _MAPS = ("token_labels", "seq_labels", "scores")
 
 def record_to_tuple(r: "Record") -> tuple:
     """``r`` as nested tuples of plain values (see :func:`record_from_tuple`)."""
-    out = []
-    for name in _names(Record):
-        v = getattr(r, name)
-        if name == "src":
-            v = _side_to_tuple(v)
-        elif name == "tgt":
-            v = None if v is None else _side_to_tuple(v)
-        elif name == "entities":
-            v = tuple(_plain(Span, e) for e in v)
-        elif name == "edits":
-            v = tuple(_plain(Edit, e) for e in v)
-        elif name in _MAPS:
-            v = v._items
-        out.append(v)
+    d = r.__dict__
+    out = [d[n] for n in _names(Record)]
+    out[_REC["src"]] = _side_to_tuple(r.src)
+    if r.tgt is not None:
+        out[_REC["tgt"]] = _side_to_tuple(r.tgt)
+    out[_REC["entities"]] = tuple(_plain(Span, e) for e in r.entities)
+    out[_REC["edits"]] = tuple(_plain(Edit, e) for e in r.edits)
+    for name in _MAPS:
+        out[_REC[name]] = d[name]._items
     return tuple(out)
 
 
 def record_from_tuple(t) -> "Record":
     """The record :func:`record_to_tuple` made (sequences may come back as
     lists or tuples; they are tuples again)."""
-    vals = []
-    for name, v in zip(_names(Record), t):
-        if name == "src":
-            v = _side_from_tuple(v)
-        elif name == "tgt":
-            v = None if v is None else _side_from_tuple(v)
-        elif name == "entities":
-            v = tuple(_rebuild(Span, e) for e in v)
-        elif name == "edits":
-            v = tuple(_rebuild(Edit, e) for e in v)
-        elif name in _MAPS:
-            v = _frozenmap_from_sorted(tuple(v))
-        elif name == "alignment":
-            v = tuple(tuple(x) for x in v)
-        vals.append(v)
-    return _rebuild(Record, vals)
+    d = dict(zip(_names(Record), t))
+    d["src"] = _side_from_tuple(d["src"])
+    if d["tgt"] is not None:
+        d["tgt"] = _side_from_tuple(d["tgt"])
+    if d["entities"]:
+        d["entities"] = tuple(_rebuild(Span, e) for e in d["entities"])
+    if d["edits"]:
+        d["edits"] = tuple(_rebuild(Edit, e) for e in d["edits"])
+    for name in _MAPS:
+        d[name] = _frozenmap_from_sorted(d[name])
+    d["alignment"] = tuple(map(tuple, d["alignment"]))
+    obj = object.__new__(Record)
+    obj.__dict__.update(d)
+    return obj
+
+
+_SIDE_ENT = _names(Side).index("entities")
+_SIDE_LAB = _names(Side).index("labels")
+_REC = {n: k for k, n in enumerate(_names(Record))}
 
