@@ -28,7 +28,9 @@ checks pass every span.
     A closed-class word at a span edge whose partner stays outside: a
     determiner without its noun, a preposition without its object, a
     conjunction or subordinator at the edge ("A man on a Pferd versucht to
-    lasso a Hund mit dem").
+    lasso a Hund mit dem"); and an attributive adjective switched without
+    its noun, which would carry agreement for a noun that is not there
+    ("with schwarzen hair").
 ``unaligned_edge``
     The aligned target span starts or ends with a word the aligner left
     unaligned, or a source word next to the span is an unaligned content
@@ -43,7 +45,9 @@ checks pass every span.
     of it ("laying in im Gras").  Per-language tables below.
 ``misaligned_edge``
     A word at a target span edge is a function word aligned only to source
-    content words, or the reverse ("people playing" -> "Leute , die").
+    content words, or the reverse ("people playing" -> "Leute , die"); or a
+    lowercase German content word aligned only to source nouns ("her baby"
+    -> "ihr Baby hält").
 """
 from __future__ import annotations
 
@@ -119,6 +123,12 @@ def dangling_function_word(view, pair) -> Optional[str]:
     if not words:
         return None
     parsed = bool(src.heads) and bool(src.deps)
+    if parsed:
+        for i in words:
+            # an attributive adjective without its noun carries the other
+            # language's agreement for a noun that is not there ("with schwarzen hair")
+            if src.deps[i] == "amod" and not i1 <= src.heads[i] < i2:
+                return f"adjective '{src.tokens[i]}' switches without its noun '{src.tokens[src.heads[i]]}'"
     for i in {words[0], words[-1]}:
         pos = src.pos[i]
         tok = src.tokens[i]
@@ -214,6 +224,11 @@ def misaligned_edge(view, pair) -> Optional[str]:
             return f"target function word '{tgt[j]}' aligned to content word '{view.src.tokens[srcs[0]]}'"
         if not tgt_function and len(tgt[j]) > 3 and classes == {True}:
             return f"target content word '{tgt[j]}' aligned to function word '{view.src.tokens[srcs[0]]}'"
+        # German writes every noun with a capital: a lowercase content word
+        # aligned only to source nouns is another word class ("Baby hält")
+        if view.tgt_lang == "de" and not tgt_function and tgt[j][:1].islower() and \
+                all(view.src.pos[i] in ("NOUN", "PROPN") for i in srcs):
+            return f"German '{tgt[j]}' (not a noun) aligned to the noun '{view.src.tokens[srcs[0]]}'"
     return None
 
 

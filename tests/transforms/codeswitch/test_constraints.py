@@ -159,3 +159,20 @@ def test_stage_hands_the_step_block_to_the_unit():
     stage = TransformStage(cfg)
     assert stage.steps[0][1].constraints == step.constraints
     assert "unaligned_edge" not in stage.steps[0][1].constraints.active
+
+
+def test_adjective_without_its_noun(nlp):
+    view = View(parsed(nlp, "A man with black hair runs .", "Ein Mann mit schwarzen Haaren läuft .",
+                       "0-0 1-1 2-2 3-3 4-4 5-5 6-6"))
+    assert view.src.deps[3] == "amod"
+    why = cons.explain(view, Pair(3, 4, 3, 4))
+    assert "dangling_function_word" in why and "without its noun" in why["dangling_function_word"]
+    assert "dangling_function_word" not in cons.explain(view, Pair(3, 5, 3, 5))
+
+
+def test_german_lowercase_word_aligned_to_a_noun(nlp):
+    # the clause-final verb "hält" linked to "baby"
+    view = View(parsed(nlp, "A woman holding her baby .", "Eine Frau ihr Baby hält .",
+                       "0-0 1-1 3-2 4-3 4-4 5-5"))
+    why = cons.explain(view, Pair(4, 5, 3, 5))
+    assert "misaligned_edge" in why and "hält" in why["misaligned_edge"]
