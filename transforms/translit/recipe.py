@@ -53,6 +53,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Optional, Sequence, Union
 
+from pipeline.langs import LANG_INDEPENDENT
 from pipeline.record import Edit, Record
 from pipeline.registry import register_recipe
 from pipeline.units import ConfigError, Context
@@ -100,8 +101,13 @@ class Transliterate:
         n_selected = 0
         for i, (tok, lang) in enumerate(zip(base.tokens, base.langs)):
             if not self.selected(tok, lang):
-                continue
-            n_selected += 1
+                # mode lang: a language-independent token (the danda, native
+                # digits) goes with the script around it, without counting
+                # as a selected token
+                if not (self.mode == "lang" and lang == LANG_INDEPENDENT):
+                    continue
+            else:
+                n_selected += 1
             try:
                 if getattr(self.backend, "uses_rng", False):  # casual variation: the record's own stream
                     new = unicodedata.normalize("NFC", self.backend.transliterate(tok, rng))

@@ -59,12 +59,14 @@ def test_lang_mode_romanizes_only_hindi_tokens_to_hinglish(ctx, make_record, run
     rec = make_record(CS, langs=CS_LANGS, spaces=CS_SPACES, edits=(Edit("codeswitch.v1", "switch", 1, 2, 1, 2,
                                                                          "दफ़्तर", "office", ""),))
     out = run(translit_factory(ctx, backend="hinglish", mode="lang", langs=["hi"]), rec)
-    assert out.text == "mujhe office jana hai but traffic bahut hai।"
+    # the danda (language-independent) goes with the romanized script around it
+    assert out.text == "mujhe office jana hai but traffic bahut hai."
     assert out.langs == CS_LANGS
     assert out.recipe == "prev+translit" and out.id == "t1/translit/0"
     assert out.edits[0].unit == "codeswitch.v1"  # earlier edits kept, new ones appended
     assert [(e.src_start, e.before, e.after) for e in out.edits[1:]] == [
-        (0, "मुझे", "mujhe"), (2, "जाना", "jana"), (3, "है", "hai"), (6, "बहुत", "bahut"), (7, "है", "hai")]
+        (0, "मुझे", "mujhe"), (2, "जाना", "jana"), (3, "है", "hai"), (6, "बहुत", "bahut"), (7, "है", "hai"),
+        (8, "।", ".")]
 
 
 def test_lang_mode_reverse_direction(ctx, make_record, run):
