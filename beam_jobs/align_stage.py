@@ -28,7 +28,7 @@ from apache_beam.metrics import Metrics
 
 from beam_jobs import coders  # noqa: F401  (registers the Record coder)
 from beam_jobs.common import NAMESPACE, REJECTED, route
-from pipeline import stages
+from pipeline import resources, stages
 from pipeline.record import Record
 
 
@@ -36,8 +36,11 @@ class _StageDoFn(beam.DoFn):
     def __init__(self, cfg):
         self.cfg = cfg
         self.stage = None
+        # the local resource files the align stage read (priors file), by content
+        self.carried = resources.carry(stages.resources_used(cfg, "align"))
 
     def setup(self):
+        resources.install(self.carried)
         self.stage = stages.stage(self.cfg, "align")
 
 
