@@ -208,6 +208,10 @@ class IdSpace:
 
     def __init__(self, name: str, track: bool):
         self.name = escape_name(name)
+        #: the file as records name it in ``Record.source``: its path relative
+        #: to the input root, so the output bytes do not depend on where the
+        #: corpus (or the checkout) lies
+        self.label = name
         self.seen: Optional[Dict[str, str]] = {} if track else None
 
     def number(self, n: int, where: str = "") -> str:
@@ -329,7 +333,7 @@ def _decoded_lines(path: str, cfg, ids: IdSpace) -> Iterator[Tuple[str, str, str
     """(id, source, text, raw bytes, reject) per line; ``reject`` is set (and
     text is the replacement-decoded line) when the line is not valid UTF-8."""
     for line, raw in iter_raw_lines(path):
-        source = f"{path}:{line}"
+        source = f"{ids.label}:{line}"
         rid = ids.number(line, source) if not cfg.id_field else f"{ids.name}:{line:08d}"
         text, err = _decode(raw)
         yield rid, source, text, raw, (_rejected(rid, text, "", cfg, "invalid_utf8", err, source, b64(raw))
@@ -549,7 +553,7 @@ def _read_table_rows(path: str, cfg, table_batches, ids: Optional[IdSpace] = Non
     for batch in table_batches:
         for obj, bad_raw in _rows_of(batch):
             row += 1
-            source = f"{path}:row{row}"
+            source = f"{ids.label}:row{row}"
             if obj is None:
                 yield _rejected(ids.number(row, source), "", "", cfg, "invalid_utf8",
                                 "a string column holds invalid UTF-8 (raw: the row as JSON, binary values base64)",
@@ -618,7 +622,7 @@ def read_moses(src_path: str, tgt_path: str, cfg, ids: Optional[IdSpace] = None)
         if a is None and b is None:
             return
         line = (a or b)[0]
-        rid, source = ids.number(line), f"{src_path}|{tgt_path}:{line}"
+        rid, source = ids.number(line), f"{ids.label}|{os.path.basename(tgt_path)}:{line}"
         raw = f"{b64(a[1]) if a else ''}\t{b64(b[1]) if b else ''}"
         if a is None or b is None:
             yield _rejected(rid, "", "", cfg, "line_count_mismatch",
@@ -717,7 +721,7 @@ def read_file(path_or_pair, cfg) -> Iterator[Record]:
             n += 1
             yield rec
     except Exception as exc:  # noqa: BLE001 - the file, not the run, is what failed
-        where = f"{path}:after{n}"
+        where = f"{ids.label}:after{n}"
         yield _rejected(ids.special("unreadable", where), "", "", cfg, "unreadable_file",
                         f"{type(exc).__name__}: {str(exc)[:500]} (after {n} record(s) read from {path})", where)
 
