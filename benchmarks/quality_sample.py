@@ -153,7 +153,10 @@ def detect(row: dict) -> Dict[str, str]:
         from transforms.codeswitch import constraints as cons
         from transforms.codeswitch.selectors import Pair, View
 
-        view = View(row_to_record(row).evolve(tokens=(), langs=(), spaces=(), text="", source_map=()))
+        from pipeline.record import Record
+
+        full = row_to_record(row)
+        view = View(Record(id=full.id, src=full.src, tgt=full.tgt, alignment=full.alignment))
         for e in edits:
             j1, j2 = _tgt_range(e)
             if j1 < 0:
@@ -204,12 +207,15 @@ def main(argv=None) -> int:
     ap.add_argument("--constraints", choices=("on", "off"), default="on")
     ap.add_argument("--tree", help="run the job from this checkout of cs-synth")
     ap.add_argument("--out", help="reuse the output folder of an earlier run instead of running the job")
+    ap.add_argument("--work", help="folder for the job's input, config and output (default: a new temp folder)")
     ap.add_argument("--json", help="write the rates and the sample here")
     args = ap.parse_args(argv)
-    with tempfile.TemporaryDirectory() as work:
-        out = args.out or run_job(args, work)
-        rows = read_rows(out)
-        rejected = read_rows(out, "rejected")
+    work = args.work or tempfile.mkdtemp(prefix="quality-")
+    os.makedirs(work, exist_ok=True)
+    out = args.out or run_job(args, work)
+    rows = read_rows(out)
+    rejected = read_rows(out, "rejected")
+    print(f"# job output: {out} (reuse it with --out)")
     counts = Counter()
     per_row = []
     for r in rows:
