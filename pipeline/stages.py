@@ -244,24 +244,6 @@ class AlignStage:
         """A checked record (route ``todo``) with links the priors pass found."""
         return self._emit(record, links)
 
-    def fit_links(self, pairs: Sequence[Tuple[str, Sequence[str], Sequence[str]]]):
-        """:meth:`fit`, and ``(id, links)`` for every sample pair the priors
-        pass aligned on the way (empty when the backend's fit aligns
-        nothing); the job emits those links instead of aligning the pair
-        again.  A pair's links depend on the sample's content, not on its
-        order or the workers."""
-        items = sorted(pairs, key=lambda x: x[0])
-        if not items:
-            return None, []
-        priors, links = self.aligner.fit_with_links([(s, t) for _, s, t in items])
-        if links is None:
-            return priors, []
-        return priors, [(rid, tuple(l)) for (rid, _, _), l in zip(items, links) if l is not None]
-
-    def emit_links(self, record: Record, links) -> Record:
-        """A checked record (route ``todo``) with links the priors pass found."""
-        return self._emit(record, links)
-
     def align_batch(self, records: Sequence[Record], priors=None) -> List[Record]:
         """Align checked records (route ``todo``); sorted by id, so the
         batch's content, not its arrival order, decides the output."""
