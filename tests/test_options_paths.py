@@ -79,7 +79,7 @@ SPAN_EC = {"recipe": "span-ec"}
     (base(sampling={"k": 1, "std": 1.0}), "sampling.mean: required"),
     # registry names behind input.format and annotate.backend
     (base(input={"format": "tsvx", "path": "pairs.tsv", "src_lang": "en", "tgt_lang": "es"}),
-     "input.format: unknown reader 'tsvx'; known: arrow, jsonl, moses, parquet, text, tsv"),
+     "input.format: unknown reader 'tsvx'; known: arrow, hf, jsonl, moses, parquet, text, tsv"),
     (base(annotate={"backend": "spacyy"}), "annotate.backend: unknown annotator 'spacyy'; known: gazetteer, none,"),
 ])
 def test_bad_option_names_the_full_path(data, expected):

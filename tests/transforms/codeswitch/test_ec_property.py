@@ -8,6 +8,9 @@ from pipeline import registry
 from pipeline.record import Record, Side
 from pipeline.rng import derive_rng
 from pipeline.units import Context
+from pipeline.config import ConstraintsConfig
+
+NO_CONSTRAINTS = ConstraintsConfig.parse(False)
 
 
 @st.composite
@@ -55,6 +58,7 @@ def test_span_ec_outputs_satisfy_the_equivalence_constraint(pair, seed, max_len,
     tgt_toks = tuple(f"t{j}" for j in range(m))
     rec = Record(id=f"p{seed}", src=Side("", "en", src_toks), tgt=Side("", "fr", tgt_toks), alignment=links)
     unit = registry.get(registry.recipes, "span-ec").factory(Context(), max_len=max_len, max_spans=max_spans)
+    unit.constraints = NO_CONSTRAINTS  # the EC selector itself (the constraints have their own tests)
     outs = list(unit(rec, derive_rng(seed, rec.id, unit.name)))
     assert len(outs) == 1
     out = outs[0]
@@ -90,6 +94,7 @@ def test_span_ec_rejects_only_when_no_span_qualifies(pair, seed):
     rec = Record(id="q", src=Side("", "en", tuple(f"s{i}" for i in range(n))),
                  tgt=Side("", "fr", tuple(f"t{j}" for j in range(m))), alignment=links)
     unit = registry.get(registry.recipes, "span-ec").factory(Context(), max_len=4)
+    unit.constraints = NO_CONSTRAINTS
     out = list(unit(rec, derive_rng(seed, rec.id, unit.name)))[0]
     exists = False
     for i1 in range(n):
