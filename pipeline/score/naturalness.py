@@ -26,7 +26,6 @@ meaningful; calibrate it on a rated set with
 """
 from __future__ import annotations
 
-import functools
 import math
 import os
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -35,8 +34,9 @@ from pydantic import Field
 from typing_extensions import Annotated
 
 from pipeline import registry
-from pipeline.langs import LANG_INDEPENDENT
+from pipeline.langs import LANG_INDEPENDENT, is_language_independent
 from pipeline.record import Record, char_offsets, detokenize
+from pipeline.score.scorers import _load_lm  # the perplexity scorer's loader: one model per process
 from pipeline.units import ConfigError, Context
 
 
@@ -49,21 +49,6 @@ def _device(device: str) -> str:
         return "cuda" if torch.cuda.is_available() else "cpu"
     except ImportError:  # pragma: no cover
         return "cpu"
-
-
-@functools.lru_cache(maxsize=4)
-def load_lm(path: str, device: str):
-    try:
-        import torch  # noqa: F401
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-    except ImportError as exc:  # pragma: no cover
-        raise ConfigError(f"the naturalness scorer needs transformers and torch ({exc}): "
-                          "pip install 'cs-synth[models]'")
-    tok = AutoTokenizer.from_pretrained(path)
-    model = AutoModelForCausalLM.from_pretrained(path)
-    model.to(device)
-    model.eval()
-    return tok, model
 
 
 class WordSurprisal:
@@ -100,7 +85,7 @@ class WordSurprisal:
     def _score(self, keys) -> List[Tuple[float, ...]]:
         import torch
 
-        tok, model = load_lm(self.path, self.device)
+        tok, model = _load_lm(self.path, self.device)
         encoded = [tok(text, add_special_tokens=False, return_offsets_mapping=True) for text, _ in keys]
         bos = tok.bos_token_id if tok.bos_token_id is not None else tok.eos_token_id
         pad = tok.pad_token_id if tok.pad_token_id is not None else (bos or 0)
@@ -148,10 +133,6 @@ def switch_points(langs: Sequence[str]) -> List[int]:
     return out
 
 
-def _spans(tokens, spaces):
-    return char_offsets(tokens, spaces)
-
-
 class _Naturalness:
     def __init__(self, lm: WordSurprisal, window: int):
         self.lm = lm
@@ -170,12 +151,12 @@ class _Naturalness:
             for m in range(max(0, n - self.window), min(len(words), n + self.window)):
                 near.add(words[m])
         out_text = detokenize(toks, spaces)
-        out_spans = _spans(toks, spaces)
+        out_spans = char_offsets(toks, spaces)
         src = record.src
         src_spaces = src.token_spaces() if hasattr(src, "token_spaces") else src.spaces
         src_text = detokenize(src.tokens, src_spaces)
-        src_spans = [s for s, t in zip(_spans(src.tokens, src_spaces), src.tokens)
-                     if t and not _independent(t)]
+        src_spans = [s for s, t in zip(char_offsets(src.tokens, src_spaces), src.tokens)
+                     if t and not is_language_independent(t)]
         return (out_text, [out_spans[k] for k in sorted(near)]), (src_text, src_spans)
 
     def batch(self, records: Sequence[Record]) -> List[Dict[str, float]]:
@@ -199,12 +180,6 @@ class _Naturalness:
 
     def __call__(self, record: Record) -> Dict[str, float]:
         return self.batch([record])[0]
-
-
-def _independent(token: str) -> bool:
-    from pipeline.langs import is_language_independent
-
-    return is_language_independent(token)
 
 
 class NaturalnessScorer:

@@ -300,7 +300,8 @@ def _load_lm(path: str, device: str):
         import torch  # noqa: F401
         from transformers import AutoModelForCausalLM, AutoTokenizer
     except ImportError as exc:  # pragma: no cover - both are install requirements
-        raise ConfigError(f"perplexity scorer needs transformers and torch ({exc}); pip install transformers torch")
+        raise ConfigError(f"the perplexity and naturalness scorers need transformers and torch ({exc}): "
+                          "pip install 'cs-synth[models]' transformers torch")
     tok = AutoTokenizer.from_pretrained(path)
     model = AutoModelForCausalLM.from_pretrained(path)
     model.to(device)
