@@ -98,7 +98,7 @@ def _links(row):
 
 def detect(row: dict) -> Dict[str, str]:
     """Every detector that fires on one kept output row, with an example."""
-    from transforms.boundary import ELIDING, NO_SPACE_LANGS, article_for
+    from transforms.boundary import ELIDING, _glued, article_for
 
     found: Dict[str, str] = {}
     toks, langs, spaces = row["tokens"], row["langs"], row["spaces"]
@@ -119,9 +119,7 @@ def detect(row: dict) -> Dict[str, str]:
 
     for k in range(n - 1):
         a, b = toks[k], toks[k + 1]
-        if (changed[k] or changed[k + 1]) and not spaces[k] and a[-1:].isalnum() and b[:1].isalnum() \
-                and langs[k] not in NO_SPACE_LANGS and langs[k + 1] not in NO_SPACE_LANGS \
-                and not b.startswith(("'", "\u2019")):
+        if (changed[k] or changed[k + 1]) and not spaces[k] and _glued(toks, langs, k):
             found.setdefault("glued", f"{a}{b}")
         if langs[k] in ELIDING and a.endswith(("'", "\u2019")) and len(a) <= 4 and spaces[k] and b[:1].isalpha():
             found.setdefault("elision_space", f"{a} {b}")
