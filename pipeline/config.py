@@ -234,6 +234,10 @@ class SamplingConfig(_Typed):
     metric: str = "switch_points"
     #: the real corpus's per-sentence values (instead of mean/std)
     values: Optional[Annotated[List[Finite], Field(min_length=1)]] = None
+    #: a real code-switched corpus in the word-level LID format (``word<TAB>TAG``
+    #: lines, a blank line between sentences) whose per-sentence ``metric``
+    #: values are the target (instead of mean/std or values)
+    reference: Optional[Annotated[str, Field(min_length=1)]] = None
     #: None: the run's seed
     seed: Optional[int] = None
     #: the normal distribution per-pair targets are drawn from (see sampling.calibrate)

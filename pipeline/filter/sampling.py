@@ -167,7 +167,9 @@ def build_sampler(ctx: Context, **options: Any) -> DistributionSampler:
     :class:`pipeline.config.SamplingConfig` (an unknown option or a bad
     value raises :class:`ConfigError` naming ``sampling.<option>``).
     ``values`` (a list of the real corpus's per-sentence values) may replace
-    ``mean``/``std``.  ``seed`` defaults to the run's seed.  ``draw_mean`` /
+    ``mean``/``std``, and so may ``reference``: a real corpus in the
+    word-level LID format whose per-sentence ``metric`` values are the target
+    (:mod:`pipeline.distribution`).  ``seed`` defaults to the run's seed.  ``draw_mean`` /
     ``draw_std``: the normal distribution the per-pair targets are drawn
     from, when it should differ from the target (from :func:`calibrate`)."""
     from pipeline.config import SamplingConfig, check_block
@@ -175,7 +177,26 @@ def build_sampler(ctx: Context, **options: Any) -> DistributionSampler:
     o = check_block(SamplingConfig, options, "sampling")
     where = "sampling"
     values = None
-    if o.values is not None:
+    if o.reference is not None:
+        if o.values is not None or o.mean is not None or o.std is not None:
+            raise ConfigError(f"{where}.reference: give one of reference, values or mean/std")
+        from pipeline.distribution import reference_values
+
+        try:
+            values = reference_values(ctx.resolve(o.reference), o.metric, mixed_only=False)
+        except KeyError:
+            raise ConfigError(f"{where}.metric: {o.metric} is no code-mixing metric, so it cannot be "
+                              f"read from the reference corpus {o.reference}") from None
+        except FileNotFoundError:
+            raise ConfigError(f"{where}.reference: file not found: {o.reference}") from None
+        except (OSError, ValueError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{where}.reference: {o.reference}: {exc}") from None
+        if not values:
+            raise ConfigError(f"{where}.reference: {o.reference} has no sentence")
+        for opt in ("draw_mean", "draw_std"):
+            if getattr(o, opt) is not None:
+                raise ConfigError(f"{where}.{opt}: only used with mean/std, not with reference")
+    elif o.values is not None:
         if o.mean is not None or o.std is not None:
             raise ConfigError(f"{where}: give either values or mean/std, not both")
         for opt in ("draw_mean", "draw_std"):

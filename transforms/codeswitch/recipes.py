@@ -24,12 +24,13 @@ target side frames the sentence and source spans are inserted into it
 from __future__ import annotations
 
 import functools
-from typing import Dict, List, Literal, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Literal, Optional, Sequence, Tuple, Union
 
 from pydantic import Field
 from typing_extensions import Annotated
 
 from pipeline.annotate.lexicon import load_dictionary, load_lexicon
+from pipeline.distribution import Draw, parse_draw
 from pipeline.langs import LANG_INDEPENDENT
 from pipeline.record import Record, Span
 from pipeline.registry import register_recipe
@@ -54,6 +55,24 @@ Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 Name = Annotated[str, Field(min_length=1)]
 #: one name or a list of names
 Names = Union[Name, Sequence[Name]]
+
+
+#: a count or ratio per sentence: a constant, ``{mean, sd[, min, max]}`` or
+#: ``{reference: LID_FILE[, min, max]}`` (see pipeline/distribution.py)
+DrawSpec = Dict[str, Any]
+SpanCount = Union[PosInt, DrawSpec]
+RatioTarget = Union[Probability, DrawSpec]
+
+
+def _count(ctx: Context, value, field: str) -> Optional[Draw]:
+    """A span-count option (``max_spans`` ...) as a per-sentence draw."""
+    return parse_draw(value, field, integer=True, lo=1, hi=float("inf"), stat="spans", resolve=ctx.resolve)
+
+
+def _k(value, rng):
+    """This sentence's value of a count/ratio option (a :class:`Draw` draws
+    with the record's rng; a constant uses none)."""
+    return value.draw(rng) if isinstance(value, Draw) else value
 
 
 def _names(value) -> tuple:
@@ -180,9 +199,11 @@ class NounSwap(_AlignedPicker):
     recipe = "noun-swap"
     requires = ("tgt", "alignment", "src_pos")
 
-    def __init__(self, pos=sel.NOUN_POS, max_len: int = 3, probability: float = 1.0, **kw):
+    def __init__(self, pos=sel.NOUN_POS, max_len: int = 3, probability: float = 1.0,
+                 max_spans: Optional[Draw] = None, **kw):
         super().__init__(**kw)
         self.pos, self.max_len, self.probability = tuple(pos), max_len, probability
+        self.max_spans = max_spans
 
     def precheck(self, record):
         if not record.src.pos:
@@ -203,6 +224,10 @@ class NounSwap(_AlignedPicker):
         if self.probability < 1.0:
             kept = [c for c in chosen if rng.random() < self.probability]
             chosen = kept or [chosen[rng.randrange(len(chosen))]]
+        if self.max_spans is not None:
+            k = _k(self.max_spans, rng)
+            if k < len(chosen):
+                chosen = rng.sample(chosen, k)
         return sorted(chosen, key=lambda c: c.start)
 
     def empty_detail(self, view):
@@ -213,9 +238,10 @@ class NounSwap(_AlignedPicker):
                  "target spans", paper="baseline lexical substitution through word alignment")
 @with_matrix
 def noun_swap_factory(ctx: Context, pos: Names = sel.NOUN_POS, max_len: PosInt = 3,
-                      probability: Probability = 1.0, protect_labels: Names = (),
-                      protect_entities: bool = False) -> NounSwap:
+                      probability: Probability = 1.0, max_spans: Optional[SpanCount] = None,
+                      protect_labels: Names = (), protect_entities: bool = False) -> NounSwap:
     return NounSwap(_names(pos) or sel.NOUN_POS, max_len, probability,
+                    _count(ctx, max_spans, "max_spans"),
                     protect_labels=_names(protect_labels), protect_entities=protect_entities)
 
 
@@ -232,7 +258,7 @@ class SpanEC(_AlignedPicker):
         return sel.ec_spans(view, self.max_len, self.min_len)
 
     def choose(self, view, cands, rng):
-        return sel.pick_non_overlapping(cands, rng, k=self.max_spans)
+        return sel.pick_non_overlapping(cands, rng, k=_k(self.max_spans, rng))
 
     def empty_detail(self, view):
         return (f"no EC-valid span of {self.min_len}..{self.max_len} tokens (contiguous on both sides, "
@@ -244,11 +270,12 @@ class SpanEC(_AlignedPicker):
                  paper="Poplack (1980); Pratapa et al. (2018), Language Modeling for Code-Mixing: The Role of "
                  "Linguistic Theory based Synthetic Data, ACL")
 @with_matrix
-def span_ec_factory(ctx: Context, max_len: PosInt = 4, min_len: PosInt = 1, max_spans: PosInt = 1,
+def span_ec_factory(ctx: Context, max_len: PosInt = 4, min_len: PosInt = 1, max_spans: SpanCount = 1,
                     protect_labels: Names = (), protect_entities: bool = False) -> SpanEC:
     if min_len > max_len:
         raise ConfigError(f"min_len: {min_len} must not exceed max_len ({max_len})")
-    return SpanEC(max_len, min_len, max_spans, protect_labels=_names(protect_labels),
+    return SpanEC(max_len, min_len, _count(ctx, max_spans, "max_spans"),
+                  protect_labels=_names(protect_labels),
                   protect_entities=protect_entities)
 
 
@@ -277,7 +304,8 @@ class SpanML(_AlignedPicker):
         return [c for c in cands if any(view.base.langs[p] != LANG_INDEPENDENT for p in range(c.start, c.end))]
 
     def choose(self, view, cands, rng):
-        return sel.pick_non_overlapping(cands, rng, k=self.max_spans, prob=self.probability, at_least=1)
+        k = _k(self.max_spans, rng) if self.max_spans is not None else None
+        return sel.pick_non_overlapping(cands, rng, k=k, prob=self.probability, at_least=1)
 
     def empty_detail(self, view):
         return "no content word or phrase has a content-only aligned target span (function words stay in the matrix)"
@@ -289,9 +317,10 @@ class SpanML(_AlignedPicker):
                  "Generating Synthetic Code-mixed Text, EACL demos")
 @with_matrix
 def span_ml_factory(ctx: Context, max_len: PosInt = 3, probability: Probability = 0.5,
-                    max_spans: Optional[PosInt] = None, protect_labels: Names = (),
+                    max_spans: Optional[SpanCount] = None, protect_labels: Names = (),
                     protect_entities: bool = False) -> SpanML:
-    return SpanML(max_len, probability, max_spans, protect_labels=_names(protect_labels),
+    return SpanML(max_len, probability, _count(ctx, max_spans, "max_spans"),
+                  protect_labels=_names(protect_labels),
                   protect_entities=protect_entities)
 
 
@@ -315,7 +344,7 @@ class Subtree(_AlignedPicker):
         return sel.subtree_spans(view, self.min_size, self.max_size)
 
     def choose(self, view, cands, rng):
-        return sel.pick_non_overlapping(cands, rng, k=self.max_subtrees)
+        return sel.pick_non_overlapping(cands, rng, k=_k(self.max_subtrees, rng))
 
     def empty_detail(self, view):
         return (f"no contiguous subtree of {self.min_size}..{self.max_size} tokens has a consistent aligned "
@@ -327,11 +356,12 @@ class Subtree(_AlignedPicker):
                  paper="parse-constrained switching after Pratapa et al. (2018), ACL, and Rizvi et al. (2021), "
                  "GCM, EACL demos")
 @with_matrix
-def subtree_factory(ctx: Context, min_size: PosInt = 2, max_size: PosInt = 6, max_subtrees: PosInt = 1,
+def subtree_factory(ctx: Context, min_size: PosInt = 2, max_size: PosInt = 6, max_subtrees: SpanCount = 1,
                     protect_labels: Names = (), protect_entities: bool = False) -> Subtree:
     if min_size > max_size:
         raise ConfigError(f"min_size: {min_size} must not exceed max_size ({max_size})")
-    return Subtree(min_size, max_size, max_subtrees, protect_labels=_names(protect_labels),
+    return Subtree(min_size, max_size, _count(ctx, max_subtrees, "max_subtrees"),
+                   protect_labels=_names(protect_labels),
                    protect_entities=protect_entities)
 
 
@@ -348,7 +378,7 @@ class Phrase(_AlignedPicker):
         return sel.phrase_pairs(view, self.max_len, self.extend_unaligned)
 
     def choose(self, view, cands, rng):
-        return sel.pick_non_overlapping(cands, rng, k=self.max_phrases)
+        return sel.pick_non_overlapping(cands, rng, k=_k(self.max_phrases, rng))
 
     def empty_detail(self, view):
         return f"no consistent phrase pair of at most {self.max_len} tokens"
@@ -358,9 +388,10 @@ class Phrase(_AlignedPicker):
                  "(standard phrase-extraction rule, max length)",
                  paper="Koehn, Och & Marcu (2003), Statistical Phrase-Based Translation, NAACL (phrase extraction)")
 @with_matrix
-def phrase_factory(ctx: Context, max_len: PosInt = 3, max_phrases: PosInt = 1, extend_unaligned: bool = True,
+def phrase_factory(ctx: Context, max_len: PosInt = 3, max_phrases: SpanCount = 1, extend_unaligned: bool = True,
                    protect_labels: Names = (), protect_entities: bool = False) -> Phrase:
-    return Phrase(max_len, max_phrases, extend_unaligned, protect_labels=_names(protect_labels),
+    return Phrase(max_len, _count(ctx, max_phrases, "max_phrases"), extend_unaligned,
+                  protect_labels=_names(protect_labels),
                   protect_entities=protect_entities)
 
 
@@ -409,7 +440,7 @@ class Ratio(_AlignedPicker):
         return sel.phrase_pairs(view, self.max_len, extend_unaligned=False)
 
     def choose(self, view, cands, rng):
-        target = self.target_ratio
+        target = _k(self.target_ratio, rng)
         if self.ratio_spread:
             target = min(1.0, max(0.0, target + rng.uniform(-self.ratio_spread, self.ratio_spread)))
         matrix = view.src_lang
@@ -445,7 +476,8 @@ class Ratio(_AlignedPicker):
 
     def empty_detail(self, view):
         what = {"noun-token": "aligned noun", "token": "aligned token", "phrase": "consistent phrase pair"}[self.mode]
-        return f"no {what} moves the code-switching ratio towards {self.target_ratio}"
+        goal = self.target_ratio.describe() if isinstance(self.target_ratio, Draw) else self.target_ratio
+        return f"no {what} moves the code-switching ratio towards {goal}"
 
 
 def _tags(view, pair):
@@ -470,10 +502,12 @@ def _simulate(view, chosen, tgt_tags) -> List[str]:
                  paper="Potter & Yuan (2024), LLM-based Code-Switched Text Generation for Grammatical Error "
                  "Correction, EMNLP; SPF as in Rizvi et al. (2021), GCM")
 @with_matrix
-def ratio_factory(ctx: Context, target_ratio: Probability = 0.3, spf: Optional[Probability] = None,
+def ratio_factory(ctx: Context, target_ratio: RatioTarget = 0.3, spf: Optional[Probability] = None,
                   mode: Literal[RATIO_MODES] = "phrase", max_len: PosInt = 3, ratio_spread: Probability = 0.0,
                   spf_weight: float = 1.0, protect_labels: Names = (), protect_entities: bool = False) -> Ratio:
-    return Ratio(target_ratio, spf, mode, max_len, ratio_spread, spf_weight,
+    target = parse_draw(target_ratio, "target_ratio", integer=False, lo=0.0, hi=1.0, stat="cs_ratio",
+                        resolve=ctx.resolve)
+    return Ratio(target, spf, mode, max_len, ratio_spread, spf_weight,
                  protect_labels=_names(protect_labels), protect_entities=protect_entities)
 
 
