@@ -532,7 +532,12 @@ class WordSwitch(_Unit):
 
     def lemmas(self, view: sel.View) -> List[str]:
         """Per base position, the source lemma when the annotator gave one
-        (``use_lemmas``), so "took" finds the entry for "take"."""
+        (``use_lemmas``) and it differs from the token.  Only a lemma that is
+        the token itself up to case is looked up ("Dogs"/"dogs" finds
+        "dogs" either way; "The" finds "the" in a case-sensitive
+        dictionary); an inflected form ("took", "books") is never replaced by
+        the translation of its lemma, which would insert a bare lemma into
+        an inflected slot ("she tomar the libro", "are schauen")."""
         if not self.use_lemmas or not view.src.lemmas:
             return []
         out = []
@@ -549,25 +554,35 @@ class WordSwitch(_Unit):
         # longest-first across dictionaries so spans never overlap
         found: Dict[tuple, Dict[str, tuple]] = {}
         lemmas = self.lemmas(view)
+        inflected: set = set()  # positions whose only entry is their lemma's
         for lang in self.langs:
             dic = self.dictionary(lang)
             covered = [False] * view.n
             for a, b, trans in dic.find(view.base.tokens, allowed):
                 found.setdefault((a, b), {})[lang] = trans
                 covered[a:b] = [True] * (b - a)
-            for p, lemma in enumerate(lemmas):  # inflected forms through their lemma
+            for p, lemma in enumerate(lemmas):  # case variants through their lemma
                 if lemma and allowed[p] and not covered[p]:
                     trans = dic.translations((lemma,))
-                    if trans:
+                    if not trans:
+                        continue
+                    if lemma.casefold() == view.base.tokens[p].casefold():
                         found.setdefault((p, p + 1), {})[lang] = trans
+                    else:
+                        inflected.add(p)
         spans: List[tuple] = []
         for a, b in sorted(found, key=lambda s: (-(s[1] - s[0]), s[0])):
             if all(b <= x or y <= a for x, y in spans):
                 spans.append((a, b))
         spans.sort()
         if not spans:
-            yield self.reject(record, f"no token of the current text is in the {'/'.join(self.langs)} "
-                              f"dictionar{'y' if len(self.langs) == 1 else 'ies'}")
+            dics = f"{'/'.join(self.langs)} dictionar{'y' if len(self.langs) == 1 else 'ies'}"
+            if inflected:
+                words = ", ".join(view.base.tokens[p] for p in sorted(inflected)[:5])
+                yield self.reject(record, f"only inflected tokens ({words}) have an entry in the {dics}, "
+                                  f"under their lemma; a lemma is never inserted for an inflected form")
+                return
+            yield self.reject(record, f"no token of the current text is in the {dics}")
             return
         sentence_lang = None
         if not self.per_token_language:

@@ -106,11 +106,23 @@ def test_protect_entities_option(make_record, build, apply):
     assert [e.before for e in out.edits] == ["reads"]
 
 
-def test_inflected_forms_found_through_lemmas(tmp_path, make_record, build, apply):
+def test_a_lemma_is_never_inserted_for_an_inflected_form(tmp_path, make_record, build, apply):
     d = tmp_path / "d.tsv"
-    d.write_text("take\ttomar\nbook\tlibro\n", encoding="utf-8")
+    d.write_text("take\ttomar\nbook\tlibro\nthe\tel\n", encoding="utf-8")
+    # "took" and "books" have entries only under their lemmas: switching them
+    # would give "she tomar the libro"
     rec = make_record("she took the books", src_kw={"lemmas": ("she", "take", "the", "book")})
     out = apply(build("word", dictionary=str(d), target_lang="es", probability=1.0), rec)[0]
-    assert out.tokens == ("she", "tomar", "the", "libro")
-    off = apply(build("word", dictionary=str(d), target_lang="es", probability=1.0, use_lemmas=False), rec)[0]
+    assert out.tokens == ("she", "took", "el", "books")
+    only = make_record("she took books", src_kw={"lemmas": ("she", "take", "book")})
+    rej = apply(build("word", dictionary=str(d), target_lang="es", probability=1.0), only)[0]
+    assert rej.reject_reason == "no_switchable_span"
+    assert "only inflected tokens (took, books)" in rej.reject_detail
+    # a lemma equal to the token up to case is looked up (a case-sensitive dictionary)
+    cap = make_record("The books", src_kw={"lemmas": ("the", "book")})
+    out = apply(build("word", dictionary=str(d), target_lang="es", probability=1.0, case_insensitive=False),
+                cap)[0]
+    assert out.tokens[0] == "El" or out.tokens[0] == "el"
+    off = apply(build("word", dictionary=str(d), target_lang="es", probability=1.0, case_insensitive=False,
+                      use_lemmas=False), cap)[0]
     assert off.reject_reason == "no_switchable_span"
