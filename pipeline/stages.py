@@ -23,7 +23,7 @@ import threading
 import traceback
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from pipeline import registry
+from pipeline import registry, units
 from pipeline.align.base import AlignmentError, parse_given
 from pipeline.record import Record, RecordError, detokenize
 from pipeline.rng import derive_rng
@@ -587,11 +587,22 @@ def stage(cfg, name: str):
         if obj is None:
             from pipeline import resources
 
+            if name in ("annotate", "transform") and _uses_spacy(cfg):
+                units.import_spacy_without_torch()  # before any unit imports spaCy (thinc would import torch)
             with resources.recording() as used:  # the files its units read (carried to workers)
                 obj = STAGES[name](cfg)
             _CACHE[key] = obj
             _USED[key] = frozenset(used)
         return obj
+
+
+#: annotate backends that tokenize (and parse) with spaCy
+SPACY_BACKENDS = ("spacy", "gazetteer")
+
+
+def _uses_spacy(cfg) -> bool:
+    annotate = getattr(cfg, "annotate", None)
+    return annotate is not None and getattr(annotate, "backend", None) in SPACY_BACKENDS
 
 
 def resources_used(cfg, *names: str) -> List[str]:

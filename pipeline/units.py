@@ -187,3 +187,57 @@ class Context:
         if not resources.exists(full):  # local, carried, or gs:// / s3:// through Beam FileSystems
             raise ConfigError(f"option {option!r}: file not found: {full}")
         return full
+
+
+# ----------------------------------------------------------- spaCy and torch
+#
+# thinc (spaCy's ML library) imports torch at import time whenever torch is
+# installed, only to offer PyTorch-wrapped layers; importing spaCy then costs
+# torch's import too (0.8 s on a quiet machine, several seconds under load),
+# although spaCy's own CNN pipelines (``*_core_*_sm/md/lg``) never use it.
+# thinc treats a failed ``import torch`` as "no torch" (``thinc.compat``), so
+# spaCy is imported with torch hidden for that one import.  Units that use
+# torch themselves (simalign, the LM scorers, stanza) import it normally
+# afterwards; only thinc's PyTorch wrappers stay off in that process, which
+# just the spaCy pipelines built on them need: those come from the
+# spacy-transformers / spacy-curated-transformers plugins (``*_trf``), so
+# with such a plugin installed, or ``CS_SYNTH_SPACY_TORCH=1``, spaCy is
+# imported as usual.
+
+#: installed distributions that make spaCy pipelines run on torch through thinc
+SPACY_TORCH_PLUGINS = ("spacy-transformers", "spacy-curated-transformers")
+
+
+def spacy_needs_torch() -> bool:
+    """True when spaCy must be imported with torch visible to thinc: the
+    environment asks for it (``CS_SYNTH_SPACY_TORCH=1``) or a plugin that
+    runs spaCy pipelines on torch is installed."""
+    if os.environ.get("CS_SYNTH_SPACY_TORCH", "").strip().lower() in ("1", "true", "yes"):
+        return True
+    from importlib import metadata
+
+    for dist in SPACY_TORCH_PLUGINS:
+        try:
+            metadata.distribution(dist)
+            return True
+        except metadata.PackageNotFoundError:
+            continue
+    return False
+
+
+def import_spacy_without_torch() -> bool:
+    """Import spaCy with torch hidden from thinc, unless spaCy or torch is
+    imported already or :func:`spacy_needs_torch`.  Returns whether it did.
+    Call it before anything imports spaCy (the stage builders and
+    ``augment()`` do); afterwards ``import torch`` works as usual."""
+    import sys
+
+    if "spacy" in sys.modules or "thinc" in sys.modules or "torch" in sys.modules or spacy_needs_torch():
+        return False
+    sys.modules["torch"] = None  # type: ignore[assignment]  # makes ``import torch`` raise ImportError
+    try:
+        import spacy  # noqa: F401
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+    return True

@@ -32,6 +32,7 @@ kept (``out_tokens``/``out_spaces``).
 """
 from __future__ import annotations
 
+import collections
 import dataclasses
 from dataclasses import dataclass
 from typing import Iterator, Optional, Tuple
@@ -94,7 +95,6 @@ class DialectTransform:
 
     def __call__(self, record: Record, rng) -> Iterator[Record]:
         from pipeline.resources import load_spacy
-        from spacy.tokens import Doc
 
         from transforms.dialect import engine
         from transforms.dialect.features import all_rules
@@ -116,8 +116,7 @@ class DialectTransform:
                 yield self._unchanged(record, base, f"unparseable: {reason}")
                 return
         langs = base.langs
-        disable = [p for p in ("ner",) if p in nlp.pipe_names]
-        doc = nlp(Doc(nlp.vocab, words=list(base.tokens), spaces=list(base.spaces)), disable=disable)
+        doc = _parsed(nlp, self.model, tuple(base.tokens), tuple(base.spaces))
         rules = all_rules()
         plan = [(rules[fid], p) for fid, p in self.plan]
         protected = [lg not in ("en", LANG_INDEPENDENT) for lg in langs]
@@ -145,6 +144,39 @@ class DialectTransform:
             base = _tokenized(record, [], [])
         out = build_output(record, base, [], unit=self.name, recipe=RECIPE)
         return out.evolve(text=out.text if out.tokens else record.src.text, edits=out.edits + (mark,))
+
+
+#: recent parses by (model, words, spaces): rules only read the doc (see
+#: :mod:`transforms.dialect.rules`; their memo in ``doc.user_data`` is a pure
+#: function of the parse), so another record with the same tokens (augment()
+#: called again on one sentence, chained steps, repeated corpus lines) reuses
+#: the parse instead of running the tagger and parser again
+_PARSES: "collections.OrderedDict" = collections.OrderedDict()
+_PARSES_MAX = 256
+
+
+def _parsed(nlp, model: str, words: Tuple[str, ...], spaces: Tuple[bool, ...]):
+    """``nlp`` (without ``ner``) over the Doc of ``words``/``spaces``, cached
+    per process in an LRU of :data:`_PARSES_MAX` parses."""
+    from spacy.tokens import Doc
+
+    key = (model, words, spaces)
+    doc = _PARSES.get(key)
+    if doc is not None:
+        try:
+            _PARSES.move_to_end(key)
+        except KeyError:  # dropped meanwhile by another thread: the doc is still good
+            pass
+        return doc
+    disable = [p for p in ("ner",) if p in nlp.pipe_names]
+    doc = nlp(Doc(nlp.vocab, words=list(words), spaces=list(spaces)), disable=disable)
+    _PARSES[key] = doc
+    while len(_PARSES) > _PARSES_MAX:
+        try:
+            _PARSES.popitem(last=False)
+        except KeyError:
+            break
+    return doc
 
 
 def _tokenized(record: Record, words, spaces) -> Base:
