@@ -80,6 +80,64 @@ class ReadFile(_StageDoFn):
             yield rec
 
 
+class _ReadBlock(beam.DoFn):
+    """One block of a split file -> its raw lines in chunks, and its line count."""
+
+    def process(self, block):
+        from pipeline.read.splits import read_block
+
+        n = 0
+        for chunk in read_block(block):
+            n += chunk.count
+            yield chunk
+        yield beam.pvalue.TaggedOutput("count", (block.path, block.index, n))
+
+
+class _ParseChunk(beam.DoFn):
+    """A chunk of raw lines -> records, numbered from the line counts of the
+    blocks before it (a side input)."""
+
+    def __init__(self, cfg: RunConfig):
+        self.input = cfg.input
+        self.read = Metrics.counter("cs_synth", "read")
+        self._bases = (None, None)
+
+    def process(self, chunk, counts):
+        from pipeline.read.splits import block_bases, parse_chunk
+
+        if self._bases[0] is not counts:
+            self._bases = (counts, block_bases(counts))
+        for rec in parse_chunk(chunk, self._bases[1][(chunk.path, chunk.index)], self.input):
+            self.read.inc()
+            yield rec
+
+
+class ReadRecords(beam.PTransform):
+    """The input's records.  TSV, JSONL and text files are read by byte
+    blocks on several workers and parsed wherever the shuffle puts the chunks
+    (pipeline/read/splits.py; same ids and bytes for any split); other inputs
+    are read a file per worker, then spread."""
+
+    def __init__(self, cfg: RunConfig):
+        super().__init__()
+        self.cfg = cfg
+
+    def expand(self, p):
+        from pipeline.read import splits
+
+        units = stages.stage(self.cfg, "read").units()
+        if not splits.splittable(self.cfg.input):
+            return (p | "Inputs" >> beam.Create(units, reshuffle=False)
+                    | "Read" >> beam.ParDo(ReadFile(self.cfg)).with_output_types(Record)
+                    | "Spread" >> beam.Reshuffle())
+        blocks = splits.plan_blocks(units)
+        read = (p | "Blocks" >> beam.Create(blocks, reshuffle=len(blocks) > 1)
+                | "ReadBlocks" >> beam.ParDo(_ReadBlock()).with_outputs("count", main="chunks"))
+        return (read.chunks | "SpreadChunks" >> beam.Reshuffle()
+                | "Parse" >> beam.ParDo(_ParseChunk(self.cfg), counts=beam.pvalue.AsList(read.count))
+                .with_output_types(Record))
+
+
 class Annotate(_StageDoFn):
     """Annotates a batch at a time (spaCy's ``nlp.pipe``); the batch size
     does not change the output."""
@@ -236,11 +294,7 @@ def settle_pairs(p: beam.Pipeline, cfg: RunConfig):
     per pair; returns (read records, read count, settled outputs with tags
     ``kept``, ``rejected`` and ``outcome``).  The interleave job continues
     from the kept records."""
-    units = stages.stage(cfg, "read").units()
-
-    records = (p | "Inputs" >> beam.Create(units, reshuffle=False)
-               | "Read" >> beam.ParDo(ReadFile(cfg)).with_output_types(Record)
-               | "Spread" >> beam.Reshuffle())
+    records = p | "ReadInput" >> ReadRecords(cfg)
     read_count = records | "CountRead" >> beam.combiners.Count.Globally()
     ok = records | "DropReadRejects" >> beam.Filter(lambda r: not r.rejected)
     read_rejected = records | "ReadRejects" >> beam.Filter(lambda r: r.rejected)

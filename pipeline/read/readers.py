@@ -329,10 +329,13 @@ def build_record(cfg, rid: str, source: str, src, tgt, *, alignment=None, token_
 
 
 # ------------------------------------------------------------------------ formats
-def _decoded_lines(path: str, cfg, ids: IdSpace) -> Iterator[Tuple[str, str, str, bytes, Optional[Record]]]:
+def _decoded_lines(path: str, cfg, ids: IdSpace,
+                   lines=None) -> Iterator[Tuple[str, str, str, bytes, Optional[Record]]]:
     """(id, source, text, raw bytes, reject) per line; ``reject`` is set (and
-    text is the replacement-decoded line) when the line is not valid UTF-8."""
-    for line, raw in iter_raw_lines(path):
+    text is the replacement-decoded line) when the line is not valid UTF-8.
+    ``lines``: (1-based line number, raw bytes) pairs to use instead of
+    reading ``path`` (a block of a split file, see :mod:`pipeline.read.splits`)."""
+    for line, raw in (iter_raw_lines(path) if lines is None else lines):
         source = f"{ids.label}:{line}"
         rid = ids.number(line, source) if not cfg.id_field else f"{ids.name}:{line:08d}"
         text, err = _decode(raw)
@@ -340,9 +343,9 @@ def _decoded_lines(path: str, cfg, ids: IdSpace) -> Iterator[Tuple[str, str, str
                                        if err else None)
 
 
-def read_tsv(path: str, cfg, ids: Optional[IdSpace] = None) -> Iterator[Record]:
+def read_tsv(path: Optional[str], cfg, ids: Optional[IdSpace] = None, lines=None) -> Iterator[Record]:
     ids = ids or IdSpace(os.path.basename(path), False)
-    for rid, source, text, raw, bad in _decoded_lines(path, cfg, ids):
+    for rid, source, text, raw, bad in _decoded_lines(path, cfg, ids, lines):
         if bad:
             yield bad
             continue
@@ -357,10 +360,10 @@ def read_tsv(path: str, cfg, ids: Optional[IdSpace] = None) -> Iterator[Record]:
         yield rec.evolve(raw=b64(raw)) if rec.rejected else rec
 
 
-def read_text(path: str, cfg, ids: Optional[IdSpace] = None) -> Iterator[Record]:
+def read_text(path: Optional[str], cfg, ids: Optional[IdSpace] = None, lines=None) -> Iterator[Record]:
     """Monolingual text, one sentence a line (``tgt_lang`` must be empty)."""
     ids = ids or IdSpace(os.path.basename(path), False)
-    for rid, source, text, raw, bad in _decoded_lines(path, cfg, ids):
+    for rid, source, text, raw, bad in _decoded_lines(path, cfg, ids, lines):
         rec = bad or build_record(cfg, rid, source, text, None)
         yield rec.evolve(raw=b64(raw)) if rec.rejected and not rec.raw else rec
 
@@ -487,9 +490,9 @@ def _parse_json(text: str):
         return None, ("malformed_json", "nested too deeply")
 
 
-def read_jsonl(path: str, cfg, ids: Optional[IdSpace] = None) -> Iterator[Record]:
+def read_jsonl(path: Optional[str], cfg, ids: Optional[IdSpace] = None, lines=None) -> Iterator[Record]:
     ids = ids or IdSpace(os.path.basename(path), bool(cfg.id_field))
-    for rid, source, text, raw, bad in _decoded_lines(path, cfg, ids):
+    for rid, source, text, raw, bad in _decoded_lines(path, cfg, ids, lines):
         line = int(source.rsplit(":", 1)[1])
         if bad:
             yield bad.evolve(id=ids.number(line, source), pair_id="") if cfg.id_field else bad

@@ -1,0 +1,140 @@
+"""Split reading (pipeline/read/splits.py, issue 12): a file read by byte
+blocks gives the records, ids and bytes of the whole-file reader, whatever
+the block size, for hostile lines (invalid UTF-8, CRLF, BOM, blank lines,
+no final newline, lines longer than a block); the job gives the same bytes
+with 1 and 2 workers and with a split and an unsplit (gzipped) input."""
+import gzip
+import hashlib
+import json
+import pathlib
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.config import InputConfig, parse_config
+from pipeline.read import splits
+from pipeline.read.readers import read_file
+
+_piece = st.sampled_from([b"the", b"dog", "perro".encode(), "ñandú".encode(), b"\xff", b"\xc3", b"\r", b"",
+                          b" ", b"\t", b"{", b'"', b"x" * 40, "日本".encode()])
+_line = st.lists(_piece, min_size=0, max_size=8).map(b"".join)
+
+
+def _cfg(fmt, path):
+    tgt = {} if fmt == "text" else {"tgt_lang": "de"}
+    return InputConfig(format=fmt, path=path, src_lang="en", **tgt)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(_line, min_size=0, max_size=30), end=st.sampled_from([b"\n", b"\r\n"]),
+       final=st.booleans(), bom=st.booleans(), fmt=st.sampled_from(["tsv", "text", "jsonl"]),
+       split=st.integers(1, 120), chunk=st.integers(1, 7))
+def test_blocks_give_the_whole_file_records(tmp_path_factory, monkeypatch, lines, end, final, bom, fmt, split,
+                                            chunk):
+    monkeypatch.setattr(splits, "MIN_SPLIT_BYTES", 1)
+    d = tmp_path_factory.mktemp("s")
+    if fmt == "jsonl":  # some lines valid JSON objects, the rest as drawn
+        lines = [json.dumps({"src": ln.decode("utf-8", "replace"), "tgt": "x"}).encode() if k % 2 else ln
+                 for k, ln in enumerate(lines)]
+    body = (b"\xef\xbb\xbf" if bom else b"") + end.join(lines) + (end if final and lines else b"")
+    path = d / f"c.{fmt}"
+    path.write_bytes(body)
+    cfg = _cfg(fmt, str(path))
+    whole = list(read_file((str(path), path.name), cfg))
+    blocks = splits.plan_blocks([(str(path), path.name)], split)
+    # the blocks tile the file, and it really was cut (Beam's split merges a short remainder)
+    assert [(b.start, b.end) for b in blocks] == list(zip([0] + [b.end for b in blocks[:-1]],
+                                                          [b.end for b in blocks]))
+    assert blocks[-1].end == len(body) and len(blocks) >= len(body) // split // 2
+    got = list(splits.read_split([(str(path), path.name)], cfg, split_bytes=split, chunk_lines=chunk))
+    assert [r.id for r in got] == [r.id for r in whole]
+    assert got == whole
+
+
+def test_a_line_longer_than_many_blocks_is_read_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(splits, "MIN_SPLIT_BYTES", 1)
+    path = tmp_path / "c.tsv"
+    path.write_bytes(b"a\tb\n" + b"long " * 400 + b"\tx\nc\td\n")
+    cfg = _cfg("tsv", str(path))
+    got = list(splits.read_split([(str(path), "c.tsv")], cfg, split_bytes=64))
+    assert [r.id for r in got] == ["c.tsv:00000001", "c.tsv:00000002", "c.tsv:00000003"]
+    assert got == list(read_file((str(path), "c.tsv"), cfg))
+
+
+def test_compressed_files_are_one_block_and_streamed(tmp_path):
+    path = tmp_path / "c.tsv.gz"
+    path.write_bytes(gzip.compress(b"".join(b"s %d\tt %d\n" % (k, k) for k in range(5000))))
+    blocks = splits.plan_blocks([(str(path), "c.tsv.gz")], 4096)
+    assert [(b.start, b.end) for b in blocks] == [(0, None)]
+    chunks = list(splits.read_block(blocks[0], chunk_lines=1000))
+    assert [c.count for c in chunks] == [1000] * 5 and [c.first for c in chunks] == [0, 1000, 2000, 3000, 4000]
+
+
+def test_a_truncated_gzip_ends_with_one_unreadable_reject_like_the_whole_reader(tmp_path):
+    body = gzip.compress("".join(f"sentence {k}\tfrase {k}\n" for k in range(2000)).encode())
+    path = tmp_path / "c.tsv.gz"
+    path.write_bytes(body[: len(body) // 2])
+    cfg = _cfg("tsv", str(path))
+    got = list(splits.read_split([(str(path), "c.tsv.gz")], cfg, chunk_lines=100))
+    assert got == list(read_file((str(path), "c.tsv.gz"), cfg))
+    assert got[-1].reject_reason == "unreadable_file" and got[-1].id == "c.tsv.gz:unreadable"
+    assert sum(r.reject_reason == "unreadable_file" for r in got) == 1
+
+
+def test_what_needs_the_whole_file_is_not_split():
+    assert splits.splittable(_cfg("tsv", "x.tsv"))
+    assert splits.splittable(_cfg("jsonl", "x.jsonl"))
+    assert not splits.splittable(InputConfig(format="jsonl", path="x", src_lang="en", tgt_lang="de", id_field="id"))
+    assert not splits.splittable(InputConfig(format="moses", src_path="a", tgt_path="b", src_lang="en",
+                                             tgt_lang="de"))
+    assert not splits.splittable(InputConfig(format="parquet", path="x", src_lang="en", tgt_lang="de"))
+
+
+# ------------------------------------------------------------------ the job
+def _digests(out: pathlib.Path):
+    return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(out.rglob("*.arrow"))}
+
+
+def _job_cfg(tmp_path, name):
+    return parse_config({"input": {"format": "tsv", "path": name, "src_lang": "en", "tgt_lang": "de"},
+                         "align": None,
+                         "transform": [{"recipe": "translit", "options": {"backend": "icu",
+                                                                            "transform_id": "Latin-ASCII"}}],
+                         "seed": 0}, base_dir=str(tmp_path))
+
+
+@pytest.mark.slow
+def test_job_bytes_do_not_depend_on_split_or_workers(tmp_path, monkeypatch):
+    """2,000 pairs: a gzipped file (one block, parsed on every worker) with
+    1 and 2 workers, and the same file uncompressed cut into many blocks,
+    give the same shards byte for byte (and ids numbered by line)."""
+    from beam_jobs.synth import run_job
+
+    rows = "".join(f"Größe {k} café\tnaïve Straße {k}\n" if k % 97 else "no tab here\n" for k in range(2000))
+    (tmp_path / "c.tsv").write_text(rows, encoding="utf-8")
+    (tmp_path / "gz").mkdir()
+    (tmp_path / "gz" / "c.tsv.gz").write_bytes(gzip.compress(rows.encode()))
+    monkeypatch.setattr(splits, "CHUNK_LINES", 150)
+    run_job(_job_cfg(tmp_path, "gz/c.tsv.gz"), str(tmp_path / "w1"), workers=1)
+    run_job(_job_cfg(tmp_path, "gz/c.tsv.gz"), str(tmp_path / "w2"), workers=2)
+    monkeypatch.setattr(splits, "MIN_SPLIT_BYTES", 1)
+    monkeypatch.setattr(splits, "SPLIT_BYTES", 5000)
+    run_job(_job_cfg(tmp_path, "c.tsv"), str(tmp_path / "split"), workers=2)
+    d1, d2 = _digests(tmp_path / "w1"), _digests(tmp_path / "w2")
+    assert d1 and d1 == d2
+    m = [json.loads((tmp_path / o / "manifest.json").read_text()) for o in ("w1", "w2", "split")]
+    assert m[0]["read"] == m[1]["read"] == m[2]["read"] == 2000
+    assert m[0]["rejected"] == m[2]["rejected"] and m[0]["rejected"]["by_reason"] == {"malformed_line": 21}
+    from datasets import Dataset
+
+    # the uncompressed file is named c.tsv, the gzipped one c.tsv.gz: same rows otherwise
+    def rows_of(out):
+        rows = [{k: (v.replace("c.tsv.gz", "c.tsv") if isinstance(v, str) else v) for k, v in r.items()}
+                for p in sorted((tmp_path / out).rglob("*.arrow")) for r in Dataset.from_file(str(p))]
+        return sorted(rows, key=lambda r: r["id"])
+
+    whole, split = rows_of("w1"), rows_of("split")
+    assert len(whole) == len(split) == 2000 and whole == split
+    assert sorted(r["pair_id"] for r in whole if r.get("pair_id"))[:2] == ["c.tsv:00000001", "c.tsv:00000002"]
