@@ -583,11 +583,18 @@ def _arrow_batches(path: str):
     with _fs().open(path) as fh:
         head = fh.read(6)
     if head == b"ARROW1":
+        # the file format needs its footer: random access through the file
+        # handle (a memory map for a local file), one batch in memory at a time
+        if "://" not in path:
+            with pa.memory_map(path) as src:
+                reader = ipc.open_file(src)
+                for i in range(reader.num_record_batches):
+                    yield reader.get_batch(i)
+            return
         with _fs().open(path) as fh:
-            data = fh.read()  # the file format needs its footer (random access)
-        reader = ipc.open_file(pa.py_buffer(data))
-        for i in range(reader.num_record_batches):
-            yield reader.get_batch(i)
+            reader = ipc.open_file(pa.PythonFile(fh, mode="r"))
+            for i in range(reader.num_record_batches):
+                yield reader.get_batch(i)
         return
     with _fs().open(path) as fh:
         reader = ipc.open_stream(fh)

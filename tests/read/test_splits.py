@@ -138,3 +138,27 @@ def test_job_bytes_do_not_depend_on_split_or_workers(tmp_path, monkeypatch):
     whole, split = rows_of("w1"), rows_of("split")
     assert len(whole) == len(split) == 2000 and whole == split
     assert sorted(r["pair_id"] for r in whole if r.get("pair_id"))[:2] == ["c.tsv:00000001", "c.tsv:00000002"]
+
+
+def test_an_arrow_file_and_stream_read_batch_by_batch_give_the_same_records(tmp_path):
+    import pyarrow as pa
+
+    batches = [pa.RecordBatch.from_pylist([{"src": f"s {k}", "tgt": f"t {k}"} for k in range(j, j + 50)])
+               for j in range(0, 150, 50)]
+    with pa.OSFile(str(tmp_path / "f.arrow"), "wb") as sink, pa.ipc.new_file(sink, batches[0].schema) as w:
+        for b in batches:
+            w.write_batch(b)
+    with pa.OSFile(str(tmp_path / "s.arrow"), "wb") as sink, pa.ipc.new_stream(sink, batches[0].schema) as w:
+        for b in batches:
+            w.write_batch(b)
+    got = {}
+    for name in ("f.arrow", "s.arrow"):
+        cfg = InputConfig(format="arrow", path=name, src_lang="en", tgt_lang="de")
+        got[name] = [(r.id.split(":")[1], r.src.text, r.tgt.text, r.rejected)
+                     for r in read_file((str(tmp_path / name), name), cfg)]
+    assert got["f.arrow"] == got["s.arrow"] and len(got["f.arrow"]) == 150
+    assert got["f.arrow"][-1] == ("00000150", "s 149", "t 149", False)
+    (tmp_path / "cut.arrow").write_bytes((tmp_path / "f.arrow").read_bytes()[:-40])
+    cfg = InputConfig(format="arrow", path="cut.arrow", src_lang="en", tgt_lang="de")
+    recs = list(read_file((str(tmp_path / "cut.arrow"), "cut.arrow"), cfg))
+    assert [r.reject_reason for r in recs] == ["unreadable_file"]
