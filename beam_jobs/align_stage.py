@@ -8,13 +8,15 @@
    ``ceil(count / group_size)`` buckets; each bucket is sorted by id when
    aligned, so batches depend on neither worker count, bundle order nor
    runner.
-3. **Priors** (corpus-level backends with ``align.priors: true``): the
+3. **Priors** (corpus-level backends with ``align.priors`` true or ``auto``): the
    ``priors_sample`` records with the smallest id hashes (``Top``; the whole
    corpus when unset) are fitted once.  The priors pass aligns every pair of
    the sample on the way, so those pairs take its links (joined back to
    their records by id) and are not aligned again; only the pairs outside
    the sample are batched and aligned, with the priors as a singleton side
-   input.  A pair's links depend on the sample's content only (it is sorted
+   input.  With ``priors: auto`` a pass of fewer than ``align.priors_min_pairs``
+   pairs gives no priors (its links are still used; the rest is aligned
+   without priors).  A pair's links depend on the sample's content only (it is sorted
    by a hash of each pair's text before eflomal sees it), never on workers
    or bundles.
 4. **Align** each batch (:meth:`~pipeline.stages.AlignStage.align_batch`).

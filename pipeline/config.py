@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Literal, Optional, Union
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -141,12 +141,29 @@ class AnnotateConfig(_Strict):
 
 
 class AlignConfig(_Strict):
+    """The ``align:`` block.
+
+    Corpus-level backends (eflomal) align in a first pass over the corpus
+    (or ``options.priors_sample`` pairs of it); every pair of that pass keeps
+    its links, and priors counted from them align the pairs outside it.
+    ``priors``: ``auto`` (default) learns those priors only when the pass has
+    at least ``priors_min_pairs`` pairs; ``true`` always, ``false`` never
+    (no first pass: batches of ``batch_size``).  Priors learned from a few
+    hundred pairs hurt: on the shared gold sets (447 en-fr, 248 ro-en pairs) priors from
+    the gold pairs themselves raise AER by 0.4-0.9 points, while priors from
+    29k Multi30k pairs lower en-fr AER from 0.172 to 0.146 (grow-diag;
+    ``benchmarks/results/align_aer.json``).  Priors from a separate, larger
+    corpus: ``options.priors_file`` (eflomal's priors text format).
+    """
+
     backend: str = "eflomal"
     options: Dict[str, Any] = Field(default_factory=dict)
     #: pairs per alignment batch (corpus-level backends); fixed so batches are deterministic
     batch_size: int = Field(20000, gt=0)
-    #: learn priors over the whole corpus in a first pass (corpus-level backends)
-    priors: bool = True
+    #: learn priors from the corpus in a first pass (corpus-level backends): true, false or auto
+    priors: Union[bool, Literal["auto"]] = "auto"
+    #: priors: auto learns priors only from a first pass of at least this many pairs
+    priors_min_pairs: int = Field(10000, gt=0)
 
 
 class ConstraintsConfig(_Strict):

@@ -171,6 +171,15 @@ class AlignStage:
     def uses_priors(self) -> bool:
         return self.corpus_level and bool(self.config.priors)
 
+    def learns_priors(self, n_pairs: int) -> bool:
+        """Whether a first pass over ``n_pairs`` pairs gives priors:
+        ``align.priors`` true, or ``auto`` and at least ``priors_min_pairs``
+        (priors from a few hundred pairs make alignment worse)."""
+        mode = self.config.priors if self.config is not None else False
+        if mode == "auto":
+            return n_pairs >= int(self.config.priors_min_pairs)
+        return bool(mode)
+
     @property
     def priors_sample_size(self) -> Optional[int]:
         cap = getattr(self.aligner, "fit_sample_size", None)
@@ -236,6 +245,8 @@ class AlignStage:
         if not items:
             return None, []
         priors, links = self.aligner.fit_with_links([(s, t) for _, s, t in items])
+        if not self.learns_priors(len(items)):
+            priors = None  # the pass's links stay; pairs outside it are aligned without priors
         if links is None:
             return priors, []
         return priors, [(rid, tuple(l)) for (rid, _, _), l in zip(items, links) if l is not None]

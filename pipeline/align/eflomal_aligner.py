@@ -465,7 +465,8 @@ def eflomal_factory(ctx: Context, *, symmetrize: str = "grow-diag-final-and", mo
                     n_samplers: int = 3, null_prior: float = 0.2, rel_iterations: float = 1.0,
                     iterations: Optional[List[int]] = None, lowercase: bool = True,
                     src_prefix_len: int = 0, src_suffix_len: int = 0, tgt_prefix_len: int = 0,
-                    tgt_suffix_len: int = 0, priors_sample: Optional[int] = 200_000,
+                    tgt_suffix_len: int = 0, stem: Optional[Dict[str, int]] = None,
+                    priors_sample: Optional[int] = 200_000,
                     priors_file: Optional[str] = None, seed: Optional[int] = None,
                     deterministic: bool = True) -> EflomalAligner:
     """``aligner: eflomal``.
@@ -474,7 +475,11 @@ def eflomal_factory(ctx: Context, *, symmetrize: str = "grow-diag-final-and", mo
     grow-diag-final, grow-diag-final-and); ``model`` (1 IBM1, 2 +HMM,
     3 +fertility); ``n_samplers``; ``null_prior``; ``rel_iterations`` or
     ``iterations`` ([ibm1, hmm, fertility]); ``lowercase``; stemming by
-    ``src_prefix_len``/``src_suffix_len``/``tgt_prefix_len``/``tgt_suffix_len``;
+    ``src_prefix_len``/``src_suffix_len``/``tgt_prefix_len``/``tgt_suffix_len``,
+    or per language with ``stem`` (``{en: 4, ro: 4}``: the first 4 characters
+    of each lowercased word, for the side whose ``input.src_lang`` /
+    ``tgt_lang`` has that base language; other languages unstemmed; it sets
+    the side's ``*_prefix_len``, so do not give both);
     ``priors_sample`` (most pairs the corpus-level priors pass aligns;
     null = all); ``priors_file`` (priors in eflomal's text format, used when
     no learned priors are passed); ``seed`` (defaults to the run seed);
@@ -504,6 +509,9 @@ def eflomal_factory(ctx: Context, *, symmetrize: str = "grow-diag-final-and", mo
                    ("tgt_prefix_len", tgt_prefix_len), ("tgt_suffix_len", tgt_suffix_len)):
         if not isinstance(v, int) or v < 0:
             raise ConfigError(f"align.options.{opt}: must be a non-negative integer, got {v!r}")
+    if stem is not None:
+        src_prefix_len, tgt_prefix_len = _stem_by_language(stem, ctx, src_prefix_len, src_suffix_len,
+                                                           tgt_prefix_len, tgt_suffix_len)
     if priors_sample is not None and (not isinstance(priors_sample, int) or priors_sample < 1):
         raise ConfigError(f"align.options.priors_sample: must be a positive integer or null, got {priors_sample!r}")
     default_priors = None
@@ -521,6 +529,34 @@ def eflomal_factory(ctx: Context, *, symmetrize: str = "grow-diag-final-and", mo
                           tgt_prefix_len=tgt_prefix_len, tgt_suffix_len=tgt_suffix_len,
                           priors_sample=priors_sample, default_priors=default_priors,
                           seed=ctx.seed if seed is None else seed, deterministic=deterministic)
+
+
+def _base_lang(tag: str) -> str:
+    return str(tag or "").replace("_", "-").split("-")[0].lower()
+
+
+def _stem_by_language(stem, ctx: Context, src_prefix: int, src_suffix: int, tgt_prefix: int,
+                      tgt_suffix: int) -> Tuple[int, int]:
+    """The (source, target) prefix lengths that option ``stem`` (language ->
+    prefix length) gives for the run's languages."""
+    if not isinstance(stem, dict):
+        raise ConfigError(f"align.options.stem: must map a language to a prefix length ({{en: 4, ro: 4}}), "
+                          f"got {stem!r}")
+    table = {}
+    for lang, n in stem.items():
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise ConfigError(f"align.options.stem.{lang}: must be a non-negative integer (characters kept), "
+                              f"got {n!r}")
+        table[_base_lang(lang)] = n
+    out = []
+    for side, lang, prefix, suffix in (("src", ctx.src_lang, src_prefix, src_suffix),
+                                       ("tgt", ctx.tgt_lang, tgt_prefix, tgt_suffix)):
+        n = table.get(_base_lang(lang), 0)
+        if n and (prefix or suffix):
+            raise ConfigError(f"align.options.stem: {lang!r} is stemmed by stem and by "
+                              f"{side}_prefix_len/{side}_suffix_len; give one of them")
+        out.append(n or prefix)
+    return out[0], out[1]
 
 
 aligners.register("eflomal", func=eflomal_factory)

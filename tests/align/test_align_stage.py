@@ -51,7 +51,7 @@ def corpus(enfr):
     return records
 
 
-def expected_eflomal(records, config=EFLOMAL):
+def expected_eflomal(records, config=EFLOMAL, learn_priors=True):
     """What the stage must produce, computed with the aligner directly."""
     rejected = []
     todo = []
@@ -73,6 +73,8 @@ def expected_eflomal(records, config=EFLOMAL):
     sample = sorted(todo, key=lambda r: (id_hash(r.id), r.id))[:config.options["priors_sample"]]
     sample.sort(key=lambda r: r.id)
     priors, sample_links = aligner.fit_with_links([(r.src.tokens, r.tgt.tokens) for r in sample])
+    if not learn_priors:
+        priors = None
     # the sample pairs keep the links of the priors pass; only the rest is batched
     aligned.update({r.id: l for r, l in zip(sample, sample_links)})
     in_sample = {r.id for r in sample}
@@ -187,3 +189,44 @@ def test_priors_pass_links_do_not_depend_on_order(corpus):
     assert priors == priors2 == aligner.fit(pairs)
     assert [links[k] for k in order] == links2
     assert sum(1 for l in links if l) >= len(links) - 2
+
+
+def test_priors_auto_needs_priors_min_pairs():
+    """``priors: auto`` learns priors from a first pass of at least
+    ``priors_min_pairs`` pairs; true always, false never."""
+    def st(**kw):
+        return stages.stage(_cfg(AlignConfig(backend="eflomal", **kw)), "align")
+
+    assert AlignConfig().priors == "auto"
+    auto = st(priors="auto", priors_min_pairs=100)
+    assert auto.uses_priors  # the first pass runs: its links are used
+    assert not auto.learns_priors(99) and auto.learns_priors(100)
+    assert st(priors=True, priors_min_pairs=100).learns_priors(1)
+    never = st(priors=False)
+    assert not never.uses_priors and not never.learns_priors(10 ** 6)
+
+
+def test_priors_auto_bad_value_names_the_field():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="priors"):
+        AlignConfig(priors="sometimes")
+    with pytest.raises(ValidationError, match="priors_min_pairs"):
+        AlignConfig(priors_min_pairs=0)
+
+
+def test_priors_auto_small_pass_aligns_the_rest_without_priors(corpus):
+    """Below ``priors_min_pairs`` the pass keeps its links and the pairs
+    outside it are aligned with no priors (what ``fit_links`` gives the
+    batches); at or above it, exactly what ``priors: true`` gives."""
+    small = AlignConfig(backend="eflomal", batch_size=30, priors="auto", priors_min_pairs=41,
+                        options=dict(EFLOMAL.options))
+    st = stages.stage(_cfg(small), "align")
+    items = [(r.id, r.src.tokens, r.tgt.tokens) for r in corpus[:40] if r.tgt and r.tgt.tokens]
+    priors, links = st.fit_links(items)
+    assert priors is None and len(links) == len(items)
+    aligned, rejected, _ = expected_eflomal(corpus, small, learn_priors=False)
+    run_stage(corpus, small, check=_checker(aligned, rejected))
+    big = AlignConfig(backend="eflomal", batch_size=30, priors="auto", priors_min_pairs=40,
+                      options=dict(EFLOMAL.options))
+    assert stages.stage(_cfg(big), "align").fit_links(items)[0] is not None
