@@ -76,3 +76,71 @@ def test_mt_fidelity_back_translates_with_apertium():
     bad = augment("The old man sells apples .", src_lang="en", recipe="mt-span", target_lang="es", score=score,
                   max_spans=2, seed=1)[0]
     assert bad.scores["mt_fidelity"] > 0
+
+
+def _score_stage(score):
+    from pipeline import stages
+    from pipeline.config import parse_config
+
+    cfg = parse_config({"input": {"format": "text", "path": "x.txt", "src_lang": "en", "tgt_lang": "es"},
+                        "align": None, "transform": [{"recipe": "dialect", "options": {"features": [154]}}],
+                        "score": score})
+    return stages.stage(cfg, "score")
+
+
+def _judged_records(n):
+    from pipeline.record import Record, Side
+
+    out = []
+    for k in range(n):
+        toks = ("I", "am", "going", "al", "mercado", str(k), ".")
+        out.append(Record(id=f"j:{k}", pair_id=f"j:{k}", src=Side(text=f"I am going to the market {k} .",
+                                                                   lang="en"),
+                          tokens=toks, langs=("en", "en", "en", "es", "es", "zxx", "zxx"),
+                          spaces=(True,) * 5 + (True, False), text=f"I am going al mercado {k} ."))
+    return out
+
+
+def _count_complete(gen):
+    seen = []
+    inner = gen.complete
+    gen.complete = lambda reqs: seen.append(len(reqs)) or inner(reqs)
+    return seen
+
+
+def test_llm_judge_scores_a_batch_with_one_backend_call(tiny_lm):
+    stage = _score_stage([{"name": "llm_judge", "options": {
+        "backend": "transformers", "style": "completion",
+        "backend_options": {"model": tiny_lm, "batch_size": 16, "max_new_tokens": 6}}}])
+    judge = stage.scorers[0]
+    seen = _count_complete(judge.generator)
+    recs = _judged_records(6)
+    batched = stage.process_batch(recs)
+    assert seen == [6]  # six records, one complete() call
+    assert 1 <= judge.generator.calls < 6  # which batches them into generate() calls
+    # record by record: six calls, the same scores
+    seen.clear()
+    assert [stage.process(r) for r in recs] == batched and seen == [1] * 6
+
+
+def test_llm_judge_over_http_sends_the_batch_concurrently_in_one_call(server):
+    server.answers = {"mercado": "fluency: 7\nnaturalness: 6\nfidelity: 8\ncs_ratio: 5"}
+    stage = _score_stage([{"name": "llm_judge", "options": {
+        "backend": "openai", "backend_options": {"base_url": server.url, "model": "judge", "api": "chat",
+                                                 "concurrency": 4, "timeout": 2, "retries": 0}}}])
+    seen = _count_complete(stage.scorers[0].generator)
+    out = stage.process_batch(_judged_records(5))
+    assert seen == [5] and len(server.seen) == 5
+    assert all(r.scores["llm_naturalness"] == 6.0 and r.scores["llm_cs_ratio"] == 5.0 for r in out)
+
+
+@pytest.mark.skipif(not HAVE and os.environ.get("CI", "").lower() not in ("true", "1", "yes"),
+                    reason="apertium spa-eng not installed")
+def test_mt_fidelity_back_translates_a_batch_in_one_call():
+    stage = _score_stage([{"name": "mt_fidelity", "options": {"from_lang": "es"}}])
+    seen = []
+    gen = stage.scorers[0].generator
+    inner = gen.translate
+    gen.translate = lambda texts: seen.append(len(texts)) or inner(texts)
+    out = stage.process_batch(_judged_records(4))
+    assert seen == [4] and all(0 < r.scores["mt_fidelity"] <= 100 for r in out)
