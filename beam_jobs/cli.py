@@ -41,6 +41,9 @@ def _add_run(sub) -> None:
     p.add_argument("--no-report", action="store_true", help="do not write the HTML report after the run")
     p.add_argument("--force-unlock", action="store_true",
                    help="clear the lock that a killed run left on the output folder")
+    p.add_argument("--progress-every", type=float, default=5.0, metavar="SECONDS",
+                   help="print live per-stage counts (and an ETA) this often during a local run; 0: never")
+    p.add_argument("--quiet", "-q", action="store_true", help="no live progress lines (same as --progress-every 0)")
 
 
 def _add_augment(sub) -> None:
@@ -94,12 +97,28 @@ def cmd_run(args, beam_args: List[str]) -> int:
     # remote filesystems (s3://, gs://) that the config's resources are read from
     FileSystems.set_options(beam_options(beam_args, args.workers))
     cfg = load_config(args.config)
+    if is_dry_run(beam_args, args.workers):  # translate the job for its runner, submit nothing, write nothing
+        print(f"[cs-synth] dry run of {args.config} -> {args.output} {_where(args.workers, beam_args)}",
+              file=sys.stderr)
+        translated = dry_run(cfg, args.output, beam_args=beam_args, workers=args.workers)
+        print(f"cs-synth: dry run: {translated.transforms} transforms translated for {translated.runner}; "
+              f"nothing submitted, nothing written")
+        return 0
     if cfg.interleave is not None:  # documents -> interleaved training sequences
         from beam_jobs.interleave import run_job
     print(f"[cs-synth] running {args.config} -> {args.output} {_where(args.workers, beam_args)}", file=sys.stderr)
     t0 = time.time()
-    manifest = run_job(cfg, args.output, workers=args.workers, beam_args=beam_args, overwrite=args.overwrite,
-                       force_unlock=args.force_unlock)
+    every = 0.0 if args.quiet else args.progress_every
+    if every < 0:
+        raise ConfigError(f"--progress-every: {args.progress_every} is negative; give seconds, or 0 for none")
+    from beam_jobs.common import input_size, live_progress
+    from pipeline import resources
+
+    if every and resources.is_remote_runner(beam_options(beam_args, args.workers)):
+        every = 0.0  # a remote runner reports its own progress (the job id / URL is printed)
+    with live_progress(every, input_size(cfg) if every else None):
+        manifest = run_job(cfg, args.output, workers=args.workers, beam_args=beam_args, overwrite=args.overwrite,
+                           force_unlock=args.force_unlock)
     print(_summary(manifest, time.time() - t0, args.output))
     if not args.no_report:
         from pipeline.report import ReportError, write_report
@@ -109,6 +128,66 @@ def cmd_run(args, beam_args: List[str]) -> int:
         except ReportError as exc:  # the run itself succeeded: say why there is no report
             print(f"  report: not written: {exc}", file=sys.stderr)
     return 0 if manifest["accounting_ok"] else 3
+
+
+def is_dry_run(beam_args: List[str], workers: int = 1) -> bool:
+    """``--dry_run=True`` among the Beam flags (Beam's TestOptions)."""
+    from apache_beam.options.pipeline_options import TestOptions
+
+    from beam_jobs.synth import beam_options
+
+    return bool(beam_options(beam_args, workers).view_as(TestOptions).dry_run)
+
+
+class DryRun:
+    """What a dry run translated: the pipeline proto, the runner's job
+    object where it makes one (Dataflow: ``apiclient.Job`` with the job
+    request and its pipeline options), and the options."""
+
+    def __init__(self, runner: str, pipeline_proto, job, options):
+        self.runner, self.pipeline_proto, self.job, self.options = runner, pipeline_proto, job, options
+        self.transforms = len(pipeline_proto.components.transforms)
+
+
+def dry_run(cfg, out_dir: str, *, beam_args: List[str], workers: int = 1) -> DryRun:
+    """The launch of :func:`beam_jobs.synth.run_job` up to the runner's
+    translation, with the runner's own dry run (``--dry_run=True``;
+    DataflowRunner builds the job request and returns without submitting):
+    the same option, filesystem, credential, resource and input checks, no
+    output folder opened.  On runners without a dry run the pipeline is
+    only translated to its proto."""
+    import apache_beam as beam
+    from apache_beam.io.filesystems import FileSystems
+
+    from beam_jobs import synth
+    from pipeline import resources, stages
+    from pipeline.read.readers import check_input
+
+    options = synth.beam_options(beam_args, workers)
+    FileSystems.set_options(options)
+    resources.set_worker_filesystem_options(options)
+    resources.check_s3_credentials(cfg.model_dump(mode="json"), out_dir, options)
+    resources.check_launch(stages.resources_used(cfg), cfg.model_dump(mode="json"), cfg.context().resolve, options)
+    check_input(cfg.input, cfg.context().resolve)
+    if cfg.interleave is not None:
+        from beam_jobs.interleave import build
+    else:
+        build = synth.build
+    p = beam.Pipeline(options=options)
+    build(p, cfg, out_dir.rstrip("/") + "/.cs-synth/dry-run")
+    runner = resources.runner_name(options)
+    if "dataflow" in runner.lower():
+        from apache_beam.runners.dataflow.internal import apiclient
+
+        job = p.run().job  # DataflowRunner returns before submitting under --dry_run
+        # the request's environment (pipeline options, worker pools), as the
+        # submission would add it, minus staging the files
+        job.proto.environment = apiclient.Environment(
+            packages=[], options=job.options, environment_version=apiclient._FNAPI_ENVIRONMENT_MAJOR_VERSION,  # noqa: SLF001
+            proto_pipeline_staged_url=FileSystems.join(job.google_cloud_options.staging_location, "pipeline.pb"),
+            proto_pipeline=job.proto_pipeline).proto
+        return DryRun(runner, job.proto_pipeline, job, options)
+    return DryRun(runner, p.to_runner_api(), None, options)
 
 
 def _where(workers: int, beam_args: List[str]) -> str:

@@ -146,7 +146,7 @@ class Annotate(_StageDoFn):
 
     def process(self, batch):
         for out in self.stage.process_batch(batch):
-            yield from route(out)
+            yield from route(out, "annotated")
 
 
 class Transform(_StageDoFn):
@@ -177,6 +177,8 @@ class _Settle(_StageDoFn):
     def process(self, element):
         pair_id, groups = element
         kept, rejected, outcome = self.stage.process(list(groups["kept"]) + list(groups["rejected"]))
+        # pair-level counts for the live progress (beam_jobs/common.py): read == kept + rejected
+        Metrics.counter("cs_synth", "pairs_kept" if outcome[0] == "output" else f"pairs_rejected_{outcome[1]}").inc()
         for r in kept:
             yield r
         for r in rejected:
