@@ -12,11 +12,12 @@ name and renamed when complete, so a shard under its final name is whole.
 Rows inside a shard are sorted by record id and shard membership depends
 only on the record id, so the bytes do not depend on runner or workers.
 
-:func:`write_shard` streams: rows go to a local spill file in batches of
-``ROWS_PER_BATCH`` as they arrive, the spill file is memory-mapped, sorted
-by id (Arrow's sort, UTF-8 byte order, which is code point order), and the
-shard is written batch by batch while its sha256 is computed.  A shard is
-never held in memory whole.  The job writes into a staging folder and
+:func:`write_shard` streams: rows arrive in batches of ``ROWS_PER_BATCH``,
+every ``RUN_ROWS`` of them are sorted by id (Arrow's sort, UTF-8 byte order,
+which is code point order) into a local spill file (a sorted run), and the
+runs are merged a small batch at a time into the shard while its sha256 is
+computed.  A shard is never held in memory whole, and peak memory depends on
+the batch sizes, not on the shard size.  The job writes into a staging folder and
 publishes with :mod:`pipeline.write.commit`.
 """
 from __future__ import annotations
@@ -108,60 +109,112 @@ class _HashingWriter:
         return True
 
 
+#: rows sorted in memory at a time while a shard is spilled (one sorted run)
+RUN_ROWS = 5 * ROWS_PER_BATCH
+#: rows per record batch of a spilled run (what the merge holds per run)
+RUN_BATCH = 250
+
+
+def _spill_runs(records: Iterable[Record], schema, spill_dir: str):
+    """Spill the records as sorted runs: up to :data:`RUN_ROWS` rows at a
+    time are sorted by id (Arrow's sort: UTF-8 byte order, code point order;
+    stable) and written to their own IPC stream file in batches of
+    :data:`RUN_BATCH`.  Returns (run file paths, rows)."""
+    import pyarrow.compute as pc
+
+    runs: List[str] = []
+    rows = 0
+    batches: List[pa.RecordBatch] = []
+    buf: List[dict] = []
+
+    def flush_run():
+        nonlocal batches
+        if not batches:
+            return
+        table = pa.Table.from_batches(batches, schema=schema)
+        batches = []
+        table = table.take(pc.sort_indices(table["id"]))
+        path = os.path.join(spill_dir, f"run-{len(runs):05d}.arrow")
+        with pa.OSFile(path, "wb") as sink, pa.ipc.new_stream(sink, schema) as writer:
+            for part in table.to_batches(max_chunksize=RUN_BATCH):
+                writer.write_batch(part)
+        runs.append(path)
+
+    pending = 0
+    for r in records:
+        if r is None:
+            continue
+        buf.append(record_to_row(r))
+        if len(buf) == ROWS_PER_BATCH:
+            batches.append(pa.RecordBatch.from_pylist(buf, schema=schema))
+            rows, pending, buf = rows + len(buf), pending + len(buf), []
+            if pending >= RUN_ROWS:
+                flush_run()
+                pending = 0
+    if buf:
+        batches.append(pa.RecordBatch.from_pylist(buf, schema=schema))
+        rows += len(buf)
+    flush_run()
+    return runs, rows
+
+
+def _run_rows(path: str):
+    """The rows of one sorted run, a batch at a time (never the whole run)."""
+    with pa.OSFile(path, "rb") as src:
+        for batch in pa.ipc.open_stream(src):
+            yield from batch.to_pylist()
+
+
 def write_shard(out_dir: str, kind: str, index: int, total: int, records: Iterable[Record],
                 metadata: Dict[str, str], parquet: bool = False) -> Dict[str, object]:
     """Write one shard from an iterable of records (``None`` skipped),
     streaming (see the module docstring); returns its manifest entry.  With
     ``parquet``, the same rows also go to ``<name>.parquet`` beside it (its
-    entry under ``"parquet"``)."""
-    import tempfile
+    entry under ``"parquet"``).
 
-    import pyarrow.compute as pc
+    Memory: at most :data:`RUN_ROWS` rows while spilling, then
+    :data:`RUN_BATCH` rows per run and one output batch while the sorted runs
+    are merged (``heapq.merge``, stable: equal ids keep their arrival order,
+    as a stable sort of the whole shard would), so it does not grow with the
+    shard."""
+    import heapq
+    import tempfile
 
     name = shard_name(kind, index, total)
     schema = arrow_schema(metadata, rejected=(kind == REJECTED_DIR))
-    rows = 0
+    fs = _fs()
+    path = join(out_dir, kind, name)
+    tmp = join(out_dir, kind, f".tmp-{name}")
+    pq_name = name[: -len(".arrow")] + ".parquet"
+    pq_tmp = join(out_dir, kind, f".tmp-{pq_name}")
     with tempfile.TemporaryDirectory(prefix="cs-synth-shard-") as spill_dir:
-        spill = os.path.join(spill_dir, "rows.arrow")
-        with pa.OSFile(spill, "wb") as sink, pa.ipc.new_stream(sink, schema) as writer:
-            buf = []
-            for r in records:
-                if r is None:
-                    continue
-                buf.append(record_to_row(r))
-                if len(buf) == ROWS_PER_BATCH:
-                    writer.write_batch(pa.RecordBatch.from_pylist(buf, schema=schema))
-                    rows += len(buf)
-                    buf = []
-            if buf:
-                writer.write_batch(pa.RecordBatch.from_pylist(buf, schema=schema))
-                rows += len(buf)
-        with pa.memory_map(spill) as src:
-            table = pa.ipc.open_stream(src).read_all()
-            order = pc.sort_indices(table["id"]) if rows else None
-            path = join(out_dir, kind, name)
-            fs = _fs()
-            tmp = join(out_dir, kind, f".tmp-{name}")
-            pq_name = name[: -len(".arrow")] + ".parquet"
-            pq_tmp = join(out_dir, kind, f".tmp-{pq_name}")
-            with fs.create(tmp) as fh, (fs.create(pq_tmp) if parquet else _Null()) as pq_fh:
-                out = _HashingWriter(fh)
-                pq_out = _HashingWriter(pq_fh) if parquet else None
-                pq_writer = None
-                if parquet:
-                    import pyarrow.parquet as pq
+        runs, rows = _spill_runs(records, schema, spill_dir)
+        merged = heapq.merge(*(_run_rows(r) for r in runs), key=lambda row: row["id"])
+        with fs.create(tmp) as fh, (fs.create(pq_tmp) if parquet else _Null()) as pq_fh:
+            out = _HashingWriter(fh)
+            pq_out = _HashingWriter(pq_fh) if parquet else None
+            pq_writer = None
+            if parquet:
+                import pyarrow.parquet as pq
 
-                    pq_writer = pq.ParquetWriter(pa.PythonFile(pq_out, mode="w"), schema)
-                with pa.ipc.new_stream(pa.PythonFile(out, mode="w"), schema) as writer:
-                    for k in range(0, rows, ROWS_PER_BATCH):
-                        part = table.take(order[k:k + ROWS_PER_BATCH]).to_pylist()
+                pq_writer = pq.ParquetWriter(pa.PythonFile(pq_out, mode="w"), schema)
+            with pa.ipc.new_stream(pa.PythonFile(out, mode="w"), schema) as writer:
+                part: List[dict] = []
+                for row in merged:
+                    part.append(row)
+                    if len(part) == ROWS_PER_BATCH:
                         batch = pa.RecordBatch.from_pylist(part, schema=schema)
                         writer.write_batch(batch)
                         if pq_writer is not None:
                             pq_writer.write_batch(batch)
-                if pq_writer is not None:
-                    pq_writer.close()
-            del table, order
+                        part = []
+                if part:
+                    batch = pa.RecordBatch.from_pylist(part, schema=schema)
+                    writer.write_batch(batch)
+                    if pq_writer is not None:
+                        pq_writer.write_batch(batch)
+            if pq_writer is not None:
+                pq_writer.close()
     for t, p in ((tmp, path),) + (((pq_tmp, join(out_dir, kind, pq_name)),) if parquet else ()):
         if fs.exists(p):
             fs.delete([p])
