@@ -22,8 +22,28 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from transforms.translit import hinglish  # noqa: E402
-from transforms.translit.learned import (LearnedRomanizer, PairModel, align_lexicon, load_lexicon,  # noqa: E402
-                                         split_by_word)
+from transforms.translit.learned import (LearnedRomanizer, PairModel, align_lexicon, english_index,  # noqa: E402
+                                         load_lexicon, loan_lexicon, split_by_word)
+
+
+def category(out: str, attested, zipf) -> str:
+    """Why a miss is a miss, by the nearest attested spelling: an English
+    word missed or wrongly chosen (loanword), a/aa ee/i oo/u only (vowel
+    length), an inherent a only (schwa), n/m only (nasal), else other."""
+    def length(s):
+        return s.replace("aa", "a").replace("ee", "i").replace("oo", "u")
+
+    if any(zipf.get(a, 0) >= 2.5 for a in attested) and zipf.get(out, 0) < 2.5:
+        return "loanword missed"
+    if zipf.get(out, 0) >= 2.5:
+        return "loanword wrong"
+    if any(length(out) == length(a) for a in attested):
+        return "vowel length"
+    if any(length(out).replace("a", "") == length(a).replace("a", "") for a in attested):
+        return "schwa"
+    if any(out.replace("m", "n") == a.replace("m", "n") for a in attested):
+        return "nasal"
+    return "other"
 
 
 def score(fn, test):
@@ -56,9 +76,12 @@ def main(argv=None):
     t1 = time.perf_counter()
     model = PairModel(aligned)
     t2 = time.perf_counter()
-    print(f"training: EM alignment {t1 - t0:.1f} s, n-gram {t2 - t1:.1f} s")
+    loan_model = PairModel(align_lexicon(loan_lexicon(train), loose=True))
+    t3 = time.perf_counter()
+    print(f"training: EM alignment {t1 - t0:.1f} s, n-gram {t2 - t1:.1f} s, loanword model "
+          f"({len(loan_lexicon(train))} words) {t3 - t2:.1f} s")
     plain = LearnedRomanizer(train, model=model, loanwords=False)
-    loan = LearnedRomanizer(train, model=model, loanwords=True)
+    loan = LearnedRomanizer(train, model=model, loanwords=True, loan_model=loan_model)
     rows = [("hinglish rules", hinglish.romanize_word), ("pair model", plain.model_word),
             ("pair model + loanwords", loan.model_word)]
     results = {}
@@ -72,8 +95,14 @@ def main(argv=None):
 
         misses = [(w, o, [r for r, _ in test.entries[w]]) for w, o in results["pair model + loanwords"].items()
                   if o not in [r for r, _ in test.entries[w]]]
+        _, zipf = english_index()
+        counts = {}
+        for w, o, att in misses:
+            c = category(o, att, zipf)
+            counts[c] = counts.get(c, 0) + 1
+        print(f"misses by category ({len(misses)}): " + ", ".join(f"{c} {n}" for c, n in sorted(counts.items())))
         for w, o, att in random.Random(0).sample(misses, min(args.show, len(misses))):
-            print(f"  miss {w}: {o} (attested: {', '.join(att)})")
+            print(f"  miss [{category(o, att, zipf)}] {w}: {o} (attested: {', '.join(att)})")
     if args.stream:
         import csv
 
@@ -82,7 +111,7 @@ def main(argv=None):
             rows = [row["hindi"] for _, row in zip(range(args.stream_lines), csv.DictReader(fh, delimiter="\t"))]
         text = " ".join(rows)
         tokens = text.split() * 3  # three passes: a corpus repeats its words
-        full = LearnedRomanizer(lex, model=model, loanwords=True)  # the full lexicon for look-ups
+        full = LearnedRomanizer(lex, model=model, loanwords=True, loan_model=loan_model)  # full lexicon look-ups
         t0 = time.perf_counter()
         for tok in tokens:
             full.romanize(tok)

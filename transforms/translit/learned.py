@@ -24,17 +24,24 @@ How a word is romanized
      Viterbi alignment turns every lexicon row into a sequence of joint tokens
      ``unit:letters``;
    * an interpolated Kneser-Ney n-gram model over those tokens, of order
-     ``order`` (default 6), where each token also sees the next native unit
-     (it is known when decoding), scores romanizations;
-   * beam search gives the n-best list.
+     ``order`` (default 3; orders 4-6, with or without the next native unit
+     in the token, scored lower on the held-out split), scores romanizations;
+   * beam search gives the n-best list;
+   * a word that is two lexicon words (रत्नमाला = रत्न + माला) may be spelt as
+     their spellings joined, when the model scores that spelling within
+     :data:`COMPOUND_MARGIN` per unit of its own best.
 3. **Loanwords** (``loanwords``, on by default): English words written in
    Devanagari (अचीवमेंट, अलार्म) come back in English spelling.  The English
    word list is wordfreq's (Speer, 2022) top :data:`ENGLISH_WORDS` words.
-   English words are indexed by a consonant skeleton; the candidates that
-   share the word's skeleton (or that the n-best list already holds) are
-   scored by the same pair model, constrained to spell the English word, and
-   the best one replaces the model's own choice when its per-unit log
-   probability is within ``loan_margin`` of it.
+   A second pair model is trained on the lexicon's loanword rows (those
+   whose romanization is an English word, :func:`loan_lexicon`), aligned
+   loosely so that क्वालिटी can emit *quality*.  Candidates are the English
+   words in either model's n-best list and those that share a consonant
+   skeleton (within one deletion) with their top spellings; each is scored
+   by the loanword model constrained to spell it, and the best one replaces
+   the native model's choice when ``delta + LOAN_WEIGHT * zipf (+ LOAN_MARK
+   for ॉ/ऑ) >= LOAN_THRESHOLD`` (delta: its per-unit log probability minus
+   the native top one's).
 4. A word with a unit that the lexicon never shows (a rare sign) goes to the
    rule-based ``hinglish`` romanizer (:mod:`transforms.translit.hinglish`).
 
@@ -57,7 +64,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from pipeline.units import ConfigError
 
-__all__ = ["align_lexicon", "Lexicon", "PairModel", "LearnedRomanizer", "load_lexicon", "split_by_word", "units_of", "load_romanizer"]
+__all__ = ["align_lexicon", "loan_lexicon", "Lexicon", "PairModel", "LearnedRomanizer", "load_lexicon", "split_by_word", "units_of", "load_romanizer"]
 
 #: the most Latin letters one native unit may emit
 MAX_EMIT = 4
@@ -72,10 +79,19 @@ BOS, EOS = "<s>", "</s>"
 #: (weights found by a grid search on a development split of the Dakshina
 #: training file, salt "dev", 11%, disjoint from the 10% test split)
 LOAN_WEIGHT = 0.3
-LOAN_MARK = 0.5
-LOAN_THRESHOLD = 0.3
+LOAN_MARK = 1.0
+LOAN_THRESHOLD = 0.6
 LOAN_MIN_SIMILARITY = 0.6
 LOAN_CANDIDATES = 5
+#: a lexicon row is a loanword row (trains the loanword model) when its
+#: romanization is an English word at least this frequent (Zipf scale)
+LOAN_ROW_ZIPF = 2.5
+#: compounds of two lexicon words: the shortest part (code points) and the
+#: per-unit score margin (tuned on the development split, like the loanword weights)
+COMPOUND_MIN = 3
+COMPOUND_MARGIN = -0.3
+#: initial EM weight of a move the native kinds do not allow (loose alignment)
+LOOSE_PRIOR = 0.01
 _ENGLISH_MARKS = ("\u0949", "\u0911")
 
 
@@ -156,15 +172,38 @@ def split_by_word(lexicon: Lexicon, heldout_percent: int = 10, salt: str = "") -
 
 
 # ------------------------------------------------------------------- units
+def _is_consonant(ch: str) -> bool:
+    return "\u0915" <= ch <= "\u0939" or "\u0958" <= ch <= "\u095f" or ch in "\u0979\u097a\u097b\u097c\u097e\u097f"
+
+
+def _is_sign(ch: str) -> bool:
+    """A dependent vowel sign or the virama."""
+    return "\u093e" <= ch <= "\u094d" or ch in "\u0955\u0956\u0957\u0962\u0963"
+
+
+#: unit granularity: ``"char"`` (one code point; a consonant keeps its nukta)
+#: or ``"akshara"`` (a consonant with its nukta and the vowel sign or virama
+#: after it is one unit).  Held-out any-attested, pair model alone: char
+#: order 3 0.746, akshara order 3 0.736, order 4 0.750; char stays the
+#: default (the loanword and compound weights were tuned with it)
+UNITS = "char"
+
+
 def units_of(word: str) -> Tuple[str, ...]:
-    """The native word cut into units: one code point each; a nukta joins the
-    consonant before it; zero-width joiners are dropped."""
+    """The native word cut into units: a consonant with its nukta and the
+    vowel sign or virama that follows it (की, क्, ज़ी), or any other code
+    point (independent vowels, nasal signs), when :data:`UNITS` is
+    ``"akshara"``; by default one code point each, a nukta joining the
+    consonant before it.  Zero-width joiners are dropped."""
     word = unicodedata.normalize("NFD", word)
     out: List[str] = []
     for ch in word:
         if ch in ZW:
             continue
         if ch == NUKTA and out:
+            out[-1] += ch
+        elif UNITS == "akshara" and _is_sign(ch) and out and _is_consonant(out[-1][0]) \
+                and not _is_sign(out[-1][-1]):
             out[-1] += ch
         else:
             out.append(ch)
@@ -188,6 +227,8 @@ def _kind(unit: str) -> str:
     nasal signs emit a consonant letter run or nothing; ``x`` the virama
     emits nothing; anything else is free."""
     ch = unit[0]
+    if len(unit) > 1 and unit[-1] == _VIRAMA and _is_consonant(ch):
+        return "cc"
     if ch == _VIRAMA:
         return "x"
     if ch in _NASAL or ch == "\u0903":
@@ -214,7 +255,7 @@ def _allowed(kind: str, s: str) -> bool:
     return True
 
 
-def _edges(units: Sequence[str], roman: str):
+def _edges(units: Sequence[str], roman: str, loose: bool = False):
     """The alignment lattice of one pair: for each unit ``i``, the moves
     ``(j, j + k, letters)`` the unit's kind allows.  A consonant followed by
     a vowel sign or the virama has no inherent vowel, so it emits no vowel
@@ -230,13 +271,14 @@ def _edges(units: Sequence[str], roman: str):
         for j in range(lo, m + 1):
             for k in range(0, min(MAX_EMIT, m - j) + 1):
                 s = roman[j:j + k]
-                if _allowed(kind, s):
+                if loose or _allowed(kind, s):
                     row.append((j, j + k, s))
         out.append(row)
     return out
 
 
-def _em_align(pairs: List[Tuple[Tuple[str, ...], str, float]], iterations: int = EM_ITERATIONS):
+def _em_align(pairs: List[Tuple[Tuple[str, ...], str, float]], iterations: int = EM_ITERATIONS,
+              loose: bool = False):
     """Forward-backward EM for ``p(letters | unit)`` over monotone alignments
     in which each unit emits 0..MAX_EMIT letters of the kind it allows (see
     :func:`_kind`), weighted by the rows' counts; returns the Viterbi token
@@ -244,9 +286,15 @@ def _em_align(pairs: List[Tuple[Tuple[str, ...], str, float]], iterations: int =
     and the emission table."""
     lattices = []
     for units, roman, weight in pairs:
-        lat = _edges(units, roman)
+        lat = _edges(units, roman, loose)
         lattices.append((units, len(roman), weight, lat))
     prob: Dict[Tuple[str, str], float] = defaultdict(lambda: 1.0)
+    if loose:  # English spellings: every move is possible, the native kinds' moves are preferred
+        for units, m, weight, lat in lattices:
+            for i, row in enumerate(lat):
+                kind = _kind(units[i])
+                for j, j2, s in row:
+                    prob[(units[i], s)] = 1.0 if _allowed(kind, s) else LOOSE_PRIOR
     for _ in range(iterations):
         counts: Dict[Tuple[str, str], float] = defaultdict(float)
         for units, m, weight, lat in lattices:
@@ -319,13 +367,28 @@ def _em_align(pairs: List[Tuple[Tuple[str, ...], str, float]], iterations: int =
     return out, dict(prob)
 
 
-def align_lexicon(lexicon: "Lexicon"):
+def align_lexicon(lexicon: "Lexicon", loose: bool = False):
+    """The EM alignment of every row (see :func:`_em_align`); ``loose`` lets
+    any unit emit any letters (for English spellings: क्वालिटी -> quality)."""
     pairs = []
     for native, roman, count in lexicon.rows():
         units = units_of(native)
         if units and roman and len(roman) <= MAX_EMIT * len(units):
             pairs.append((units, roman, float(count)))
-    return _em_align(pairs)
+    return _em_align(pairs, loose=loose)
+
+
+def loan_lexicon(lexicon: "Lexicon", min_zipf: float = LOAN_ROW_ZIPF) -> "Lexicon":
+    """The rows of a lexicon whose romanization is an English word (wordfreq
+    Zipf frequency at least ``min_zipf``, three letters or more): what the
+    loanword model learns from (अलार्म -> alarm, स्टेडियम -> stadium)."""
+    _, zipf = english_index()
+    out = {}
+    for native, entry in lexicon.entries.items():
+        keep = tuple((r, c) for r, c in entry if zipf.get(r, 0.0) >= min_zipf)
+        if keep:
+            out[native] = keep
+    return Lexicon(out, lexicon.source)
 
 
 # ---------------------------------------------------------------- n-gram
@@ -494,10 +557,13 @@ class LearnedRomanizer:
 
     def __init__(self, lexicon: Lexicon, order: int = 3, loanwords: bool = True, beam: int = 12,
                  model: Optional["PairModel"] = None, loan_weight: float = LOAN_WEIGHT,
-                 loan_threshold: float = LOAN_THRESHOLD):
+                 loan_threshold: float = LOAN_THRESHOLD, loan_model: Optional["PairModel"] = None):
         self.lexicon = lexicon
         self.model = model if model is not None else PairModel(lexicon, order=order)
         self.loanwords = loanwords
+        if loanwords and loan_model is None:
+            loan_model = PairModel(align_lexicon(loan_lexicon(lexicon), loose=True), order=order)
+        self.loan_model = loan_model
         self.loan_weight = loan_weight
         self.loan_threshold = loan_threshold
         self.beam = beam
@@ -525,13 +591,38 @@ class LearnedRomanizer:
             from transforms.translit.hinglish import romanize_word
 
             return romanize_word(word)
+        compound = self.compound(word, units, best[0][0])
+        if compound is not None:
+            best = [compound] + [b for b in best if b[1] != compound[1]]
         top_score, top = best[0]
         if not self.loanwords:
             return top
         loan = self.loanword(units, best)
         return loan if loan is not None else top
 
-    def loan_candidates(self, units: Sequence[str], best: List[Tuple[float, str]]):
+    def compound(self, word: str, units: Sequence[str], top_score: float) -> Optional[Tuple[float, str]]:
+        """A word that is two lexicon words (each at least
+        :data:`COMPOUND_MIN` code points; रत्नमाला = रत्न + माला) is spelt as
+        their spellings joined (*ratnamala*, keeping each part's schwa) when
+        the pair model's score of that spelling is within
+        :data:`COMPOUND_MARGIN` per unit of its own best; the best such
+        split as ``(score, spelling)``, or None."""
+        entries = self.lexicon.entries
+        found = []
+        for i in range(COMPOUND_MIN, len(word) - COMPOUND_MIN + 1):
+            a, b = word[:i], word[i:]
+            ea, eb = entries.get(a), entries.get(b)
+            if ea is None or eb is None or unicodedata.category(b[0]) == "Mn" or unicodedata.category(b[0]) == "Mc":
+                continue
+            spelling = ea[0][0] + eb[0][0]
+            res = self.model.nbest(units, beam=self.beam, n=1, allowed=spelling)
+            if res and (res[0][0] - top_score) / len(units) >= COMPOUND_MARGIN:
+                found.append((res[0][0], spelling))
+        if not found:
+            return None
+        return max(found, key=lambda st: (st[0], st[1]))
+
+    def loan_candidates(self, units: Sequence[str], best: List[Tuple[float, str]], bound: Optional[float] = None):
         """English words that may be this word: those in the n-best list and
         those whose consonant skeleton is within one deletion of one of the
         top three's, kept when their spelling is similar to the top one
@@ -541,28 +632,42 @@ class LearnedRomanizer:
         one's, per unit."""
         index, zipf = english_index()
         top_score, top = best[0]
-        cands = {t for _, t in best if t in zipf}
-        for _, t in best[:3]:
+        lm = self.loan_model
+        loan_best = lm.nbest(units, beam=self.beam, n=8) if lm.knows(units) else []
+        cands = {t for _, t in best if t in zipf} | {t for _, t in loan_best if t in zipf}
+        for _, t in best[:2] + loan_best[:3]:
             for key in _neighbours(skeleton(t)):
                 for w, z in index.get(key, ()):
                     cands.add(w)
         ranked = []
-        matcher = difflib.SequenceMatcher(None, "", top)  # the second sequence is indexed once
+        refs = [t for _, t in loan_best[:1]] + [top]
+        matchers = []
+        for ref in refs:
+            matchers.append(difflib.SequenceMatcher(None, "", ref))  # the second sequence is indexed once
         for w in cands:
-            matcher.set_seq1(w)
-            if matcher.real_quick_ratio() < LOAN_MIN_SIMILARITY or matcher.quick_ratio() < LOAN_MIN_SIMILARITY:
-                continue
-            sim = matcher.ratio()
+            sim = 0.0
+            for matcher in matchers:
+                matcher.set_seq1(w)
+                if matcher.real_quick_ratio() < LOAN_MIN_SIMILARITY or matcher.quick_ratio() < LOAN_MIN_SIMILARITY:
+                    continue
+                sim = max(sim, matcher.ratio())
             if sim >= LOAN_MIN_SIMILARITY:
                 ranked.append((-(sim + 0.1 * zipf[w]), w))
         ranked.sort()
         n = len(units)
+        if bound is not None and ranked and loan_best:
+            # a constrained score is (up to beam pruning) at most the loan model's best: when even
+            # that, with the most frequent candidate's prior, stays below the
+            # threshold, no candidate can pass (saves the constrained searches)
+            ceiling = (loan_best[0][0] - top_score) / n + self.loan_weight * max(zipf[w] for _, w in ranked) + bound
+            if ceiling < self.loan_threshold:
+                return []
+        loan_scores = {t: sc for sc, t in loan_best}
         out = []
         for _, w in ranked[:LOAN_CANDIDATES]:
-            if w == top:
-                sc = top_score
-            else:
-                res = self.model.nbest(units, beam=self.beam, n=1, allowed=w)
+            sc = loan_scores.get(w)
+            if sc is None:
+                res = lm.nbest(units, beam=self.beam, n=1, allowed=w)
                 if not res:
                     continue
                 sc = res[0][0]
@@ -575,7 +680,7 @@ class LearnedRomanizer:
         English-only vowel sign ॉ/ऑ)`` when that is at least
         ``LOAN_THRESHOLD``."""
         mark = LOAN_MARK if any(u[0] in _ENGLISH_MARKS for u in units) else 0.0
-        scored = [(d + self.loan_weight * z + mark, w) for w, d, z in self.loan_candidates(units, best)]
+        scored = [(d + self.loan_weight * z + mark, w) for w, d, z in self.loan_candidates(units, best, bound=mark)]
         if not scored:
             return None
         scored.sort(key=lambda sw: (-sw[0], sw[1]))
@@ -625,7 +730,7 @@ class LearnedRomanizer:
 
 
 #: bump when the alignment changes, so cached alignments are not reused
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"
 
 
 def cache_dir() -> str:
@@ -635,9 +740,10 @@ def cache_dir() -> str:
     return os.path.join(base, "romanizer")
 
 
-def _cached_alignment(path: str, lexicon: Lexicon):
-    """The EM alignment of a lexicon (about a minute for Dakshina's 44k rows)
-    is kept on disk, keyed by the SHA-256 of the file's bytes and
+def _cached_alignment(path: str, lexicon: Lexicon, part: str = "native"):
+    """The EM alignment of a lexicon (about half a minute for Dakshina's 44k
+    rows; ``part="loan"``: of its loanword rows, :func:`loan_lexicon`, loose)
+    is kept on disk, keyed by the SHA-256 of the file's bytes, the part and
     :data:`MODEL_VERSION`; the n-gram model is rebuilt from it (seconds)."""
     import pickle
     import tempfile
@@ -645,14 +751,14 @@ def _cached_alignment(path: str, lexicon: Lexicon):
     with open(path, "rb") as fh:
         digest = hashlib.sha256(fh.read()).hexdigest()
     folder = cache_dir()
-    target = os.path.join(folder, f"{digest[:32]}-v{MODEL_VERSION}.pkl")
+    target = os.path.join(folder, f"{digest[:32]}-{part}-v{MODEL_VERSION}.pkl")
     if os.path.isfile(target):
         try:
             with open(target, "rb") as fh:
                 return pickle.load(fh)
         except Exception:  # noqa: BLE001 - a broken cache file is rebuilt
             pass
-    aligned = align_lexicon(lexicon)
+    aligned = align_lexicon(loan_lexicon(lexicon), loose=True) if part == "loan" else align_lexicon(lexicon)
     try:
         os.makedirs(folder, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
@@ -668,7 +774,8 @@ def _cached_alignment(path: str, lexicon: Lexicon):
 def _load(path: str, size: int, mtime: float, order: int, loanwords: bool) -> LearnedRomanizer:
     lexicon = load_lexicon(path)
     model = PairModel(_cached_alignment(path, lexicon), order=order)
-    return LearnedRomanizer(lexicon, order=order, loanwords=loanwords, model=model)
+    loan_model = PairModel(_cached_alignment(path, lexicon, "loan"), order=order) if loanwords else None
+    return LearnedRomanizer(lexicon, order=order, loanwords=loanwords, model=model, loan_model=loan_model)
 
 
 def load_romanizer(path: str, order: int = 3, loanwords: bool = True) -> LearnedRomanizer:
