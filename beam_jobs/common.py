@@ -215,7 +215,8 @@ def live_progress(every: float, total: Optional[int] = None, stream=None,
             setattr(owner, name, original)
         with tally.lock:
             tally.live.clear()
-        print(progress_line(tally.totals(), clock() - t0, total) + " (done)", file=stream, flush=True)
+    # only after a run that finished (a refused launch prints its error alone)
+    print(progress_line(tally.totals(), clock() - t0, total) + " (done)", file=stream, flush=True)
 
 
 #: formats with one record per line (a header line at most)

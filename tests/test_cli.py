@@ -89,3 +89,50 @@ def test_verify_command_and_a_second_run_while_locked(tmp_path, capsys):
     finally:
         holder.close()
     assert main(["verify", str(out)]) == 0  # the refused run changed nothing
+
+
+def _text_config(tmp_path):
+    (tmp_path / "m.txt").write_text("She is happy.\n", encoding="utf-8")
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(yaml.safe_dump({"input": {"format": "text", "path": "m.txt", "src_lang": "en"}, "align": None}))
+    return cfg
+
+
+def test_a_misspelt_flag_is_refused_by_the_cli_without_traceback(tmp_path, capsys):
+    rc = main(["run", str(_text_config(tmp_path)), "--output", str(tmp_path / "out"), "--workrs", "2"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "Traceback" not in err
+    assert "unknown command-line option(s): --workrs" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_bare_folder_as_arrow_input_is_a_clean_error(tmp_path, capsys):
+    (tmp_path / "shards").mkdir()
+    (tmp_path / "shards" / "part-0.arrow").write_bytes(b"")
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(yaml.safe_dump({"input": {"format": "arrow", "path": "shards", "src_lang": "en", "tgt_lang": "es"},
+                                   "align": None}))
+    rc = main(["run", str(cfg), "--output", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert rc == 2 and "Traceback" not in err
+    assert "input.path: " in err and "is a folder" in err
+    assert "(done)" not in err  # no progress summary for a refused launch
+    assert not (tmp_path / "out").exists()
+
+
+def test_where_the_job_runs_names_the_runner_not_workers():
+    from beam_jobs.cli import _where
+
+    assert _where(1, []) == "in-process (FnApiRunner)"
+    assert _where(3, []).startswith("with 3 local worker processes")
+    for args in (["--runner", "PortableRunner"], ["--runner=DataflowRunner"]):
+        where = _where(4, args)
+        assert where == f"on {args[-1].split('=')[-1]}" and "worker" not in where
+
+
+def test_the_run_line_under_another_runner_says_no_worker_count(tmp_path, capsys):
+    rc = main(["run", str(_text_config(tmp_path)), "--output", str(tmp_path / "out"), "--no-report",
+               "--runner", "DirectRunner", "--workers", "3"])
+    err = capsys.readouterr().err
+    assert rc == 0
+    assert "on DirectRunner" in err and "worker(s)" not in err and "3 local worker" not in err
