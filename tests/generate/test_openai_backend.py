@@ -2,7 +2,7 @@
 127.0.0.1 (started by the test): timeouts, HTTP errors, retries, malformed
 bodies, the API key from a named environment variable, and the llm-cs
 recipe's rejects through it.  The real-model server is in
-``test_llama_server.py``."""
+``test_model_server.py``."""
 import json
 
 import pytest
