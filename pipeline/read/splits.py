@@ -100,7 +100,8 @@ def plan_blocks(units: Sequence[Tuple[str, str]], split_bytes: Optional[int] = N
         if _compression(path) is not None:
             out.append(Block(path, name, 0, 0, None, 1))
             continue
-        size = FileSystems.match([path])[0].metadata_list[0].size_in_bytes
+        # the file's size from its metadata (no glob: a name may hold '[')
+        size = FileSystems.get_filesystem(path).size(path)
         ranges = list(OffsetRange(0, size).split(size_of)) if size else [OffsetRange(0, 0)]
         out.extend(Block(path, name, k, r.start, r.stop, len(ranges)) for k, r in enumerate(ranges))
     return out

@@ -162,3 +162,14 @@ def test_an_arrow_file_and_stream_read_batch_by_batch_give_the_same_records(tmp_
     cfg = InputConfig(format="arrow", path="cut.arrow", src_lang="en", tgt_lang="de")
     recs = list(read_file((str(tmp_path / "cut.arrow"), "cut.arrow"), cfg))
     assert [r.reject_reason for r in recs] == ["unreadable_file"]
+
+
+def test_a_file_name_with_glob_characters_is_split_by_its_own_size(tmp_path, monkeypatch):
+    monkeypatch.setattr(splits, "MIN_SPLIT_BYTES", 1)
+    path = tmp_path / "c[1].tsv"
+    path.write_bytes(b"".join(b"s %d\tt %d\n" % (k, k) for k in range(100)))
+    cfg = _cfg("tsv", str(path))
+    blocks = splits.plan_blocks([(str(path), path.name)], 100)
+    assert blocks[-1].end == path.stat().st_size and len(blocks) > 5
+    assert list(splits.read_split([(str(path), path.name)], cfg, split_bytes=100)) == \
+        list(read_file((str(path), path.name), cfg))
