@@ -117,3 +117,26 @@ def test_fallback_options_errors_name_the_path(server):
     # without the fallback an ID with no rule is still refused
     with pytest.raises(ConfigError, match=r"transform\.0\.options\.features"):
         cfg({"features": [LLM], "ewave_path": str(EWAVE)})
+
+
+def test_a_variety_splits_into_rule_features_and_llm_features(server):
+    from pipeline import stages
+    from transforms.dialect import profiles
+    from transforms.dialect.features import implemented_ids
+
+    cfg = parse_config({"input": {"format": "text", "path": "x.txt", "src_lang": "en"}, "align": None,
+                        "transform": [{"recipe": "dialect", "options": {
+                            "dialect": "Bahamian English", "ewave_path": str(EWAVE), "llm_fallback": _http(server)}}]})
+    unit = stages.stage(cfg, "transform").steps[0][1]
+    table = profiles.load_ewave(str(EWAVE))
+    rated = {f for f, r in table.ratings[table.find_variety("Bahamian English")].items() if r in ("A", "B", "C")}
+    impl = set(implemented_ids())
+    rule_ids = {f for f, _ in unit.rules.plan}
+    llm_ids = {f for f, _, _ in unit.llm.features}
+    assert rule_ids and rule_ids <= impl & rated
+    assert llm_ids == rated - impl  # every attested feature without a rule goes to the LLM
+    # the same variety without the fallback: the very same rule plan
+    plain = parse_config({"input": {"format": "text", "path": "x.txt", "src_lang": "en"}, "align": None,
+                          "transform": [{"recipe": "dialect", "options": {"dialect": "Bahamian English",
+                                                                          "ewave_path": str(EWAVE)}}]})
+    assert stages.stage(plain, "transform").steps[0][1].plan == unit.rules.plan

@@ -23,6 +23,10 @@ failed or its answer cannot be read (``llm_timeout``, ``llm_http_<code>``,
 unchanged: the rules' result stands (a ``no_feature_applied`` reject when
 they applied nothing either, its detail saying the LLM changed nothing).
 
+The LLM is asked for one feature on every record (``density`` and the
+ratings weigh which one); a record without tokens (no ``annotate``
+block) that no rule changed is not sent to it.
+
 ``llm_fallback`` keys: ``backend`` (``openai`` by default, or ``hf``),
 ``backend_options``, ``cache``, ``prompt``, ``style``
 (``completion``/``chat``); ``ewave_path`` is required (the feature
@@ -71,6 +75,9 @@ def llm_features(ctx: Context, features, dialect, ewave_path, probabilities, den
         return (ruled or None), None, [(f, density) for f in sorted(set(llm))], table
     if dialect is None:
         raise ConfigError("the dialect recipe needs option 'features' or option 'dialect'")
+    if str(dialect).lower().endswith((".yaml", ".yml")):
+        raise ConfigError("option 'llm_fallback': takes 'features' or an eWAVE variety name in 'dialect', "
+                          "not a YAML profile")
     others = sorted(set(table.features) - impl)
     prof = profiles.profile_from_ewave(table, str(dialect), others, probabilities)
     llm = [(fid, min(1.0, p * density)) for fid, p in prof.probabilities if p * density > 0]
