@@ -15,6 +15,17 @@ RUN case ",${CS_SYNTH_EXTRAS}," in \
         pip install --no-cache-dir "torch==${TORCH_VERSION}" --index-url https://download.pytorch.org/whl/cpu ;; \
     esac
 
+# eflomal 2.0.0 ships only an sdist (no wheel on PyPI); its src/Makefile sets
+# CFLAGS=-Ofast -march=native, so a build on the image builder's CPU can die
+# with SIGILL on a worker of another CPU family.  The environment's CFLAGS is
+# ignored by that Makefile (a plain assignment); a variable in MAKEFLAGS
+# counts as a make command-line definition and wins.  EFLOMAL_MARCH names the
+# oldest CPU the workers may have (x86-64-v2: SSE4.2/POPCNT, any x86 server CPU
+# of the last decade; for Arm workers build the image on Arm with e.g. armv8-a).
+ARG EFLOMAL_MARCH=x86-64-v2
+RUN MAKEFLAGS="CFLAGS=-Ofast\ -march=${EFLOMAL_MARCH}\ -mtune=generic\ -Wall\ --std=gnu99\ -Wno-unused-function\ -g\ -fopenmp" \
+    pip install --no-cache-dir --no-binary eflomal "eflomal==2.0.0"
+
 WORKDIR /opt/cs-synth
 COPY setup.py README.md ./
 COPY pipeline ./pipeline

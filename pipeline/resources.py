@@ -101,6 +101,14 @@ LOCAL_RUNNERS = ("directrunner", "fnapirunner", "bundlebasedirectrunner", "switc
 _CARRIED: Dict[str, Tuple[str, bytes]] = {}  # path -> (sha256, raw bytes), installed on a worker
 _RECORDERS = threading.local()
 
+#: the folder that carried files appear under on a remote runner's workers:
+#: a name, never a folder of any machine (see :func:`check_launch`)
+VIRTUAL_ROOT = "/cs-synth-carried"
+# set by check_launch for a remote launch: launcher config folder -> its
+# virtual name, launcher file path -> its virtual path (the carried key)
+_VIRTUAL_BASE: Dict[str, str] = {}
+_VIRTUAL_FILES: Dict[str, str] = {}
+
 
 def is_url(path: str) -> bool:
     return "://" in str(path)
@@ -134,11 +142,19 @@ def _filesystems():
 
 def exists(path: str) -> bool:
     """A resource file (or folder) exists: carried, remote or local."""
-    if path in _CARRIED:
+    if path in _CARRIED or _carried_folder(path):
         return True
     if is_url(path):
         return _remote_meta(path) is not None
     return os.path.exists(path)
+
+
+def _carried_folder(path: str) -> bool:
+    """A virtual folder that holds carried files (an eWAVE folder)."""
+    if not str(path).startswith(VIRTUAL_ROOT + "/"):
+        return False
+    prefix = str(path).rstrip("/") + "/"
+    return any(k.startswith(prefix) for k in _CARRIED)
 
 
 _REMOTE_META: Dict[str, Optional[tuple]] = {}
@@ -277,10 +293,13 @@ def carry(paths: Iterable[str]) -> Carried:
     for path in sorted(set(paths)):
         if is_url(path) or not isfile(path):
             continue
+        if _LAUNCH_REMOTE and _in_project(path):  # workers install the project
+            continue
         if os.path.isfile(path) and os.path.getsize(path) > CARRY_LIMIT:
             continue
         raw = read_bytes(path)
-        files[path] = (hashlib.sha256(raw).hexdigest(), zlib.compress(raw, 6))
+        # keyed by the path a worker resolves: its virtual path on a remote launch
+        files[_VIRTUAL_FILES.get(path, path)] = (hashlib.sha256(raw).hexdigest(), zlib.compress(raw, 6))
     return Carried(files, _LAUNCH_FS_FLAGS)  # copied by Carried
 
 
@@ -341,11 +360,24 @@ def field_of(path: str, config: dict, resolve) -> str:
 
 def check_launch(paths: Sequence[str], config: dict, resolve, options) -> None:
     """On a remote runner, every local resource file must be small enough
-    to be carried; otherwise stop at launch, naming the field."""
-    if not is_remote_runner(options):
+    to be carried; otherwise stop at launch, naming the field.
+
+    A remote launch also makes the job independent of this machine's
+    folders: the files reached through the config's folder are carried
+    under virtual paths (:data:`VIRTUAL_ROOT` + their place relative to
+    the config folder and each other), and a config pickled for the job
+    names that virtual folder (:func:`worker_state`), so neither the
+    carried table nor the pickled DoFns hold a launcher path.  Files of
+    the installed project itself are not carried (workers install it)."""
+    global _LAUNCH_REMOTE
+    _VIRTUAL_BASE.clear()
+    _VIRTUAL_FILES.clear()
+    _LAUNCH_REMOTE = is_remote_runner(options)
+    if not _LAUNCH_REMOTE:
         return
+    local = []
     for path in sorted(set(paths)):
-        if is_url(path):
+        if is_url(path) or _in_project(path):
             continue
         if not os.path.isfile(path) and path not in _CARRIED:
             raise ConfigError(f"{field_of(path, config, resolve)}: {path} is not a file on this machine, and "
@@ -357,6 +389,54 @@ def check_launch(paths: Sequence[str], config: dict, resolve, options) -> None:
                 f"({size / 2**20:.1f} MiB, over the {CARRY_LIMIT // 2**20} MiB that a job carries by content), "
                 f"and runner {runner_name(options)} runs on other machines; put it on gs:// or s3:// "
                 f"(workers read remote paths through Beam FileSystems)")
+        local.append(path)
+    if not _worker_hook():
+        return
+    # a file the config names by an absolute path is resolved to that path on
+    # the worker too: it keeps its key (the config holds it anyway)
+    named = [s for s in _strings(config) if os.path.isabs(s)]
+    relative = [p for p in local if not any(p == s or p.startswith(s.rstrip("/") + "/") for s in named)]
+    base = resolve(".")
+    common = os.path.commonpath([base] + relative)
+
+    def virtual(path: str) -> str:
+        rel = os.path.relpath(path, common)
+        return VIRTUAL_ROOT if rel == "." else VIRTUAL_ROOT + "/" + rel.replace(os.sep, "/")
+
+    _VIRTUAL_BASE[base] = virtual(base)
+    _VIRTUAL_FILES.update({p: virtual(p) for p in relative})
+
+
+_LAUNCH_REMOTE = False
+
+
+def _project_root() -> str:
+    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _in_project(path: str) -> bool:
+    """A file of the installed project's packages (built-in rule files)."""
+    root = _project_root()
+    return any(os.path.abspath(path).startswith(os.path.join(root, name) + os.sep)
+               for name in ("pipeline", "transforms", "beam_jobs"))
+
+
+def _worker_hook() -> bool:
+    """True when a pickled config goes through :func:`worker_state`."""
+    from pipeline.config import RunConfig
+
+    return "__getstate__" in RunConfig.__dict__
+
+
+def worker_state(state: dict) -> dict:
+    """The pickled state of a config (``RunConfig.__getstate__``): on a
+    remote launch its folder is replaced by the virtual folder the carried
+    files are keyed under; otherwise unchanged."""
+    fields = state.get("__dict__") if isinstance(state, dict) else None
+    if fields and fields.get("base_dir") in _VIRTUAL_BASE:
+        state = dict(state)
+        state["__dict__"] = {**fields, "base_dir": _VIRTUAL_BASE[fields["base_dir"]]}
+    return state
 
 
 def _strings(value):
