@@ -9,8 +9,11 @@ romanization that people wrote for a native-script word, e.g. ::
 
 How a word is romanized
 -----------------------
-1. **Lexicon hit**: the word's most frequent attested romanization (ties go
-   to the alphabetically first spelling).  With ``variation`` on, one of the
+1. **Lexicon hit** (also for a word whose nukta-less spelling is in the
+   lexicon: मुफ़्त as मुफ्त): the word's most frequent attested romanization
+   (a tie goes to an English word among the tied spellings, else to the one
+   the pair model scores best, see :meth:`LearnedRomanizer.lexicon_choice`).
+   With ``variation`` on, one of the
    attested spellings is drawn in proportion to its count instead, from the
    record's own random stream (so it is seeded per record).
 2. **Model**: every other word goes to a joint-sequence ("pair n-gram")
@@ -52,7 +55,6 @@ romanized words are cached (``functools.lru_cache``).
 """
 from __future__ import annotations
 
-import difflib
 import functools
 import hashlib
 import math
@@ -90,6 +92,9 @@ LOAN_ROW_ZIPF = 2.5
 #: per-unit score margin (tuned on the development split, like the loanword weights)
 COMPOUND_MIN = 3
 COMPOUND_MARGIN = -0.3
+#: a tie among a lexicon word's most frequent spellings goes to an English
+#: word at least this frequent (Zipf), when loanword detection is on
+TIE_ENGLISH_ZIPF = 3.0
 #: initial EM weight of a move the native kinds do not allow (loose alignment)
 LOOSE_PRIOR = 0.01
 _ENGLISH_MARKS = ("\u0949", "\u0911")
@@ -172,6 +177,19 @@ def split_by_word(lexicon: Lexicon, heldout_percent: int = 10, salt: str = "") -
 
 
 # ------------------------------------------------------------------- units
+_NUKTA_DROP = frozenset("\u0915\u0916\u0917\u091c\u092b\u092f")  # क ख ग ज फ य (not ड ढ)
+
+
+def _drop_nukta(word: str) -> str:
+    """The word without the nukta of क़ ख़ ग़ ज़ फ़ य़ (NFC)."""
+    out: List[str] = []
+    for ch in unicodedata.normalize("NFD", word):
+        if ch == NUKTA and out and out[-1] in _NUKTA_DROP:
+            continue
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
 def _is_consonant(ch: str) -> bool:
     return "\u0915" <= ch <= "\u0939" or "\u0958" <= ch <= "\u095f" or ch in "\u0979\u097a\u097b\u097c\u097e\u097f"
 
@@ -530,15 +548,47 @@ def _neighbours(key: str) -> List[str]:
     return [key] + sorted({key[:i] + key[i + 1:] for i in range(len(key))}) if len(key) >= 4 else [key]
 
 
+_rf_process = _rf_fuzz = None
+
+
+def _import_rapidfuzz():
+    global _rf_process, _rf_fuzz
+    try:
+        from rapidfuzz import fuzz, process
+    except ImportError:
+        raise ConfigError("option 'loanwords' needs the Python package 'rapidfuzz': pip install rapidfuzz, or "
+                          "install the translit extra: pip install 'cs-synth[translit]'") from None
+    _rf_process, _rf_fuzz = process, fuzz
+
+
+#: bump when the English index changes (its words, keys or values)
+INDEX_VERSION = "1"
+
+
 @functools.lru_cache(maxsize=1)
 def english_index(n_words: int = ENGLISH_WORDS):
     """wordfreq's most frequent English words (alphabetic, 3+ letters), as
-    ``skeleton -> ((word, zipf), ...)`` and ``word -> zipf``."""
+    ``skeleton -> ((word, zipf), ...)`` (each word under its skeleton and the
+    skeleton's one-letter deletions) and ``word -> zipf``.  Built once per
+    process; the build (tens of seconds: a Zipf look-up per word) is kept on
+    disk in :func:`cache_dir`, keyed by wordfreq's version, ``n_words`` and
+    :data:`INDEX_VERSION`, so later processes load it in a fraction of a second."""
     try:
         import wordfreq
     except ImportError:
         raise ConfigError("option 'loanwords' needs the Python package 'wordfreq': pip install wordfreq, or "
                           "install the translit extra: pip install 'cs-synth[translit]'") from None
+    _import_rapidfuzz()
+    import pickle
+
+    version = getattr(wordfreq, "__version__", "") or _dist_version("wordfreq")
+    target = os.path.join(cache_dir(), f"english-{version}-{n_words}-v{INDEX_VERSION}.pkl")
+    if os.path.isfile(target):
+        try:
+            with open(target, "rb") as fh:
+                return pickle.load(fh)
+        except Exception:  # noqa: BLE001 - a broken cache file is rebuilt
+            pass
     index: Dict[str, List[Tuple[str, float]]] = defaultdict(list)
     zipf: Dict[str, float] = {}
     for w in wordfreq.top_n_list("en", n_words):
@@ -548,7 +598,34 @@ def english_index(n_words: int = ENGLISH_WORDS):
         zipf[w] = z
         for key in _neighbours(skeleton(w)):
             index[key].append((w, z))
-    return {k: tuple(v) for k, v in index.items()}, zipf
+    out = ({k: tuple(v) for k, v in index.items()}, zipf)
+    _write_cache(target, out)
+    return out
+
+
+def _dist_version(name: str) -> str:
+    try:
+        from importlib.metadata import version
+
+        return version(name)
+    except Exception:  # noqa: BLE001
+        return "unknown"
+
+
+def _write_cache(target: str, obj) -> None:
+    """Pickle ``obj`` to ``target`` atomically (a temporary file, then a
+    rename); a read-only cache folder only costs the rebuild next time."""
+    import pickle
+    import tempfile
+
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(obj, fh, protocol=4)
+        os.replace(tmp, target)
+    except OSError:
+        pass
 
 
 # ------------------------------------------------------------- romanizer
@@ -573,10 +650,44 @@ class LearnedRomanizer:
 
     # the top-1 spelling of one word of Devanagari letters
     def _word(self, word: str) -> str:
-        entry = self.lexicon.get(word)
+        entry = self.entry(word)
         if entry is not None:
-            return entry[0][0]
+            return self.lexicon_choice(word, entry)
         return self.model_word(word)
+
+    def entry(self, word: str):
+        """The lexicon entry of a word, or of its spelling without the nukta
+        of क़ ख़ ग़ ज़ फ़ य़ (people and lexicons write मुफ्त as often as मुफ़्त;
+        ड़ and ढ़ are letters of their own and keep it); None if neither is there."""
+        entry = self.lexicon.get(word)
+        if entry is None and NUKTA in unicodedata.normalize("NFD", word):
+            entry = self.lexicon.get(_drop_nukta(word))
+        return entry
+
+    def lexicon_choice(self, word: str, entry) -> str:
+        """The most frequent attested spelling.  When several share the top
+        count (Dakshina has many words with three spellings seen once each:
+        पिछले pchhale / pichhale / pichhle), an English word among them (with
+        loanword detection on: टोरंटो toronto) wins, else the one the pair
+        model scores best per unit (*pichhle*), then the alphabetically first."""
+        top = entry[0][1]
+        tied = [r for r, c in entry if c == top]
+        if len(tied) == 1:
+            return tied[0]
+        if self.loanwords:
+            _, zipf = english_index()
+            english = sorted((r for r in tied if zipf.get(r, 0.0) >= TIE_ENGLISH_ZIPF), key=lambda r: (-zipf[r], r))
+            if english:
+                return english[0]
+        units = units_of(word)
+        if not self.model.knows(units):
+            return tied[0]
+        scored = []
+        for r in tied:
+            res = self.model.nbest(units, beam=self.beam, n=1, allowed=r)
+            scored.append((res[0][0] if res else -math.inf, r))
+        scored.sort(key=lambda sr: (-sr[0], sr[1]))
+        return scored[0][1]
 
     def model_word(self, word: str) -> str:
         units = units_of(word)
@@ -626,7 +737,7 @@ class LearnedRomanizer:
         """English words that may be this word: those in the n-best list and
         those whose consonant skeleton is within one deletion of one of the
         top three's, kept when their spelling is similar to the top one
-        (``difflib`` ratio >= :data:`LOAN_MIN_SIMILARITY`), at most
+        (rapidfuzz ``fuzz.ratio`` >= :data:`LOAN_MIN_SIMILARITY`), at most
         :data:`LOAN_CANDIDATES` of them; each as ``(word, delta, zipf)``
         where delta is its constrained log probability minus the top
         one's, per unit."""
@@ -639,20 +750,15 @@ class LearnedRomanizer:
             for key in _neighbours(skeleton(t)):
                 for w, z in index.get(key, ()):
                     cands.add(w)
-        ranked = []
         refs = [t for _, t in loan_best[:1]] + [top]
-        matchers = []
-        for ref in refs:
-            matchers.append(difflib.SequenceMatcher(None, "", ref))  # the second sequence is indexed once
-        for w in cands:
-            sim = 0.0
-            for matcher in matchers:
-                matcher.set_seq1(w)
-                if matcher.real_quick_ratio() < LOAN_MIN_SIMILARITY or matcher.quick_ratio() < LOAN_MIN_SIMILARITY:
-                    continue
-                sim = max(sim, matcher.ratio())
-            if sim >= LOAN_MIN_SIMILARITY:
-                ranked.append((-(sim + 0.1 * zipf[w]), w))
+        choices = sorted(cands)
+        sims: Dict[str, float] = {}
+        for ref in refs:  # rapidfuzz's normalised Indel similarity (2 * LCS / total length), in C++
+            for w, sim, _ in _rf_process.extract(ref, choices, scorer=_rf_fuzz.ratio, limit=None,
+                                                 score_cutoff=100.0 * LOAN_MIN_SIMILARITY):
+                if sim > sims.get(w, -1.0):
+                    sims[w] = sim
+        ranked = [(-(sims[w] / 100.0 + 0.1 * zipf[w]), w) for w in sims]
         ranked.sort()
         n = len(units)
         if bound is not None and ranked and loan_best:
@@ -693,7 +799,7 @@ class LearnedRomanizer:
     def sample_word(self, word: str, rng) -> str:
         """One attested spelling drawn in proportion to its count (``rng`` is
         a ``random.Random``); a word outside the lexicon gets the top-1."""
-        entry = self.lexicon.get(word)
+        entry = self.entry(word)
         if entry is None or len(entry) == 1:
             return self.word(word)
         total = sum(c for _, c in entry)
