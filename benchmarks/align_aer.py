@@ -18,6 +18,9 @@ possible links in en-fr).  Conditions per language pair:
     priors learned over Multi30k train en-fr (image captions, lowercased,
     regex-tokenized) plus the gold pairs, then the gold pairs aligned with
     them.  There is no ro-en text in shared/ for this.
+``<condition>+stemN`` (with ``--stems 0 N``)
+    the same with both sides cut to their first N characters (option
+    ``stem``).
 ``joint`` (en-fr only)
     the extra text and the gold pairs aligned in one eflomal run (the
     upper reference priors approximate).
@@ -78,6 +81,9 @@ def main(argv=None) -> int:
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--extra-limit", type=int, default=29000, help="Multi30k pairs used for en-fr priors")
     ap.add_argument("--no-joint", action="store_true")
+    ap.add_argument("--stems", type=int, nargs="+", default=[0],
+                    help="prefix stemming lengths to compare (0 = none; both sides, as option stem gives)")
+    ap.add_argument("--json", help="also write the rows to this file")
     args = ap.parse_args(argv)
 
     from pipeline.align.eflomal_aligner import eflomal_factory
@@ -90,26 +96,28 @@ def main(argv=None) -> int:
         pairs, gold = load_gold(name)
         conditions = ["none", "self"] + (["extra"] + ([] if args.no_joint else ["joint"]) if name == "enfr" else [])
         for seed in args.seeds:
-            aligner = eflomal_factory(Context(seed=seed))
-            for cond in conditions:
-                t0 = time.perf_counter()
-                if cond == "none":
-                    fwd, rev = aligner.run_directional(pairs)
-                elif cond == "self":
-                    fwd, rev = aligner.run_directional(pairs, priors=aligner.fit(pairs))
-                elif cond == "extra":
-                    fwd, rev = aligner.run_directional(pairs, priors=aligner.fit(extra + pairs))
-                else:
-                    fwd, rev = aligner.run_directional(extra + pairs)
-                    fwd, rev = fwd[len(extra):], rev[len(extra):]
-                timings.setdefault((name, cond), []).append(time.perf_counter() - t0)
-                for h, c in score(fwd, rev, pairs, gold).items():
-                    results.setdefault((name, cond, h), []).append(c.aer)
-                print(f"[{name} {cond} seed {seed}: {timings[(name, cond)][-1]:.1f}s]", file=sys.stderr, flush=True)
+            for stem in args.stems:
+                aligner = eflomal_factory(Context(seed=seed), src_prefix_len=stem, tgt_prefix_len=stem)
+                for base_cond in conditions:
+                    cond = base_cond if not stem else f"{base_cond}+stem{stem}"
+                    t0 = time.perf_counter()
+                    if base_cond == "none":
+                        fwd, rev = aligner.run_directional(pairs)
+                    elif base_cond == "self":
+                        fwd, rev = aligner.run_directional(pairs, priors=aligner.fit(pairs))
+                    elif base_cond == "extra":
+                        fwd, rev = aligner.run_directional(pairs, priors=aligner.fit(extra + pairs))
+                    else:
+                        fwd, rev = aligner.run_directional(extra + pairs)
+                        fwd, rev = fwd[len(extra):], rev[len(extra):]
+                    timings.setdefault((name, cond), []).append(time.perf_counter() - t0)
+                    for h, c in score(fwd, rev, pairs, gold).items():
+                        results.setdefault((name, cond, h), []).append(c.aer)
+                    print(f"[{name} {cond} seed {seed}: {timings[(name, cond)][-1]:.1f}s]", file=sys.stderr, flush=True)
 
     print(f"eflomal AER (mean over seeds {args.seeds}; min-max); en-fr extra = Multi30k train, "
           f"{len(extra)} pairs")
-    header = f"{'pair':5} {'priors':7} " + " ".join(f"{h:>22}" for h in HEURISTICS)
+    header = f"{'pair':5} {'priors':12} " + " ".join(f"{h:>22}" for h in HEURISTICS)
     print(header)
     rows = []
     for (name, cond) in timings:
@@ -119,10 +127,15 @@ def main(argv=None) -> int:
             cells.append(f"{statistics.mean(v):.4f} ({min(v):.3f}-{max(v):.3f})")
             rows.append({"pair": name, "priors": cond, "symmetrize": h, "aer_mean": round(statistics.mean(v), 4),
                          "aer_min": round(min(v), 4), "aer_max": round(max(v), 4), "seeds": args.seeds})
-        print(f"{name:5} {cond:7} " + " ".join(f"{c:>22}" for c in cells))
+        print(f"{name:5} {cond:12} " + " ".join(f"{c:>22}" for c in cells))
     for (name, cond), ts in timings.items():
         print(f"time {name} {cond}: {statistics.mean(ts):.1f}s per seed")
     print(json.dumps({"rows": rows}))
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump({"command": "benchmarks/align_aer.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+                       "extra_pairs": len(extra), "rows": rows}, fh, indent=1)
+            fh.write("\n")
     return 0
 
 
