@@ -184,3 +184,23 @@ def test_a_launcher_file_too_large_to_carry_stops_a_dataflow_launch_naming_the_f
     assert rc == 2 and "Traceback" not in err
     assert re.search(r"(annotate\.gazetteer|transform\.0\.options\.lexicon): .*entities\.tsv is a file on this "
                      r"machine only .*runner DataflowRunner runs on other machines; put it on gs:// or s3://", err)
+
+
+def test_a_remote_run_names_its_job_id_and_the_dataflow_console_url():
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    from beam_jobs.synth import job_reference
+
+    class Dataflow:  # DataflowPipelineResult: job_id() is a method
+        def job_id(self):
+            return "2026-12-02_01_02_03-123"
+
+    class Portable:  # PortableRunner's result: a _job_id attribute
+        _job_id = "job-7"
+
+    flow = PipelineOptions(["--runner=DataflowRunner", "--project=cs-synth-test", "--region=europe-west1"])
+    assert job_reference(Dataflow(), flow) == (
+        "DataflowRunner job 2026-12-02_01_02_03-123: https://console.cloud.google.com/dataflow/jobs/"
+        "europe-west1/2026-12-02_01_02_03-123?project=cs-synth-test")
+    assert job_reference(Portable(), PipelineOptions(["--runner=PortableRunner"])) == "PortableRunner job job-7"
+    assert job_reference(object(), flow) is None  # a runner that reports no id: nothing printed
