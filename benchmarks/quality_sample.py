@@ -28,7 +28,7 @@ Detectors (each counted once per output that shows it):
 
 and, on each switched span, the switch-point checks (``finite_verb_clash``,
 ``dangling_function_word``, ``unaligned_edge``, ``case_government``,
-``misaligned_edge``; see transforms/codeswitch/constraints.py): run against
+``misaligned_edge``, ``split_compound``; see transforms/codeswitch/constraints.py): run against
 an older tree or with ``--constraints off`` they count how often the
 recipe breaks them; with the constraints on they should be zero.
 """
@@ -52,7 +52,8 @@ SHARED = os.environ.get("CS_SYNTH_SHARED", os.path.join(REPO, "..", "shared"))
 
 DETECTORS = ("glued", "elision_space", "duplicated_word", "identical", "a_an", "lost_capital", "lemma",
              # the switch-point checks of transforms/codeswitch/constraints.py, on each switched span
-             "finite_verb_clash", "dangling_function_word", "unaligned_edge", "case_government", "misaligned_edge")
+             "finite_verb_clash", "dangling_function_word", "unaligned_edge", "case_government", "misaligned_edge",
+             "split_compound")
 SWITCH_OPS = {"switch", "translate", "dictionary", "entity_label", "entity_projection"}
 
 
@@ -194,6 +195,53 @@ def run_job(args, work: str) -> str:
     return out
 
 
+def aligned_pairs(out_dir: str):
+    """The input pairs of an earlier job run, as the job had them after
+    annotation and alignment: one record per pair id, from its kept or
+    rejected rows (which carry the annotated source, the target and the
+    alignment)."""
+    from pipeline.record import Record
+    from pipeline.write.schema import row_to_record
+
+    pairs = {}
+    for kind in ("data", "rejected"):
+        for row in read_rows(out_dir, kind):
+            if not row.get("tgt") or not row.get("alignment"):
+                continue  # rejected before alignment (a malformed line)
+            full = row_to_record(row)
+            pid = full.pair_id
+            if pid not in pairs:
+                pairs[pid] = Record(id=pid, src=full.src, tgt=full.tgt, alignment=full.alignment,
+                                    source=full.source)
+    return [pairs[k] for k in sorted(pairs)]
+
+
+def run_in_process(args, aligned_out: str):
+    """RECIPE over the annotated, aligned pairs of an earlier job run, with the
+    job's own transform and score stages (the same units and seeds as the
+    job, so the same outputs it would give on those annotations and links):
+    one alignment serves every recipe.  Returns (kept rows, rejected rows)."""
+    from pipeline.config import parse_config
+    from pipeline.stages import ScoreStage, TransformStage
+    from pipeline.write.schema import record_to_row
+
+    src, tgt = args.pair.split("-")
+    step = {"recipe": args.recipe, "options": json.loads(args.options)}
+    if args.constraints == "off":
+        step["constraints"] = False
+    cfg = parse_config({"input": {"format": "tsv", "path": "pairs.tsv", "src_lang": src, "tgt_lang": tgt},
+                        "align": {"backend": "given"}, "transform": [step], "seed": args.seed},
+                       base_dir=REPO)
+    transform, score = TransformStage(cfg), ScoreStage(cfg)
+    kept, rejected = [], []
+    recs = aligned_pairs(aligned_out)
+    for k in range(0, len(recs), 256):
+        for outs in transform.process_batch(recs[k:k + 256]):
+            for r in score.process_batch(outs):
+                (rejected if r.rejected else kept).append(record_to_row(r))
+    return kept, rejected
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("recipe")
@@ -207,13 +255,19 @@ def main(argv=None) -> int:
     ap.add_argument("--out", help="reuse the output folder of an earlier run instead of running the job")
     ap.add_argument("--work", help="folder for the job's input, config and output (default: a new temp folder)")
     ap.add_argument("--json", help="write the rates and the sample here")
+    ap.add_argument("--aligned-from", help="the output folder of an earlier job run on the same pairs: run RECIPE "
+                    "in process on its annotated, aligned pairs instead of running the job again")
     args = ap.parse_args(argv)
     work = args.work or tempfile.mkdtemp(prefix="quality-")
     os.makedirs(work, exist_ok=True)
-    out = args.out or run_job(args, work)
-    rows = read_rows(out)
-    rejected = read_rows(out, "rejected")
-    print(f"# job output: {out} (reuse it with --out)")
+    if args.aligned_from:
+        rows, rejected = run_in_process(args, args.aligned_from)
+        print(f"# {args.recipe} run in process on the annotated, aligned pairs of {args.aligned_from}")
+    else:
+        out = args.out or run_job(args, work)
+        rows = read_rows(out)
+        rejected = read_rows(out, "rejected")
+        print(f"# job output: {out} (reuse it with --out)")
     counts = Counter()
     per_row = []
     for r in rows:
@@ -232,7 +286,7 @@ def main(argv=None) -> int:
         print(f"  {name:20s} {counts[name]:6d}  {100 * counts[name] / max(n, 1):5.1f}%")
     rng = random.Random(args.seed)
     order = sorted(range(n), key=lambda k: rows[k]["id"])
-    sample = sorted(rng.sample(order, min(args.sample, n)))
+    sample = sorted(rng.sample(order, min(args.sample, n)), key=lambda k: rows[k]["id"])
     print(f"\n# sample of {len(sample)} outputs (fixed seed {args.seed})")
     for k in sample:
         r = rows[k]

@@ -176,6 +176,7 @@ class ConstraintsConfig(_Strict):
     unaligned_edge: bool = True
     case_government: bool = True
     misaligned_edge: bool = True
+    split_compound: bool = True
 
     @classmethod
     def parse(cls, value) -> "ConstraintsConfig":

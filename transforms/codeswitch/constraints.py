@@ -28,7 +28,10 @@ checks pass every span.
     A closed-class word at a span edge whose partner stays outside: a
     determiner without its noun, a preposition without its object, a
     conjunction or subordinator at the edge ("A man on a Pferd versucht to
-    lasso a Hund mit dem"); and an attributive adjective switched without
+    lasso a Hund mit dem"); a possessive or genitive 's without its noun
+    ("and ihren parents"); a German preposition ending the target span
+    ("umklammert den anderen beim"), or a postposition doubling the English
+    preposition in front ("on eine Straße entlang"); and an attributive adjective switched without
     its noun, which would carry agreement for a noun that is not there
     ("with schwarzen hair").
 ``unaligned_edge``
@@ -42,12 +45,25 @@ checks pass every span.
     carries a case its new frame does not give ("of a Grills", "riding
     Pferden"); or the span starts with a preposition+article contraction
     (German *im*, French *au*) while the source preposition stays in front
-    of it ("laying in im Gras").  Per-language tables below.
+    of it ("laying in im Gras").  In German also a span that *starts*
+    with a case-marked form whose governor stays outside: a genitive
+    article not after "of" ("catching eines übereifrigen Spielers"), a
+    dative article not after a preposition, or an attributive adjective
+    whose strong ending disagrees with the English article left in front
+    of it ("wearing a bright grüner Kleidung", "a kleinem Hund").
+    Per-language tables below.
 ``misaligned_edge``
     A word at a target span edge is a function word aligned only to source
     content words, or the reverse ("people playing" -> "Leute , die"); or a
     lowercase German content word aligned only to source nouns ("her baby"
-    -> "ihr Baby hält").
+    -> "ihr Baby hält"); or a target span of function words only for a
+    source span with a content word ("is stopped" -> "wird": the verb is
+    lost).
+``split_compound``
+    A noun compound split by the span edge: the head noun switches and its
+    compound modifier stays, or the reverse ("trick Reiter", "Boston
+    Spielers" alone).  German writes most compounds as one word, so the
+    target span usually holds both meanings and one is said twice.
 """
 from __future__ import annotations
 
@@ -59,6 +75,8 @@ from pipeline.langs import is_language_independent
 
 #: universal POS tags of content words
 CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "ADV", "NUM"})
+#: nouns and adjectives (what a target compound swallows)
+NOMINAL_POS = frozenset({"NOUN", "PROPN", "ADJ"})
 #: dependency labels (spaCy English / ClearNLP and UD) of auxiliaries
 AUX_DEPS = frozenset({"aux", "auxpass", "aux:pass"})
 #: objects of a preposition (ClearNLP-style parses, where the preposition heads the phrase)
@@ -115,6 +133,9 @@ def dangling_function_word(view, pair) -> Optional[str]:
     src = view.src
     if not src.pos:
         return None
+    why = _dangling_target_preposition(view, pair)
+    if why is not None:
+        return why
     rng = _src_range(view, pair)
     if rng is None:
         return None
@@ -137,7 +158,10 @@ def dangling_function_word(view, pair) -> Optional[str]:
         if not parsed:
             continue
         inside = lambda k: i1 <= k < i2  # noqa: E731
-        if pos == "DET" or (pos == "PART" and src.deps[i] in ("aux", "mark")):
+        # determiners, possessives ("their" -> "ihren" without "parents") and
+        # the genitive 's ("'s hair" -> "die Haare" without "man")
+        if pos == "DET" or (pos == "PART" and src.deps[i] in ("aux", "mark", "case", "poss")) or \
+                (pos == "PRON" and src.deps[i] == "poss"):
             if not inside(src.heads[i]):
                 return f"'{tok}' ({pos}) switches without '{src.tokens[src.heads[i]]}'"
         elif pos == "ADP":
@@ -165,19 +189,78 @@ def unaligned_edge(view, pair) -> Optional[str]:
     if rng is None:
         return None
     src = view.src
-    for i in (rng[0] - 1, rng[1]):
+    near = [(rng[0] - 1, CONTENT_POS), (rng[1], CONTENT_POS)]
+    if src.pos:
+        # one function word further: "piece of art" -> "Kunstwerk" for "art",
+        # "pitchers of water" -> "Wasserkrügen" with "water" unaligned
+        if rng[0] >= 2 and src.pos[rng[0] - 1] in FUNCTION_POS:
+            near.append((rng[0] - 2, NOMINAL_POS))
+        if rng[1] + 1 < len(src.tokens) and src.pos[rng[1]] in FUNCTION_POS:
+            near.append((rng[1] + 1, NOMINAL_POS))
+    for i, classes in near:
         if not 0 <= i < len(src.tokens) or i in view.s2t or is_language_independent(src.tokens[i]):
             continue
         pos = src.pos[i] if src.pos else ""
-        if (pos in CONTENT_POS) if pos else len(src.tokens[i]) > 3:
-            return f"source word '{src.tokens[i]}' next to the span is unaligned"
+        if (pos in classes) if pos else len(src.tokens[i]) > 3:
+            where = "next to" if i in (rng[0] - 1, rng[1]) else "near"
+            return f"source word '{src.tokens[i]}' {where} the span is unaligned"
+    return None
+
+
+#: German forms that mark genitive only, or dative (or dative/genitive) only
+GENITIVE_ONLY: Dict[str, frozenset] = {"de": frozenset({"des", "eines", "dieses", "jenes", "keines", "meines",
+                                                        "seines", "ihres", "unseres", "eures"})}
+DATIVE_MARKED: Dict[str, frozenset] = {"de": frozenset({"dem", "einem", "einer", "diesem", "jenem", "keinem",
+                                                        "meinem", "seinem", "ihrem", "unserem", "eurem",
+                                                        "keiner", "meiner", "seiner", "ihrer"})}
+#: English dependency labels of a noun phrase in subject / oblique position
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "nsubj:pass", "ROOT", "root", "attr", "appos"})
+OBLIQUE_DEPS = frozenset({"dobj", "obj", "pobj", "iobj", "dative", "obl", "npadvmod"})
+
+
+def _span_start_case(view, pair) -> Optional[str]:
+    """A German span that starts with a case-marked article or adjective
+    whose case the English words left in front of it do not give."""
+    lang = view.tgt_lang
+    if lang not in GENITIVE_ONLY or not view.src.pos:
+        return None
+    rng = _src_range(view, pair)
+    if rng is None:
+        return None
+    src = view.src
+    first = view.tgt.tokens[pair.tgt_start]
+    low = first.casefold()
+    before = rng[0] - 1
+    prev = src.tokens[before].casefold() if before >= 0 else ""
+    prev_pos = src.pos[before] if before >= 0 else ""
+    if low in GENITIVE_ONLY[lang] and prev != "of" and src.tokens[rng[0]].casefold() != "of":
+        return f"genitive '{first}' at the span start, after '{src.tokens[before] if before >= 0 else ''}'"
+    if low in DATIVE_MARKED[lang] and prev_pos != "ADP":
+        return f"dative '{first}' at the span start, after '{src.tokens[before] if before >= 0 else ''}'"
+    if not (src.heads and src.deps) or not first[:1].islower() or prev_pos != "DET":
+        return None
+    from transforms.boundary import stop_words
+
+    if low in stop_words(lang):
+        return None
+    adj = [i for i in view.t2s.get(pair.tgt_start, ()) if src.pos[i] == "ADJ"]
+    if not adj:
+        return None
+    head = src.heads[adj[0]]
+    dep = src.deps[head] if 0 <= head < len(src.deps) else ""
+    if low.endswith("em"):
+        return f"dative adjective '{first}' after the article '{src.tokens[before]}'"
+    if low.endswith("er") and dep in OBLIQUE_DEPS:
+        return f"nominative/dative adjective '{first}' after '{src.tokens[before]}' in an object ({dep})"
+    if low.endswith("en") and dep in SUBJECT_DEPS and src.tokens[before].casefold() in ("a", "an"):
+        return f"oblique adjective '{first}' after '{src.tokens[before]}' in a subject ({dep})"
     return None
 
 
 def case_government(view, pair) -> Optional[str]:
     if pair.tgt_start < 0 or view.tgt is None:
         return None
-    why = _contraction(view, pair)
+    why = _contraction(view, pair) or _span_start_case(view, pair)
     if why is not None:
         return why
     if pair.tgt_start == 0:
@@ -185,13 +268,20 @@ def case_government(view, pair) -> Optional[str]:
     governors = CASE_GOVERNORS.get(view.tgt_lang)
     if not governors:
         return None
-    prev = view.tgt.tokens[pair.tgt_start - 1].casefold()
+    # over the inflected adjectives the span leaves behind: "eines
+    # afrikanischen" + "Stammes"
+    k = pair.tgt_start - 1
+    while k > 0 and view.tgt_lang == "de" and view.tgt.tokens[k][:1].islower() and \
+            view.tgt.tokens[k].casefold().endswith(("en", "em", "er", "es")) and \
+            view.tgt.tokens[k].casefold() not in governors:
+        k -= 1
+    prev = view.tgt.tokens[k].casefold()
     if prev not in governors:
         return None
     first = view.tgt.tokens[pair.tgt_start].casefold()
     if first in governors or first in ("der", "die", "das", "ein", "eine"):
         return None  # the span brings its own determiner
-    return f"target form follows '{view.tgt.tokens[pair.tgt_start - 1]}', which the span leaves behind"
+    return f"target form follows '{view.tgt.tokens[k]}', which the span leaves behind"
 
 
 #: source POS of function words
@@ -212,6 +302,13 @@ def misaligned_edge(view, pair) -> Optional[str]:
     if not stops:
         return None
     tgt = view.tgt.tokens
+    rng = _src_range(view, pair)
+    if rng is not None:
+        content = [i for i in range(*rng) if view.src.pos[i] in CONTENT_POS - {"NUM"}]
+        words = [j for j in range(pair.tgt_start, pair.tgt_end) if not is_language_independent(tgt[j])]
+        if content and words and all(tgt[j].casefold() in stops for j in words):
+            return (f"target span '{' '.join(tgt[pair.tgt_start:pair.tgt_end])}' has only function words for "
+                    f"'{view.src.tokens[content[0]]}'")
     for j in {pair.tgt_start, pair.tgt_end - 1}:
         if is_language_independent(tgt[j]):
             continue
@@ -260,12 +357,52 @@ def _contraction(view, pair) -> Optional[str]:
     return None
 
 
+#: German prepositions (and contractions) that cannot end a span, and
+#: postpositions that double an English preposition left in front
+DE_PREPOSITIONS = frozenset({"mit", "von", "zu", "in", "an", "auf", "bei", "nach", "aus", "für", "um", "über",
+                             "unter", "vor", "hinter", "neben", "zwischen", "durch", "gegen", "ohne", "seit",
+                             "während", "wegen", "trotz"}) | CONTRACTIONS["de"]
+DE_POSTPOSITIONS = frozenset({"entlang", "hinunter", "hinauf", "herunter", "herauf", "hindurch", "gegenüber",
+                              "zufolge", "entgegen"})
+
+
+def _dangling_target_preposition(view, pair) -> Optional[str]:
+    if view.tgt_lang != "de" or pair.tgt_start < 0:
+        return None
+    last = view.tgt.tokens[pair.tgt_end - 1]
+    if last.casefold() in DE_PREPOSITIONS and pair.tgt_end - pair.tgt_start > 1:
+        return f"German preposition '{last}' ends the span without its object"
+    rng = _src_range(view, pair)
+    if last.casefold() in DE_POSTPOSITIONS and view.src.pos and rng is not None and rng[0] > 0 \
+            and view.src.pos[rng[0] - 1] == "ADP":
+        return f"postposition '{last}' doubles '{view.src.tokens[rng[0] - 1]}' before the span"
+    return None
+
+
+def split_compound(view, pair) -> Optional[str]:
+    src = view.src
+    if not src.heads or not src.deps:
+        return None
+    rng = _src_range(view, pair)
+    if rng is None:
+        return None
+    i1, i2 = rng
+    for i in range(len(src.tokens)):
+        if src.deps[i] != "compound":
+            continue
+        h = src.heads[i]
+        if (i1 <= i < i2) != (i1 <= h < i2):
+            return f"the compound '{src.tokens[min(i, h)]} {src.tokens[max(i, h)]}' is split at the span edge"
+    return None
+
+
 CHECKS = {
     "finite_verb_clash": finite_verb_clash,
     "dangling_function_word": dangling_function_word,
     "unaligned_edge": unaligned_edge,
     "case_government": case_government,
     "misaligned_edge": misaligned_edge,
+    "split_compound": split_compound,
 }
 
 

@@ -93,8 +93,11 @@ def _parse_hint(lang: str) -> str:
 
 
 def _identical(view: sel.View, pair: sel.Pair) -> bool:
+    """The aligned target text is the span's own, up to case ("jeans" ->
+    "Jeans", a German noun capital): no switch."""
     return (pair.tgt_start >= 0 and
-            tuple(view.tgt.tokens[pair.tgt_start:pair.tgt_end]) == tuple(view.base.tokens[pair.start:pair.end]))
+            [t.casefold() for t in view.tgt.tokens[pair.tgt_start:pair.tgt_end]] ==
+            [t.casefold() for t in view.base.tokens[pair.start:pair.end]])
 
 
 # -------------------------------------------------------------- base unit
