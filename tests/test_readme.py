@@ -99,3 +99,25 @@ def test_the_mt_span_example():
     exec(compile(block, "README.md (mt-span example)", "exec"), scope)
     expected = re.search(r"rec\.text\s+# '(.*)'", block).group(1)
     assert scope["rec"].text == expected
+
+
+def test_the_distribution_control_example_builds():
+    """The README's per-sentence distribution example, as a config in
+    samples/recipes/: every option validates and the reference file is read."""
+    import yaml
+
+    from pipeline.config import parse_config
+    from pipeline.filter.sampling import build_sampler
+    from pipeline.stages import TransformStage
+
+    block = next(b for b in _blocks("yaml") if "max_spans: {mean" in b)
+    data = yaml.safe_load(block)
+    data["input"] = {"format": "moses", "src_path": "../corpora/en-de.en", "tgt_path": "../corpora/en-de.de",
+                     "src_lang": "en", "tgt_lang": "de"}
+    cfg = parse_config(data, base_dir=str(REPO / "samples" / "recipes"))
+    stage = TransformStage(cfg)
+    (_, span_ec), (_, ratio) = stage.steps
+    assert span_ec.max_spans.hi == 4 and not span_ec.max_spans.is_constant
+    assert len(ratio.target_ratio.values) >= 15
+    sampler = build_sampler(cfg.context(), **cfg.sampling.model_dump())
+    assert len(sampler.values) == 22
