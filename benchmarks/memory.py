@@ -25,7 +25,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pairs", type=int, nargs="+", default=[10000, 29000, 116000])
     ap.add_argument("--out", default=os.path.join(m.REPO, "benchmarks", "results"))
+    ap.add_argument("--tag", default="", help="a label stored with each row (e.g. before/after a change)")
     args = ap.parse_args()
+    import subprocess
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=m.REPO, capture_output=True,
+                            text=True).stdout.strip() or "unknown"
     rows = []
     for n in args.pairs:
         tmp = tempfile.mkdtemp(prefix="memory-")
@@ -34,7 +39,7 @@ def main() -> None:
         load = m.load_note()
         res = m.measured(m.job_cmd(config, os.path.join(tmp, "out"), 1))
         rows.append({"pairs": n, "what": what, "peak_rss_mb": res["maxrss_mb"], "wall_s": res["wall_s"],
-                     "cpu_s": res["cpu_s"], "load": load})
+                     "cpu_s": res["cpu_s"], "load": load, "commit": commit, "tag": args.tag})
         print(f"{what}: peak RSS {res['maxrss_mb']:.0f} MB (x{res['maxrss_mb'] / rows[0]['peak_rss_mb']:.2f} of "
               f"{rows[0]['pairs']}), wall {res['wall_s']:.0f}s, CPU {res['cpu_s']:.0f}s | {load}", flush=True)
         shutil.rmtree(tmp, ignore_errors=True)
