@@ -56,7 +56,9 @@ checks pass every span.
     A word at a target span edge is a function word aligned only to source
     content words, or the reverse ("people playing" -> "Leute , die"); or a
     lowercase German content word aligned only to source nouns ("her baby"
-    -> "ihr Baby hält"); or a target span of function words only for a
+    -> "ihr Baby hält"); a number or name in the target span that the
+    source also has outside the span ("versprach, bis 2030" + "by 2030");
+    or a target span of function words only for a
     source span with a content word ("is stopped" -> "wird": the verb is
     lost).
 ``split_compound``
@@ -175,11 +177,20 @@ def dangling_function_word(view, pair) -> Optional[str]:
     return None
 
 
+def _edge_words(tgt, pair) -> List[int]:
+    """The first and last words of a target span, over punctuation at its
+    edges ("Schule vor ." ends in "vor")."""
+    words = [j for j in range(pair.tgt_start, pair.tgt_end) if not is_language_independent(tgt[j])]
+    if not words:
+        return []
+    return sorted({words[0], words[-1]})
+
+
 def unaligned_edge(view, pair) -> Optional[str]:
     if pair.tgt_start < 0 or view.tgt is None:
         return None
     tgt = view.tgt.tokens
-    for j in {pair.tgt_start, pair.tgt_end - 1}:
+    for j in _edge_words(tgt, pair):
         if j not in view.t2s and not is_language_independent(tgt[j]):
             return f"target word '{tgt[j]}' at the span edge is unaligned"
     for j in (pair.tgt_start - 1, pair.tgt_end):
@@ -304,12 +315,19 @@ def misaligned_edge(view, pair) -> Optional[str]:
     tgt = view.tgt.tokens
     rng = _src_range(view, pair)
     if rng is not None:
+        outside = {view.src.tokens[i].casefold() for i in range(len(view.src.tokens))
+                   if not rng[0] <= i < rng[1] and any(ch.isalnum() for ch in view.src.tokens[i])}
+        for j in range(pair.tgt_start, pair.tgt_end):
+            t = tgt[j].casefold()
+            if t in outside and (t[:1].isdigit() or tgt[j][:1].isupper()) and \
+                    t not in {view.src.tokens[i].casefold() for i in range(*rng)}:
+                return f"target word '{tgt[j]}' is also outside the span in the source: it would be said twice"
         content = [i for i in range(*rng) if view.src.pos[i] in CONTENT_POS - {"NUM"}]
         words = [j for j in range(pair.tgt_start, pair.tgt_end) if not is_language_independent(tgt[j])]
         if content and words and all(tgt[j].casefold() in stops for j in words):
             return (f"target span '{' '.join(tgt[pair.tgt_start:pair.tgt_end])}' has only function words for "
                     f"'{view.src.tokens[content[0]]}'")
-    for j in {pair.tgt_start, pair.tgt_end - 1}:
+    for j in _edge_words(tgt, pair):
         if is_language_independent(tgt[j]):
             continue
         srcs = [i for i in view.t2s.get(j, ()) if not is_language_independent(view.src.tokens[i])]

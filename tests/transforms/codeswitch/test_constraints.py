@@ -272,3 +272,19 @@ def test_case_governor_found_over_adjectives(nlp):
                        "Menschen eines afrikanischen Stammes singen .", "0-0 1-1 2-1 3-2 4-3 5-4 6-5"))
     why = cons.explain(view, Pair(4, 5, 3, 4))  # "tribe" -> "Stammes" after "eines afrikanischen"
     assert "case_government" in why and "eines" in why["case_government"], why
+
+
+def test_edges_are_words_not_final_punctuation(nlp):
+    # "to the whole school ." -> "Schule vor ." : "vor" (lowercase, aligned to "school") is the real edge
+    view = View(parsed(nlp, "They showed it to the whole school .", "Sie stellten es der ganzen Schule vor .",
+                       "0-0 1-1 2-2 4-3 5-4 6-5 6-6 7-7"))
+    why = cons.explain(view, Pair(6, 8, 5, 8))
+    assert "misaligned_edge" in why and "vor" in why["misaligned_edge"], why
+
+
+def test_a_number_said_twice(nlp):
+    view = View(parsed(nlp, "The mayor promised to plant trees by 2030 .",
+                       "Der Bürgermeister versprach , bis 2030 Bäume zu pflanzen .",
+                       "0-0 1-1 2-2 3-3 3-4 3-5 4-8 5-6 6-4 7-5 8-9"))
+    why = cons.explain(view, Pair(2, 4, 2, 6))  # "promised to" -> "versprach , bis 2030"
+    assert "misaligned_edge" in why and "2030" in why["misaligned_edge"], why
