@@ -24,8 +24,14 @@ Also chrF restricted to the pairs rated >= 7 (the references people liked).
 Naturalness: the scorer of the output-quality issue
 (``pipeline/score/naturalness.py``) needs a local causal LM folder; pass it
 with ``--lm`` to get the Spearman correlation between its ``naturalness`` of
-the rated Hinglish sentences and their human ratings; without one the line
-says it is unavailable.
+the rated Hinglish sentences and their human ratings (through
+``benchmarks/naturalness_calibration.py``: token tags from wordfreq, the
+English sentence as the monolingual source).  No pretrained LM is available
+offline here, so ``--train-lm STEPS`` fits a tiny GPT-2
+(:func:`pipeline.testing.tiny_models.build_tiny_causal_lm`, seeded) for
+STEPS steps on the HinGE rows after the evaluated ones (their English and
+rated Hinglish sentences) and scores with it: a weak LM, so the figure is a
+floor for the scorer, not its value with a real multilingual LM.
 """
 from __future__ import annotations
 
@@ -37,6 +43,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # naturalness_calibration
 
 
 def read_hinge(path: str, rows: int):
@@ -92,6 +99,9 @@ def main(argv=None):
     ap.add_argument("--rows", type=int, default=500)
     ap.add_argument("--lm", help="a local causal LM folder for the naturalness scorer")
     ap.add_argument("--show", type=int, default=8)
+    ap.add_argument("--train-lm", type=int, default=0, metavar="STEPS",
+                    help="fit a tiny GPT-2 for STEPS steps on the rows after --rows, for the naturalness line")
+    ap.add_argument("--lm-rows", type=int, default=2000, help="how many later rows --train-lm fits on")
     args = ap.parse_args(argv)
     import sacrebleu
 
@@ -120,12 +130,61 @@ def main(argv=None):
     for i in sorted(chained)[:args.show]:
         print(f"\n  en:    {pairs[i]['en']}\n  HinGE: {pairs[i]['ref']} (rated {pairs[i]['rating']:g})\n"
               f"  ours:  {systems['span-ml matrix tgt + learned'][i]}")
-    if args.lm:
-        print("\nnaturalness: --lm given, but scoring HinGE's sentences needs per-token language tags, "
-              "which HinGE does not have; not computed")
-    else:
-        print("\nnaturalness vs human ratings (Spearman): unavailable (the naturalness scorer needs a local "
-              "causal LM folder, --lm; none is installed here)")
+    lm = args.lm
+    with tempfile.TemporaryDirectory() as work:
+        if not lm and args.train_lm:
+            lm = train_tiny_lm(args.hinge, args.rows, args.lm_rows, args.train_lm, os.path.join(work, "lm"))
+        if lm:
+            import naturalness_calibration
+
+            print(f"\nnaturalness vs human ratings on the same {args.rows} rows (LM {args.lm or 'tiny GPT-2, '}"
+                  f"{'' if args.lm else f'{args.train_lm} steps on {args.lm_rows} later rows'}):")
+            naturalness_calibration.main(["--ratings", args.hinge, "--text-column", "hinglish",
+                                          "--rating-column", "rating", "--source-column", "english",
+                                          "--model", lm, "--limit", str(args.rows), "--device", "cpu"])
+        else:
+            print("\nnaturalness vs human ratings (Spearman): not computed (needs a local causal LM folder, --lm, "
+                  "or --train-lm STEPS for a tiny one fitted here)")
+
+
+def train_tiny_lm(hinge: str, skip: int, rows: int, steps: int, out: str, seed: int = 0) -> str:
+    """A tiny GPT-2 fitted on HinGE rows ``skip .. skip + rows`` (English and
+    rated Hinglish sentences), seeded, on the CPU; returns its folder."""
+    import random
+
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from pipeline.testing.tiny_models import build_tiny_causal_lm
+
+    texts = []
+    for k, p in enumerate(read_hinge(hinge, skip + rows)):
+        if k >= skip:
+            texts += [p["en"], p["ref"]]
+    build_tiny_causal_lm(out, texts, num_layers=2, hidden_size=64, num_heads=2, vocab_size=2000,
+                         max_positions=256, seed=seed)
+    tok = AutoTokenizer.from_pretrained(out)
+    model = AutoModelForCausalLM.from_pretrained(out)
+    model.train()
+    torch.set_num_threads(1)  # a tiny model: more threads only contend
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    order = random.Random(seed)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        for step in range(steps):
+            batch = order.sample(texts, min(16, len(texts)))
+            enc = tok(batch, return_tensors="pt", padding=True, truncation=True, max_length=96)
+            labels = enc["input_ids"].masked_fill(enc["attention_mask"] == 0, -100)
+            loss = model(**enc, labels=labels).loss
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            if (step + 1) % 50 == 0:
+                print(f"tiny LM: step {step + 1}/{steps}, loss {loss.item():.2f}", flush=True)
+    print(f"tiny LM: {steps} steps on {len(texts)} sentences, last batch loss {loss.item():.2f}")
+    model.eval()
+    model.save_pretrained(out)
+    return out
 
 
 if __name__ == "__main__":
