@@ -149,10 +149,10 @@ class AlignConfig(_Strict):
     ``priors``: ``auto`` (default) learns those priors only when the pass has
     at least ``priors_min_pairs`` pairs; ``true`` always, ``false`` never
     (no first pass: batches of ``batch_size``).  Priors learned from a few
-    hundred pairs hurt: on the shared gold sets (447 en-fr, 248 ro-en pairs) priors from
-    the gold pairs themselves raise AER by 0.4-0.9 points, while priors from
-    29k Multi30k pairs lower en-fr AER from 0.172 to 0.146 (grow-diag;
-    ``benchmarks/results/align_aer.json``).  Priors from a separate, larger
+    hundred pairs hurt: on the shared gold sets (447 en-fr, 248 ro-en pairs)
+    priors from the gold pairs themselves raise AER by 0.3-1.1 points, while
+    priors from 29k Multi30k pairs lower en-fr AER from 0.171 to 0.148
+    (grow-diag, 2 seeds; ``benchmarks/results/align_aer.json``).  Priors from a separate, larger
     corpus: ``options.priors_file`` (eflomal's priors text format).
     """
 
