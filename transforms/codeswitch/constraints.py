@@ -379,17 +379,28 @@ def _contraction(view, pair) -> Optional[str]:
 #: postpositions that double an English preposition left in front
 DE_PREPOSITIONS = frozenset({"mit", "von", "zu", "in", "an", "auf", "bei", "nach", "aus", "für", "um", "über",
                              "unter", "vor", "hinter", "neben", "zwischen", "durch", "gegen", "ohne", "seit",
-                             "während", "wegen", "trotz"}) | CONTRACTIONS["de"]
+                             "während", "wegen", "trotz",
+                             # separable verb particles: the verb's other half is outside the span
+                             "ab", "los", "weg", "zurück", "hin", "her", "fort", "weiter", "fest"}) | \
+    CONTRACTIONS["de"]
 DE_POSTPOSITIONS = frozenset({"entlang", "hinunter", "hinauf", "herunter", "herauf", "hindurch", "gegenüber",
-                              "zufolge", "entgegen"})
+                              "zufolge", "entgegen", "herum", "hinein", "heraus", "hinaus", "herab", "hinab"})
 
 
 def _dangling_target_preposition(view, pair) -> Optional[str]:
     if view.tgt_lang != "de" or pair.tgt_start < 0:
         return None
-    last = view.tgt.tokens[pair.tgt_end - 1]
+    edges = _edge_words(view.tgt.tokens, pair)
+    if not edges:
+        return None
+    end = edges[-1] + 1
+    pair = type(pair)(pair.start, pair.end, pair.tgt_start, end)
+    last = view.tgt.tokens[end - 1]
     if last.casefold() in DE_PREPOSITIONS and pair.tgt_end - pair.tgt_start > 1:
-        return f"German preposition '{last}' ends the span without its object"
+        return f"German preposition or verb particle '{last}' ends the span without its partner"
+    if pair.tgt_end - pair.tgt_start > 1 and view.tgt.tokens[pair.tgt_end - 2].casefold() == "zu" and \
+            last[:1].islower():
+        return f"German 'zu {last}' (a clause-final infinitive) ends the span inside an English clause"
     rng = _src_range(view, pair)
     if last.casefold() in DE_POSTPOSITIONS and view.src.pos and rng is not None and rng[0] > 0 \
             and view.src.pos[rng[0] - 1] == "ADP":

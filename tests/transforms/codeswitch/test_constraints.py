@@ -288,3 +288,17 @@ def test_a_number_said_twice(nlp):
                        "0-0 1-1 2-2 3-3 3-4 3-5 4-8 5-6 6-4 7-5 8-9"))
     why = cons.explain(view, Pair(2, 4, 2, 6))  # "promised to" -> "versprach , bis 2030"
     assert "misaligned_edge" in why and "2030" in why["misaligned_edge"], why
+
+
+@pytest.mark.parametrize("src, tgt, links, span", [
+    # "picking up a baseball" -> "einen Baseball auf": the particle of "aufheben" ends the span
+    ("A man picking up a baseball .", "Ein Mann hebt einen Baseball auf .", "0-0 1-1 2-2 3-5 4-3 5-4 6-6",
+     (4, 6, 3, 6)),
+    # "... around an oncoming tackler" -> "... Tackler zu umlaufen"
+    ("He tries to run around a tackler .", "Er versucht , einen Tackler zu umlaufen .",
+     "0-0 1-1 2-5 3-6 4-6 5-3 6-4 7-7", (5, 8, 3, 8)),
+])
+def test_german_clause_final_pieces_end_no_span(nlp, src, tgt, links, span):
+    view = View(parsed(nlp, src, tgt, links))
+    why = cons.explain(view, Pair(*span))
+    assert "dangling_function_word" in why, why
