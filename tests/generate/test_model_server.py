@@ -74,11 +74,13 @@ def server(tmp_path_factory):
     t0 = time.time()
     model = gemma_model.ensure_model()
     port = _free_port()
+    # float32: about twice the tokens/s of the folder's bfloat16 on CPU (measured
+    # here: 3.4 against 5.8 s a token at load 11-16 on 2 cores)
     # the server logs to a file (a pipe nobody reads would fill up and block it)
     log_path = tmp_path_factory.mktemp("serve") / "server.log"
     log = open(log_path, "w")
     proc = subprocess.Popen(_serve_command() + ["serve", model, "--host", "127.0.0.1", "--port", str(port),
-                                                "--device", "cpu"],
+                                                "--device", "cpu", "--dtype", "float32"],
                             stdout=log, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/v1"
     try:
