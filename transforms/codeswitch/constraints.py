@@ -327,11 +327,29 @@ def misaligned_edge(view, pair) -> Optional[str]:
         if content and words and all(tgt[j].casefold() in stops for j in words):
             return (f"target span '{' '.join(tgt[pair.tgt_start:pair.tgt_end])}' has only function words for "
                     f"'{view.src.tokens[content[0]]}'")
+    if view.tgt_lang == "de":
+        # German writes every noun with a capital: a lowercase content word
+        # aligned only to source nouns is another word class, anywhere in
+        # the span ("Baby hält", "Einkaufstasche vergessen und")
+        for j in range(pair.tgt_start, pair.tgt_end):
+            srcs = [i for i in view.t2s.get(j, ()) if not is_language_independent(view.src.tokens[i])]
+            if srcs and tgt[j][:1].islower() and tgt[j].casefold() not in stops and len(tgt[j]) > 2 and \
+                    all(view.src.pos[i] in ("NOUN", "PROPN") for i in srcs):
+                return f"German '{tgt[j]}' (not a noun) aligned to the noun '{view.src.tokens[srcs[0]]}'"
+        # a finite auxiliary or modal as the span's last word: its verb stays
+        # outside, in the other language ("Jeder Schüler muss a uniform")
+        edges = _edge_words(tgt, pair)
+        if edges and tgt[edges[-1]].casefold() in DE_FINITE_AUX and rng is not None and \
+                any(not is_language_independent(t) for t in view.src.tokens[rng[1]:]):
+            return f"German '{tgt[edges[-1]]}' ends the span and its verb is not in it"
     for j in _edge_words(tgt, pair):
         if is_language_independent(tgt[j]):
             continue
         srcs = [i for i in view.t2s.get(j, ()) if not is_language_independent(view.src.tokens[i])]
         if not srcs:
+            if view.t2s.get(j) and tgt[j].casefold() not in stops and len(tgt[j]) > 2:
+                # a content word aligned to punctuation only ("," -> ", braucht")
+                return f"target word '{tgt[j]}' at the span edge is aligned only to punctuation"
             continue
         classes = {view.src.pos[i] in FUNCTION_POS for i in srcs}
         tgt_function = tgt[j].casefold() in stops
@@ -339,12 +357,14 @@ def misaligned_edge(view, pair) -> Optional[str]:
             return f"target function word '{tgt[j]}' aligned to content word '{view.src.tokens[srcs[0]]}'"
         if not tgt_function and len(tgt[j]) > 3 and classes == {True}:
             return f"target content word '{tgt[j]}' aligned to function word '{view.src.tokens[srcs[0]]}'"
-        # German writes every noun with a capital: a lowercase content word
-        # aligned only to source nouns is another word class ("Baby hält")
-        if view.tgt_lang == "de" and not tgt_function and tgt[j][:1].islower() and \
-                all(view.src.pos[i] in ("NOUN", "PROPN") for i in srcs):
-            return f"German '{tgt[j]}' (not a noun) aligned to the noun '{view.src.tokens[srcs[0]]}'"
     return None
+
+
+#: German finite auxiliaries and modals
+DE_FINITE_AUX = frozenset({"hat", "habe", "hast", "haben", "habt", "hatte", "hatten", "ist", "sind", "bin", "bist",
+                           "seid", "war", "waren", "wird", "werden", "wirst", "wurde", "wurden", "muss", "müssen",
+                           "musste", "kann", "können", "konnte", "soll", "sollen", "sollte", "will", "wollen",
+                           "wollte", "darf", "dürfen", "mag", "möchte", "möchten"})
 
 
 #: target words that contract a preposition with an article (German im =

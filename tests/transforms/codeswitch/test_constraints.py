@@ -302,3 +302,21 @@ def test_german_clause_final_pieces_end_no_span(nlp, src, tgt, links, span):
     view = View(parsed(nlp, src, tgt, links))
     why = cons.explain(view, Pair(*span))
     assert "dangling_function_word" in why, why
+
+
+def test_small_corpus_alignment_slips(nlp):
+    # a content word aligned only to punctuation at the span edge
+    view = View(parsed(nlp, "The bus is cheaper , but it takes hours .",
+                       "Der Bus ist billiger , braucht aber Stunden .", "0-0 1-1 2-2 3-3 4-4 4-5 5-6 8-7 9-8"))
+    why = cons.explain(view, Pair(3, 5, 3, 6))
+    assert "misaligned_edge" in why and "braucht" in why["misaligned_edge"], why
+    # a lowercase German word inside the span aligned to a noun
+    view2 = View(parsed(nlp, "I forgot my shopping bag , so I left .",
+                        "Ich habe meine Einkaufstasche vergessen und ging .", "0-0 1-1 2-2 3-3 4-4 5-5 8-6 9-7"))
+    why2 = cons.explain(view2, Pair(3, 6, 3, 6))
+    assert "misaligned_edge" in why2 and "vergessen" in why2["misaligned_edge"], why2
+    # a modal ending the span while the English clause goes on
+    view3 = View(parsed(nlp, "Every pupil must wear a uniform .", "Jeder Schüler muss eine Uniform tragen .",
+                        "0-0 1-1 2-2 3-5 4-3 5-4 6-6"))
+    why3 = cons.explain(view3, Pair(0, 3, 0, 3))
+    assert "misaligned_edge" in why3 and "muss" in why3["misaligned_edge"], why3
