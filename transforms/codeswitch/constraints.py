@@ -131,6 +131,10 @@ def _children(src, i: int) -> List[int]:
     return [k for k, h in enumerate(src.heads) if h == i and k != i]
 
 
+#: English relative pronouns
+RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom", "whose"})
+
+
 def dangling_function_word(view, pair) -> Optional[str]:
     src = view.src
     if not src.pos:
@@ -157,6 +161,11 @@ def dangling_function_word(view, pair) -> Optional[str]:
         tok = src.tokens[i]
         if pos in ("CCONJ", "SCONJ"):
             return f"'{tok}' ({pos}) at the edge of the span"
+        # a relative pronoun whose clause stays outside ("turtles qui are crawling")
+        if parsed and tok.casefold() in RELATIVE_PRONOUNS and pos in ("PRON", "DET") and \
+                src.deps[i] in ("nsubj", "nsubjpass", "dobj", "pobj", "attr", "nsubj:pass", "obj") and \
+                not i1 <= src.heads[i] < i2 and i == words[-1]:
+            return f"relative pronoun '{tok}' switches without its clause"
         if not parsed:
             continue
         inside = lambda k: i1 <= k < i2  # noqa: E731

@@ -320,3 +320,11 @@ def test_small_corpus_alignment_slips(nlp):
                         "0-0 1-1 2-2 3-5 4-3 5-4 6-6"))
     why3 = cons.explain(view3, Pair(0, 3, 0, 3))
     assert "misaligned_edge" in why3 and "muss" in why3["misaligned_edge"], why3
+
+
+def test_relative_pronoun_without_its_clause(nlp):
+    view = View(parsed(nlp, "She pets turtles that are crawling .", "Elle caresse des tortues qui rampent .",
+                       "0-0 1-1 2-3 3-4 4-5 5-5 6-6", tgt_lang="fr"))
+    assert view.src.deps[3] == "nsubj" and view.src.heads[3] == 5
+    why = cons.explain(view, Pair(2, 4, 2, 5))  # "turtles that" -> "des tortues qui"
+    assert "dangling_function_word" in why and "that" in why["dangling_function_word"], why
