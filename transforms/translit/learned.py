@@ -29,7 +29,8 @@ How a word is romanized
    * an interpolated Kneser-Ney n-gram model over those tokens, of order
      ``order`` (default 3; orders 4-6, with or without the next native unit
      in the token, scored lower on the held-out split), scores romanizations;
-   * beam search gives the n-best list;
+   * beam search gives the n-best list, reranked with a character 6-gram
+     over the lexicon's romanizations (:func:`char_model`);
    * a word that is two lexicon words (रत्नमाला = रत्न + माला) may be spelt as
      their spellings joined, when the model scores that spelling within
      :data:`COMPOUND_MARGIN` per unit of its own best.
@@ -66,7 +67,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from pipeline.units import ConfigError
 
-__all__ = ["align_lexicon", "loan_lexicon", "Lexicon", "PairModel", "LearnedRomanizer", "load_lexicon", "split_by_word", "units_of", "load_romanizer"]
+__all__ = ["align_lexicon", "loan_lexicon", "char_model", "Lexicon", "PairModel", "LearnedRomanizer", "load_lexicon", "split_by_word", "units_of", "load_romanizer"]
 
 #: the most Latin letters one native unit may emit
 MAX_EMIT = 4
@@ -95,6 +96,11 @@ COMPOUND_MARGIN = -0.3
 #: a tie among a lexicon word's most frequent spellings goes to an English
 #: word at least this frequent (Zipf), when loanword detection is on
 TIE_ENGLISH_ZIPF = 3.0
+#: the character n-gram that reranks the pair model's n-best list: its order
+#: and weight (on the development split: +0.4 points at order 6, weight 0.3;
+#: 0 turns it off)
+CHAR_LM_ORDER = 6
+CHAR_LM_WEIGHT = 0.3
 #: initial EM weight of a move the native kinds do not allow (loose alignment)
 LOOSE_PRIOR = 0.01
 _ENGLISH_MARKS = ("\u0949", "\u0911")
@@ -527,6 +533,27 @@ class PairModel:
         return sorted(((s, t) for t, s in final.items()), key=lambda st: (-st[0], st[1]))[:n]
 
 
+# ------------------------------------------------------- spelling model
+def char_model(lexicon: "Lexicon", order: int = None) -> PairModel:
+    """A Kneser-Ney character n-gram over the lexicon's romanizations
+    (weighted by their counts): how likely a Latin spelling is as Hinglish,
+    whatever the native word.  The n-best list of the pair model is reranked
+    by ``pair score + CHAR_LM_WEIGHT * this``."""
+    seqs = [([(c, "") for c in roman], float(count)) for _, roman, count in lexicon.rows()]
+    return PairModel((seqs, {}), order=order or CHAR_LM_ORDER)
+
+
+def char_logprob(lm: PairModel, text: str) -> float:
+    k = lm.order - 1
+    hist = (BOS,) * k
+    total = 0.0
+    for c in text:
+        tok = f"{c}:"
+        total += lm.logprob(hist, tok)
+        hist = (hist + (tok,))[1:] if k else ()
+    return total + lm.logprob(hist, EOS)
+
+
 # ------------------------------------------------------------- loanwords
 _SKELETON_MAP = str.maketrans({"c": "k", "q": "k", "x": "ks", "z": "s", "v": "w", "f": "p"})
 
@@ -634,13 +661,15 @@ class LearnedRomanizer:
 
     def __init__(self, lexicon: Lexicon, order: int = 3, loanwords: bool = True, beam: int = 12,
                  model: Optional["PairModel"] = None, loan_weight: float = LOAN_WEIGHT,
-                 loan_threshold: float = LOAN_THRESHOLD, loan_model: Optional["PairModel"] = None):
+                 loan_threshold: float = LOAN_THRESHOLD, loan_model: Optional["PairModel"] = None,
+                 char_lm: Optional["PairModel"] = None):
         self.lexicon = lexicon
         self.model = model if model is not None else PairModel(lexicon, order=order)
         self.loanwords = loanwords
         if loanwords and loan_model is None:
             loan_model = PairModel(align_lexicon(loan_lexicon(lexicon), loose=True), order=order)
         self.loan_model = loan_model
+        self.char_lm = char_lm if char_lm is not None else char_model(lexicon)
         self.loan_weight = loan_weight
         self.loan_threshold = loan_threshold
         self.beam = beam
@@ -702,6 +731,8 @@ class LearnedRomanizer:
             from transforms.translit.hinglish import romanize_word
 
             return romanize_word(word)
+        if CHAR_LM_WEIGHT:  # rerank by the spelling's own likelihood too (scores stay the pair model's)
+            best = sorted(best, key=lambda st: (-(st[0] + CHAR_LM_WEIGHT * char_logprob(self.char_lm, st[1])), st[1]))
         compound = self.compound(word, units, best[0][0])
         if compound is not None:
             best = [compound] + [b for b in best if b[1] != compound[1]]
