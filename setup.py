@@ -34,7 +34,8 @@ INSTALL_REQUIRES = [
 ]
 
 EXTRAS = {
-    "translit": ["pyicu-wheels>=2.15", "indic-transliteration>=2.3", "uroman>=1.3", "wordfreq>=3.0"],
+    "translit": ["pyicu-wheels>=2.15", "indic-transliteration>=2.3", "uroman>=1.3", "wordfreq>=3.0",
+                 "rapidfuzz>=3.0"],
     "lid": ["lingua-language-detector>=2.1", "py3langid>=0.4"],
     "dedup": ["datasketch>=1.6"],
     "report": ["matplotlib>=3.8"],
@@ -52,7 +53,10 @@ EXTRAS = {
     # it from the CPU index (Dockerfile), or pip pulls the CUDA build.
     "simalign": ["simalign==0.4", "transformers==5.23.0", "torch==2.13.0"],
     "stanza": ["stanza==1.15.0", "torch==2.13.0"],
-    "test": ["pytest>=8", "hypothesis>=6", "tokenizers>=0.20", "pytest-timeout>=2", "moto[server]>=5", "boto3>=1.28"],
+    "test": ["pytest>=8", "hypothesis>=6", "tokenizers>=0.20", "pytest-timeout>=2", "moto[server]>=5", "boto3>=1.28",
+             # tests/beam_jobs/test_dataflow_dry_run.py: DataflowRunner --dry_run=True offline, gs:// in a
+             # local emulator
+             "apache-beam[gcp]==2.77.0", "gcp-storage-emulator>=2024.8"],
     # model-based generation (pipeline/generate): the OpenAI-compatible client
     # and chrF for mt_fidelity
     "llm": ["httpx>=0.27", "sacrebleu>=2.4"],

@@ -310,6 +310,13 @@ class RunConfig(_Strict):
         return Context(base_dir=self.base_dir, src_lang=self.input.src_lang,
                        tgt_lang=self.input.tgt_lang, seed=self.seed)
 
+    def __getstate__(self):
+        # a remote launch pickles the config with a virtual config folder,
+        # the one its carried files are keyed under (pipeline/resources.py)
+        from pipeline import resources
+
+        return resources.worker_state(super().__getstate__())
+
     def config_hash(self) -> str:
         blob = json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]

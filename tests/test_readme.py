@@ -121,3 +121,19 @@ def test_the_distribution_control_example_builds():
     assert len(ratio.target_ratio.values) >= 15
     sampler = build_sampler(cfg.context(), **cfg.sampling.model_dump())
     assert len(sampler.values) == 22
+
+
+def test_the_learned_romanizer_example_runs():
+    block = next(b for b in _blocks("python") if "build_backend(\"learned\"" in b)
+    scope = {}
+    exec(compile(block, "README.md (learned romanizer example)", "exec"), scope)  # asserts inside
+    assert scope["roman"].transliterate("पानी") == "pani"
+
+
+def test_the_matrix_example_is_the_hinglish_sample():
+    """The README's matrix: tgt fragment is the transform of the Hinglish sample recipe."""
+    import yaml
+
+    block = next(b for b in _blocks("yaml") if "matrix: tgt" in b)
+    sample = yaml.safe_load((REPO / "samples/recipes/en-hi-hinglish-matrix.yaml").read_text(encoding="utf-8"))
+    assert yaml.safe_load(block)["transform"] == sample["transform"]
