@@ -96,6 +96,12 @@ CASE_GOVERNORS: Dict[str, frozenset] = {
 }
 
 
+#: prepositions that take the dative only
+DATIVE_PREPOSITIONS: Dict[str, frozenset] = {
+    "de": frozenset({"mit", "von", "zu", "aus", "bei", "nach", "seit", "gegenüber", "außer"}),
+}
+
+
 DEFAULT = Constraints()
 #: reject reason when every candidate span of a sentence fails a constraint
 REJECT = "switch_point_constraint"
@@ -290,12 +296,26 @@ def case_government(view, pair) -> Optional[str]:
         return None
     # over the inflected adjectives the span leaves behind: "eines
     # afrikanischen" + "Stammes"
+    preps = DATIVE_PREPOSITIONS.get(view.tgt_lang, frozenset())
     k = pair.tgt_start - 1
     while k > 0 and view.tgt_lang == "de" and view.tgt.tokens[k][:1].islower() and \
             view.tgt.tokens[k].casefold().endswith(("en", "em", "er", "es")) and \
-            view.tgt.tokens[k].casefold() not in governors:
+            view.tgt.tokens[k].casefold() not in governors | preps:
         k -= 1
     prev = view.tgt.tokens[k].casefold()
+    if prev in preps and view.src.pos:
+        # a dative-only preposition left behind ("mit Rucksäcken" -> "wearing
+        # Rucksäcken"): fine only when an English preposition governs the span
+        rng = _src_range(view, pair)
+        if rng is None:
+            return None
+        i = rng[0] - 1
+        while i >= 0 and view.src.pos[i] in ("ADJ", "DET", "NUM", "ADV", "PRON"):
+            i -= 1
+        if i >= 0 and view.src.pos[i] == "ADP":
+            return None
+        return (f"target form follows the dative preposition '{view.tgt.tokens[k]}', which the span leaves "
+                f"behind, and no English preposition governs it")
     if prev not in governors:
         return None
     first = view.tgt.tokens[pair.tgt_start].casefold()

@@ -328,3 +328,15 @@ def test_relative_pronoun_without_its_clause(nlp):
     assert view.src.deps[3] == "nsubj" and view.src.heads[3] == 5
     why = cons.explain(view, Pair(2, 4, 2, 5))  # "turtles that" -> "des tortues qui"
     assert "dangling_function_word" in why and "that" in why["dangling_function_word"], why
+
+
+def test_dative_preposition_left_behind(nlp):
+    # "wearing backpacks" <- "mit Rucksäcken": the dative plural after an English verb
+    view = View(parsed(nlp, "Two men wearing backpacks walk .", "Zwei Männer mit Rucksäcken gehen .",
+                       "0-0 1-1 2-2 3-3 4-4 5-5"))
+    why = cons.explain(view, Pair(3, 4, 3, 4))
+    assert "case_government" in why and "mit" in why["case_government"], why
+    # after an English preposition (over an adjective) the dative is what "with" gives
+    view2 = View(parsed(nlp, "A girl with pointy pigtails sits .", "Ein Mädchen mit spitzen Zöpfen sitzt .",
+                        "0-0 1-1 2-2 3-3 4-4 5-5 6-6"))
+    assert "case_government" not in cons.explain(view2, Pair(4, 5, 4, 5))
