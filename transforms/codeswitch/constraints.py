@@ -215,6 +215,13 @@ def unaligned_edge(view, pair) -> Optional[str]:
     if rng is None:
         return None
     src = view.src
+    if src.pos and rng[1] - rng[0] > 1:
+        # a content word inside the span with no counterpart in the target
+        # span: the switch drops it ("woman with umbrellas run" -> "avec des
+        # parapluies", "hikers wearing" -> "Wanderer")
+        for i in range(*rng):
+            if src.pos[i] in NOMINAL_POS | {"VERB"} and i not in view.s2t:
+                return f"source word '{src.tokens[i]}' inside the span is unaligned: the switch would drop it"
     near = [(rng[0] - 1, CONTENT_POS), (rng[1], CONTENT_POS)]
     if src.pos:
         # one function word further: "piece of art" -> "Kunstwerk" for "art",

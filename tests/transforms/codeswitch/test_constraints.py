@@ -340,3 +340,11 @@ def test_dative_preposition_left_behind(nlp):
     view2 = View(parsed(nlp, "A girl with pointy pigtails sits .", "Ein Mädchen mit spitzen Zöpfen sitzt .",
                         "0-0 1-1 2-2 3-3 4-4 5-5 6-6"))
     assert "case_government" not in cons.explain(view2, Pair(4, 5, 4, 5))
+
+
+def test_unaligned_content_word_inside_the_span(nlp):
+    view = View(parsed(nlp, "Two women with umbrellas run across the street .",
+                       "Deux femmes avec des parapluies traversent la rue .",
+                       "0-0 1-1 2-2 3-4 5-5 6-6 7-7 8-8", tgt_lang="fr"))
+    why = cons.explain(view, Pair(2, 5, 2, 5))  # "with umbrellas run" -> "avec des parapluies"
+    assert "unaligned_edge" in why and "run" in why["unaligned_edge"], why
