@@ -83,6 +83,16 @@ class ReadFile(_StageDoFn):
 class _ReadBlock(beam.DoFn):
     """One block of a split file -> its raw lines in chunks, and its line count."""
 
+    def __init__(self, cfg: RunConfig):
+        # what ReadFile carries: the read stage's resource files and the
+        # launch's filesystem flags (a multi-process local worker has no
+        # pipeline options: without them an s3:// block is read from the
+        # default AWS endpoint, not --s3_endpoint_url)
+        self.carried = resources.carry(stages.resources_used(cfg, "read"))
+
+    def setup(self):
+        resources.install(self.carried)
+
     def process(self, block):
         from pipeline.read.splits import read_block
 
@@ -132,7 +142,7 @@ class ReadRecords(beam.PTransform):
                     | "Spread" >> beam.Reshuffle())
         blocks = splits.plan_blocks(units)
         read = (p | "Blocks" >> beam.Create(blocks, reshuffle=len(blocks) > 1)
-                | "ReadBlocks" >> beam.ParDo(_ReadBlock()).with_outputs("count", main="chunks"))
+                | "ReadBlocks" >> beam.ParDo(_ReadBlock(self.cfg)).with_outputs("count", main="chunks"))
         return (read.chunks | "SpreadChunks" >> beam.Reshuffle()
                 | "Parse" >> beam.ParDo(_ParseChunk(self.cfg), counts=beam.pvalue.AsList(read.count))
                 .with_output_types(Record))
