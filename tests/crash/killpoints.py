@@ -40,6 +40,17 @@ def arm(point: str, n: int) -> None:
                 tick()
 
         readers.read_file = read_file
+        # line files are read by blocks and parsed chunk by chunk (pipeline/read/splits.py)
+        from pipeline.read import splits
+
+        real_chunk = splits.parse_chunk
+
+        def parse_chunk(chunk, base, cfg):
+            for rec in real_chunk(chunk, base, cfg):
+                yield rec
+                tick()
+
+        splits.parse_chunk = parse_chunk
     elif point == "align":
         from pipeline import stages
 
