@@ -57,6 +57,9 @@ class _Tally:
         self.lock = threading.Lock()
         self.done: Dict[str, int] = {}
         self.live: Dict[object, Dict[str, int]] = {}
+        #: instruction ids of finished bundles: a poll that read a bundle
+        #: just before it finished must not add it back
+        self.finished: set = set()
 
     @staticmethod
     def counters(infos) -> Dict[str, int]:
@@ -69,13 +72,14 @@ class _Tally:
                 out[name] = out.get(name, 0) + int(monitoring_infos.extract_counter_value(info))
         return out
 
-    def finish(self, key, infos) -> None:
+    def finish(self, key, infos, instruction_id=None) -> None:
         counts = self.counters(infos)
         with self.lock:
+            if instruction_id:
+                self.finished.add(instruction_id)
             self.live.pop(key, None)
-            # in-process snapshots may include the bundle that just finished:
-            # drop them, the next poll reads the bundles still running
-            for k in [k for k in self.live if k[0] == "inproc"]:
+            # the in-process snapshot of the bundle that just finished
+            for k in [k for k in self.live if k[0] == "inproc" and instruction_id and k[-1] == instruction_id]:
                 self.live.pop(k, None)
             for k, v in counts.items():
                 self.done[k] = self.done.get(k, 0) + v
@@ -83,6 +87,8 @@ class _Tally:
     def update(self, key, infos) -> None:
         counts = self.counters(infos)
         with self.lock:
+            if key[-1] in self.finished:
+                return
             self.live[key] = counts
 
     def totals(self) -> Dict[str, int]:
@@ -151,7 +157,8 @@ def live_progress(every: float, total: Optional[int] = None, stream=None,
         def process_bundle(self, *args, **kwargs):
             out = original(self, *args, **kwargs)
             result = out[0] if isinstance(out, tuple) else out
-            tally.finish(("bundle", id(self), id(result)), result.process_bundle.monitoring_infos)
+            tally.finish(("bundle", id(self), id(result)), result.process_bundle.monitoring_infos,
+                         getattr(result, "instruction_id", None))
             return out
         return process_bundle
 
@@ -195,14 +202,24 @@ def live_progress(every: float, total: Optional[int] = None, stream=None,
                     tally.update(key, processor.monitoring_infos())
                 except Exception:  # noqa: BLE001 - a bundle that just finished; its result counts
                     pass
-            with tally.lock:
-                for key in [k for k in tally.live if k[0] == "inproc" and k[1] == id(worker) and k not in seen]:
-                    tally.live.pop(key, None)
+            # a bundle that left the active cache keeps its last snapshot
+            # until the runner's finish() replaces it with its final counts
+            # (popping it here would show fewer for a moment)
+
+    shown: Dict[str, int] = {}
+
+    def monotone(counts: Dict[str, int]) -> Dict[str, int]:
+        # counters only grow; a bundle that just finished leaves the live
+        # tally before its committed counts arrive, so a poll in between
+        # would show fewer: show the most seen so far
+        for k, v in counts.items():
+            shown[k] = max(shown.get(k, 0), v)
+        return dict(shown)
 
     def loop() -> None:
         while not stop.wait(every):
             poll_in_process()
-            print(progress_line(tally.totals(), clock() - t0, total), file=stream, flush=True)
+            print(progress_line(monotone(tally.totals()), clock() - t0, total), file=stream, flush=True)
 
     thread = threading.Thread(target=loop, name="cs-synth-progress", daemon=True)
     thread.start()
