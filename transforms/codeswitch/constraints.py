@@ -116,7 +116,9 @@ def _src_range(view, pair) -> Optional[Tuple[int, int]]:
     return view.src_range(pair.start, pair.end)
 
 
-def finite_verb_clash(view, pair) -> Optional[str]:
+def _split_dependency(view, pair, deps) -> Optional[Tuple[int, int]]:
+    """The first (dependent, head) with a label in ``deps`` that the span
+    edge separates (one inside the span, the other outside), or None."""
     src = view.src
     if not src.heads or not src.deps:
         return None
@@ -125,12 +127,20 @@ def finite_verb_clash(view, pair) -> Optional[str]:
         return None
     i1, i2 = rng
     for i in range(len(src.tokens)):
-        if src.deps[i] not in AUX_DEPS:
+        if src.deps[i] not in deps:
             continue
         h = src.heads[i]
         if (i1 <= i < i2) != (i1 <= h < i2):
-            return f"'{src.tokens[i]}' and its verb '{src.tokens[h]}' would be in different languages"
+            return i, h
     return None
+
+
+def finite_verb_clash(view, pair) -> Optional[str]:
+    hit = _split_dependency(view, pair, AUX_DEPS)
+    if hit is None:
+        return None
+    i, h = hit
+    return f"'{view.src.tokens[i]}' and its verb '{view.src.tokens[h]}' would be in different languages"
 
 
 def _children(src, i: int) -> List[int]:
@@ -465,9 +475,11 @@ def _dangling_target_preposition(view, pair) -> Optional[str]:
 
 
 def split_compound(view, pair) -> Optional[str]:
-    src = view.src
-    if not src.heads or not src.deps:
+    hit = _split_dependency(view, pair, ("compound",))
+    if hit is None:
         return None
+    a, b = sorted(hit)
+    return f"the compound '{view.src.tokens[a]} {view.src.tokens[b]}' is split at the span edge"
     rng = _src_range(view, pair)
     if rng is None:
         return None
