@@ -131,6 +131,18 @@ def reference_values(path: str, stat: str, *, mixed_only: bool) -> Tuple[float, 
     return _reference_values(resources.cache_key(path), path, stat, mixed_only)
 
 
+def checked_reference_values(path: str, stat: str, field: str, *, mixed_only: bool) -> Tuple[float, ...]:
+    """:func:`reference_values`, with an unreadable or malformed file as a
+    :class:`ConfigError` naming ``field`` (a ``KeyError`` for an unknown
+    ``stat`` passes through)."""
+    try:
+        return reference_values(path, stat, mixed_only=mixed_only)
+    except FileNotFoundError:
+        raise ConfigError(f"{field}: file not found: {path}") from None
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{field}: {path}: {exc}") from None
+
+
 class Draw:
     """A per-sentence target: a constant, N(mean, sd), or an empirical
     sample; rounded when ``integer``; always within ``[lo, hi]``."""
@@ -218,12 +230,7 @@ def parse_draw(value: Any, field: str, *, integer: bool, lo: float, hi: float, s
             raise ConfigError(f"{field}.reference: expected a file path, got {ref!r}")
         if resolve is not None:
             ref = resolve(ref)
-        try:
-            vals = reference_values(ref, stat, mixed_only=True)
-        except FileNotFoundError:
-            raise ConfigError(f"{field}.reference: file not found: {ref}") from None
-        except (OSError, ValueError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{field}.reference: {ref}: {exc}") from None
+        vals = checked_reference_values(ref, stat, f"{field}.reference", mixed_only=True)
         if not vals:
             raise ConfigError(f"{field}.reference: {ref} has no sentence that mixes languages")
         return Draw(values=vals, lo=lo2, hi=hi2, integer=integer, source=ref)

@@ -180,17 +180,14 @@ def build_sampler(ctx: Context, **options: Any) -> DistributionSampler:
     if o.reference is not None:
         if o.values is not None or o.mean is not None or o.std is not None:
             raise ConfigError(f"{where}.reference: give one of reference, values or mean/std")
-        from pipeline.distribution import reference_values
+        from pipeline.distribution import checked_reference_values
 
         try:
-            values = reference_values(ctx.resolve(o.reference), o.metric, mixed_only=False)
+            values = checked_reference_values(ctx.resolve(o.reference), o.metric, f"{where}.reference",
+                                              mixed_only=False)
         except KeyError:
             raise ConfigError(f"{where}.metric: {o.metric} is no code-mixing metric, so it cannot be "
                               f"read from the reference corpus {o.reference}") from None
-        except FileNotFoundError:
-            raise ConfigError(f"{where}.reference: file not found: {o.reference}") from None
-        except (OSError, ValueError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{where}.reference: {o.reference}: {exc}") from None
         if not values:
             raise ConfigError(f"{where}.reference: {o.reference} has no sentence")
         for opt in ("draw_mean", "draw_std"):
