@@ -1,8 +1,8 @@
-"""Beam wiring of the align stage; the logic is :class:`pipeline.stages.AlignStage`.
+"""Beam wiring of the align stage; the logic is :class:`cs_synth.pipeline.stages.AlignStage`.
 
 ``records | AlignStage(cfg)`` returns ``(aligned, rejected)``:
 
-1. **Check** each record (:meth:`~pipeline.stages.AlignStage.check`): to the
+1. **Check** each record (:meth:`~cs_synth.pipeline.stages.AlignStage.check`): to the
    rejected output, to the given path, or on to be aligned.
 2. **Batch** deterministically: count the pairs, hash each record id into
    ``ceil(count / group_size)`` buckets; each bucket is sorted by id when
@@ -19,7 +19,7 @@
    without priors).  A pair's links depend on the sample's content only (it is sorted
    by a hash of each pair's text before eflomal sees it), never on workers
    or bundles.
-4. **Align** each batch (:meth:`~pipeline.stages.AlignStage.align_batch`).
+4. **Align** each batch (:meth:`~cs_synth.pipeline.stages.AlignStage.align_batch`).
 """
 from __future__ import annotations
 
@@ -28,10 +28,10 @@ import math
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
-from beam_jobs import coders  # noqa: F401  (registers the Record coder)
-from beam_jobs.common import NAMESPACE, REJECTED, route
-from pipeline import resources, stages
-from pipeline.record import Record
+from cs_synth.beam_jobs import coders  # noqa: F401  (registers the Record coder)
+from cs_synth.beam_jobs.common import NAMESPACE, REJECTED, route
+from cs_synth.pipeline import resources, stages
+from cs_synth.pipeline.record import Record
 
 
 class _StageDoFn(beam.DoFn):

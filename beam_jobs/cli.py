@@ -20,15 +20,15 @@ from typing import List, Optional
 
 import yaml
 
-from pipeline.units import ConfigError
+from cs_synth.pipeline.units import ConfigError
 
 # subcommand -> module exposing add_arguments(parser) and run(args)
 SUBCOMMANDS = {
-    "recipes": ("transforms.catalog", "list the recipes with a description and the paper each follows"),
-    "align-eval": ("pipeline.align.evaluate", "word-alignment AER / precision / recall against gold links"),
-    "dialect-features": ("transforms.dialect.cli", "list the implemented eWAVE dialect features"),
-    "report": ("pipeline.report", "write an HTML + JSON statistics report for an output folder"),
-    "verify": ("pipeline.write.verify_cli", "check an output folder against its manifest (rows, sha256)"),
+    "recipes": ("cs_synth.transforms.catalog", "list the recipes with a description and the paper each follows"),
+    "align-eval": ("cs_synth.pipeline.align.evaluate", "word-alignment AER / precision / recall against gold links"),
+    "dialect-features": ("cs_synth.transforms.dialect.cli", "list the implemented eWAVE dialect features"),
+    "report": ("cs_synth.pipeline.report", "write an HTML + JSON statistics report for an output folder"),
+    "verify": ("cs_synth.pipeline.write.verify_cli", "check an output folder against its manifest (rows, sha256)"),
 }
 
 
@@ -86,12 +86,12 @@ def _summary(manifest: dict, seconds: float, out_dir: str) -> str:
 
 
 def cmd_run(args, beam_args: List[str]) -> int:
-    from beam_jobs.synth import run_job
-    from pipeline.config import load_config
+    from cs_synth.beam_jobs.synth import run_job
+    from cs_synth.pipeline.config import load_config
 
     from apache_beam.io.filesystems import FileSystems
 
-    from beam_jobs.synth import beam_options
+    from cs_synth.beam_jobs.synth import beam_options
 
     # the Beam flags first: they name unknown flags, and they configure the
     # remote filesystems (s3://, gs://) that the config's resources are read from
@@ -105,14 +105,14 @@ def cmd_run(args, beam_args: List[str]) -> int:
               f"nothing submitted, nothing written")
         return 0
     if cfg.interleave is not None:  # documents -> interleaved training sequences
-        from beam_jobs.interleave import run_job
+        from cs_synth.beam_jobs.interleave import run_job
     print(f"[cs-synth] running {args.config} -> {args.output} {_where(args.workers, beam_args)}", file=sys.stderr)
     t0 = time.time()
     every = 0.0 if args.quiet else args.progress_every
     if every < 0:
         raise ConfigError(f"--progress-every: {args.progress_every} is negative; give seconds, or 0 for none")
-    from beam_jobs.common import input_size, live_progress
-    from pipeline import resources
+    from cs_synth.beam_jobs.common import input_size, live_progress
+    from cs_synth.pipeline import resources
 
     if every and resources.is_remote_runner(beam_options(beam_args, args.workers)):
         every = 0.0  # a remote runner reports its own progress (the job id / URL is printed)
@@ -121,7 +121,7 @@ def cmd_run(args, beam_args: List[str]) -> int:
                            force_unlock=args.force_unlock)
     print(_summary(manifest, time.time() - t0, args.output))
     if not args.no_report:
-        from pipeline.report import ReportError, write_report
+        from cs_synth.pipeline.report import ReportError, write_report
 
         try:
             print(f"  report: {write_report(args.output)}")
@@ -134,7 +134,7 @@ def is_dry_run(beam_args: List[str], workers: int = 1) -> bool:
     """``--dry_run=True`` among the Beam flags (Beam's TestOptions)."""
     from apache_beam.options.pipeline_options import TestOptions
 
-    from beam_jobs.synth import beam_options
+    from cs_synth.beam_jobs.synth import beam_options
 
     return bool(beam_options(beam_args, workers).view_as(TestOptions).dry_run)
 
@@ -150,7 +150,7 @@ class DryRun:
 
 
 def dry_run(cfg, out_dir: str, *, beam_args: List[str], workers: int = 1) -> DryRun:
-    """The launch of :func:`beam_jobs.synth.run_job` up to the runner's
+    """The launch of :func:`cs_synth.beam_jobs.synth.run_job` up to the runner's
     translation, with the runner's own dry run (``--dry_run=True``;
     DataflowRunner builds the job request and returns without submitting):
     the same option, filesystem, credential, resource and input checks, no
@@ -159,9 +159,9 @@ def dry_run(cfg, out_dir: str, *, beam_args: List[str], workers: int = 1) -> Dry
     import apache_beam as beam
     from apache_beam.io.filesystems import FileSystems
 
-    from beam_jobs import synth
-    from pipeline import resources, stages
-    from pipeline.read.readers import check_input
+    from cs_synth.beam_jobs import synth
+    from cs_synth.pipeline import resources, stages
+    from cs_synth.pipeline.read.readers import check_input
 
     options = synth.beam_options(beam_args, workers)
     FileSystems.set_options(options)
@@ -170,7 +170,7 @@ def dry_run(cfg, out_dir: str, *, beam_args: List[str], workers: int = 1) -> Dry
     resources.check_launch(stages.resources_used(cfg), cfg.model_dump(mode="json"), cfg.context().resolve, options)
     check_input(cfg.input, cfg.context().resolve)
     if cfg.interleave is not None:
-        from beam_jobs.interleave import build
+        from cs_synth.beam_jobs.interleave import build
     else:
         build = synth.build
     p = beam.Pipeline(options=options)
@@ -206,7 +206,7 @@ def _where(workers: int, beam_args: List[str]) -> str:
 
 
 def cmd_augment(args) -> int:
-    from pipeline.api import augment
+    from cs_synth.pipeline.api import augment
 
     options = {}
     for item in args.option:
@@ -216,7 +216,7 @@ def cmd_augment(args) -> int:
         options[k] = yaml.safe_load(v)
     records = augment(args.src, args.tgt, src_lang=args.src_lang, tgt_lang=args.tgt_lang, recipe=args.recipe,
                       seed=args.seed, alignment=args.alignment, pretokenized=args.pretokenized, **options)
-    from pipeline.write.schema import record_to_row
+    from cs_synth.pipeline.write.schema import record_to_row
 
     rows = []
     for r in records:
@@ -239,7 +239,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     _quiet_logs()
     parser = argparse.ArgumentParser(prog="cs-synth", description="Code-switching / transliteration / dialect "
                                      "data synthesis on Apache Beam")
-    from pipeline import __version__
+    from cs_synth.pipeline import __version__
 
     parser.add_argument("--version", action="version", version=f"cs-synth {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)

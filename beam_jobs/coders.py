@@ -1,4 +1,4 @@
-"""A Beam coder for :class:`pipeline.record.Record`.
+"""A Beam coder for :class:`cs_synth.pipeline.record.Record`.
 
 Without it, every record that crosses a stage boundary (a Reshuffle, a
 GroupByKey, a worker hand-off) is pickled as a frozen dataclass: field names
@@ -6,7 +6,7 @@ in every element, one object per field, and every ``FrozenMap`` rebuilt
 through a ``typing.Mapping`` check and a re-sort when it is read back.
 
 :class:`RecordCoder` writes the record as nested tuples of plain values
-(:func:`pipeline.record.record_to_tuple`) packed with msgpack, and reads it
+(:func:`cs_synth.pipeline.record.record_to_tuple`) packed with msgpack, and reads it
 back without re-validating (the bytes can only come from a record that
 passed its checks).  Values msgpack cannot write (a surrogate in a string,
 a score of an unusual type) make that one record fall back to pickle, with
@@ -25,7 +25,7 @@ from typing import Any
 import apache_beam as beam
 import msgpack
 
-from pipeline.record import Record, record_from_tuple, record_to_tuple
+from cs_synth.pipeline.record import Record, record_from_tuple, record_to_tuple
 
 _MSGPACK = b"\x01"
 _PICKLE = b"\x02"

@@ -8,7 +8,7 @@ from typing import Iterator, Optional
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
-from pipeline.record import Record
+from cs_synth.pipeline.record import Record
 
 REJECTED = "rejected"
 NAMESPACE = "cs_synth"
@@ -246,7 +246,7 @@ def input_size(cfg) -> Optional[int]:
     its source side).  None otherwise (remote, compressed, columnar)."""
     import os
 
-    from pipeline.read.readers import input_files
+    from cs_synth.pipeline.read.readers import input_files
 
     if cfg.input.format not in _LINE_FORMATS or getattr(cfg.input, "doc_field", None):
         return None

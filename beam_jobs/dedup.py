@@ -27,12 +27,12 @@ unchanged.
   are nevertheless deterministic, as the hash functions are seeded.
 * :class:`Dedup` -- exact, then near, on what exact kept.
 * :func:`build_dedup` -- the config's ``dedup:`` block
-  (:class:`pipeline.config.DedupConfig`; options and defaults are described
-  in :mod:`pipeline.filter.dedup`).
+  (:class:`cs_synth.pipeline.config.DedupConfig`; options and defaults are described
+  in :mod:`cs_synth.pipeline.filter.dedup`).
 
 Everything that needs no Beam (normalisation, MinHash, LSH bands, exact
 verification, union-find, the option check) lives in
-:mod:`pipeline.filter.dedup`; this module is the Beam wiring only.
+:mod:`cs_synth.pipeline.filter.dedup`; this module is the Beam wiring only.
 """
 from __future__ import annotations
 
@@ -41,10 +41,10 @@ from typing import Optional
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
-from pipeline.filter.dedup import (STAGE, band_keys, check_dedup, components, near_lsh_params, sign, text_key,
+from cs_synth.pipeline.filter.dedup import (STAGE, band_keys, check_dedup, components, near_lsh_params, sign, text_key,
                                    verified_edges)
 
-from pipeline.config import DedupConfig
+from cs_synth.pipeline.config import DedupConfig
 
 REJECTED = "rejected"
 #: the defaults of the dedup: block, written once in DedupConfig
@@ -161,7 +161,7 @@ class Dedup(beam.PTransform):
 
 def build_dedup(options) -> Dedup:
     """The Dedup transform for the config's ``dedup:`` block (a
-    :class:`pipeline.config.DedupConfig`, or a mapping validated as one)."""
+    :class:`cs_synth.pipeline.config.DedupConfig`, or a mapping validated as one)."""
     opts = check_dedup(options).model_dump()
     exact, near = opts.pop("exact"), opts.pop("near")
     return Dedup(exact=exact, near=near, **opts)

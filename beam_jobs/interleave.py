@@ -14,7 +14,7 @@ neighbours on document embeddings (one global pairing step over one vector
 per document).
 
 Run it with ``cs-synth run CONFIG --output DIR`` (a config with an
-``interleave`` block) or ``python -m beam_jobs.interleave --config CONFIG
+``interleave`` block) or ``python -m cs_synth.beam_jobs.interleave --config CONFIG
 --output DIR``.
 """
 from __future__ import annotations
@@ -26,14 +26,14 @@ from typing import List, Optional
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
-from beam_jobs import synth
-from beam_jobs.common import NAMESPACE, REJECTED
-from pipeline import stages
-from pipeline.config import RunConfig, load_config
-from pipeline.interleave.documents import doc_of, read_documents
-from pipeline.interleave.write import (DOC_REJECT_FIELDS, DOC_REJECTED_DIR, SEQUENCE_FIELDS, SEQUENCES_DIR,
+from cs_synth.beam_jobs import synth
+from cs_synth.beam_jobs.common import NAMESPACE, REJECTED
+from cs_synth.pipeline import stages
+from cs_synth.pipeline.config import RunConfig, load_config
+from cs_synth.pipeline.interleave.documents import doc_of, read_documents
+from cs_synth.pipeline.interleave.write import (DOC_REJECT_FIELDS, DOC_REJECTED_DIR, SEQUENCE_FIELDS, SEQUENCES_DIR,
                                        write_rows)
-from pipeline.write.arrow_writer import shard_of
+from cs_synth.pipeline.write.arrow_writer import shard_of
 
 #: the rejected read records of the other collection of comparable documents
 OTHER_REJECTED_DIR = "rejected_comparable"
@@ -117,7 +117,7 @@ class _WriteRows(beam.DoFn):
 
 class WriteRows(beam.PTransform):
     """Rows (dicts with an ``id``) to deterministic shards, like
-    :class:`beam_jobs.synth.WriteShards`: shard count from the row count,
+    :class:`cs_synth.beam_jobs.synth.WriteShards`: shard count from the row count,
     shard from the id, rows sorted by id."""
 
     def __init__(self, cfg, out_dir, kind, fields):
@@ -142,7 +142,7 @@ def _doc_counts(records, label: str):
 
 
 def _pairs(_, src_vecs, tgt_vecs, min_similarity, mutual):
-    from pipeline.interleave.pairing import nearest
+    from cs_synth.pipeline.interleave.pairing import nearest
 
     for src_doc, (tgt_doc, sim) in sorted(nearest(src_vecs, tgt_vecs, min_similarity, mutual).items()):
         yield tgt_doc, (src_doc, sim)
@@ -192,7 +192,7 @@ def _manifest(_, *, out_dir, cfg_hash, config, read, outcomes, rejected_shards, 
     if other is not None:
         m["comparable_input"] = other
     m["accounting_ok"] = bool(m["accounting_ok"] and docs["accounting_ok"])
-    from pipeline.write.commit import write_card_and_manifest
+    from cs_synth.pipeline.write.commit import write_card_and_manifest
 
     # into the staging folder, listing every file with rows and sha256; run_job publishes them
     files = list(sequence_shards) + list(rejected_shards) + list(doc_reject_shards) + list(other_shards or ())
@@ -215,7 +215,7 @@ def build(p: beam.Pipeline, cfg: RunConfig, out_dir: str) -> None:
     groups = {"read": doc_reads, "src": sentences}
     other_summary = None
     if st.other_input is not None:
-        from pipeline.read.readers import read_units
+        from cs_synth.pipeline.read.readers import read_units
 
         units = read_units(st.other_input, cfg.context().resolve)
         other = (p | "OtherInputs" >> beam.Create(units, reshuffle=False)
@@ -272,13 +272,13 @@ def build(p: beam.Pipeline, cfg: RunConfig, out_dir: str) -> None:
 def run_job(cfg: RunConfig, out_dir: str, *, workers: int = 1, beam_args: Optional[List[str]] = None,
             overwrite: bool = False, force_unlock: bool = False) -> dict:
     """Validate, run, and return the manifest; the output goes through the
-    commit protocol of :mod:`pipeline.write.commit` (lock, staging folder,
-    publish), as in :func:`beam_jobs.synth.run_job`."""
+    commit protocol of :mod:`cs_synth.pipeline.write.commit` (lock, staging folder,
+    publish), as in :func:`cs_synth.beam_jobs.synth.run_job`."""
     from apache_beam.io.filesystems import FileSystems
 
-    from pipeline.read.readers import check_input
-    from pipeline.units import ConfigError
-    from pipeline.write.commit import OutputDir, join, run_failure
+    from cs_synth.pipeline.read.readers import check_input
+    from cs_synth.pipeline.units import ConfigError
+    from cs_synth.pipeline.write.commit import OutputDir, join, run_failure
 
     if cfg.interleave is None:
         raise ConfigError("interleave: this job needs an interleave block (see pipeline/interleave/config.py)")

@@ -2,13 +2,13 @@
 -> dedup -> settle per pair -> write shards + manifest.
 
 Thin wiring only: every DoFn takes one stage object from
-:func:`pipeline.stages.stage` (built once per worker process) in
+:func:`cs_synth.pipeline.stages.stage` (built once per worker process) in
 ``setup()`` and calls it; rejects leave
 through a tagged output with their reason; ``Metrics.counter`` counts.
 
 Run it with ``cs-synth run CONFIG --output DIR`` or directly::
 
-    python -m beam_jobs.synth --config CONFIG --output DIR [beam options]
+    python -m cs_synth.beam_jobs.synth --config CONFIG --output DIR [beam options]
 
 On Dataflow add ``--runner DataflowRunner --project P --region R
 --temp_location gs://B/tmp --setup_file ./setup.py``.
@@ -25,15 +25,15 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 from apache_beam.options.pipeline_options import PipelineOptions, SetupOptions
 
-from beam_jobs import coders  # noqa: F401  (registers the Record coder)
-from beam_jobs.common import REJECTED, route
-from pipeline.record import Record
-from pipeline import __version__
-from pipeline.config import RunConfig, load_config
-from pipeline import resources, stages
-from pipeline.stages import ERROR_REASON
-from pipeline.read.readers import check_input
-from pipeline.write.arrow_writer import DATA_DIR, REJECTED_DIR, prepare_output, write_manifest
+from cs_synth.beam_jobs import coders  # noqa: F401  (registers the Record coder)
+from cs_synth.beam_jobs.common import REJECTED, route
+from cs_synth.pipeline.record import Record
+from cs_synth.pipeline import __version__
+from cs_synth.pipeline.config import RunConfig, load_config
+from cs_synth.pipeline import resources, stages
+from cs_synth.pipeline.stages import ERROR_REASON
+from cs_synth.pipeline.read.readers import check_input
+from cs_synth.pipeline.write.arrow_writer import DATA_DIR, REJECTED_DIR, prepare_output, write_manifest
 
 
 
@@ -45,7 +45,7 @@ TRANSFORM_BATCH = 256
 
 class _StageDoFn(beam.DoFn):
     """Gets one stage object (built once per worker process, see
-    :func:`pipeline.stages.stage`) in ``setup()``; subclasses call it."""
+    :func:`cs_synth.pipeline.stages.stage`) in ``setup()``; subclasses call it."""
 
     STAGE = ""
     #: other stages this DoFn builds in setup()
@@ -54,7 +54,7 @@ class _StageDoFn(beam.DoFn):
     def __init__(self, cfg: RunConfig):
         self.cfg = cfg
         self.stage = None
-        # the local resource files its stages read, by content (pipeline.resources)
+        # the local resource files its stages read, by content (cs_synth.pipeline.resources)
         self.carried = resources.carry(stages.resources_used(cfg, self.STAGE, *self.USES))
 
     def setup(self):
@@ -94,7 +94,7 @@ class _ReadBlock(beam.DoFn):
         resources.install(self.carried)
 
     def process(self, block):
-        from pipeline.read.splits import read_block
+        from cs_synth.pipeline.read.splits import read_block
 
         n = 0
         for chunk in read_block(block):
@@ -113,7 +113,7 @@ class _ParseChunk(beam.DoFn):
         self._bases = (None, None)
 
     def process(self, chunk, counts):
-        from pipeline.read.splits import block_bases, parse_chunk
+        from cs_synth.pipeline.read.splits import block_bases, parse_chunk
 
         if self._bases[0] is not counts:
             self._bases = (counts, block_bases(counts))
@@ -133,7 +133,7 @@ class ReadRecords(beam.PTransform):
         self.cfg = cfg
 
     def expand(self, p):
-        from pipeline.read import splits
+        from cs_synth.pipeline.read import splits
 
         units = stages.stage(self.cfg, "read").units()
         if not splits.splittable(self.cfg.input):
@@ -234,7 +234,7 @@ def _manifest(_, *, cfg_hash, read, outcomes, kept_shards, rejected_shards, reje
               resource_files=()):
     manifest = sentence_manifest(cfg_hash=cfg_hash, read=read, outcomes=outcomes, kept_shards=kept_shards,
                                  rejected_shards=rejected_shards, rejected_reasons=rejected_reasons, config=config)
-    from pipeline.write.commit import write_card_and_manifest
+    from cs_synth.pipeline.write.commit import write_card_and_manifest
 
     # into the staging folder: the card, then the manifest listing every file
     # with its rows and sha256; run_job publishes them
@@ -316,7 +316,7 @@ def settle_pairs(p: beam.Pipeline, cfg: RunConfig):
     rejects = [read_rejected, annotated[REJECTED]]
     stream = annotated.ok
     if cfg.align is not None and cfg.input.tgt_lang:
-        from beam_jobs.align_stage import AlignStage
+        from cs_synth.beam_jobs.align_stage import AlignStage
 
         stream, align_rejected = stream | "Align" >> AlignStage(cfg)
         rejects.append(align_rejected)
@@ -325,7 +325,7 @@ def settle_pairs(p: beam.Pipeline, cfg: RunConfig):
     rejects.append(transformed[REJECTED])
     kept = transformed.ok
     if cfg.dedup:
-        from beam_jobs.dedup import build_dedup
+        from cs_synth.beam_jobs.dedup import build_dedup
 
         kept, dup_rejected = kept | "Dedup" >> build_dedup(cfg.dedup)
         rejects.append(dup_rejected)
@@ -353,7 +353,7 @@ def beam_options(extra: List[str], workers: int = 1) -> PipelineOptions:
     known = opts.get_all_options(retain_unknown_options=False)
     unknown = sorted(set(opts.get_all_options(retain_unknown_options=True)) - set(known))
     if unknown:
-        from pipeline.units import ConfigError
+        from cs_synth.pipeline.units import ConfigError
 
         raise ConfigError(f"unknown command-line option(s): {', '.join('--' + u for u in unknown)} "
                           f"(neither a cs-synth option nor a Beam pipeline option)")
@@ -368,7 +368,7 @@ def check_runner(opts: PipelineOptions) -> None:
     from apache_beam.options.pipeline_options import StandardOptions
     from apache_beam.runners.runner import create_runner
 
-    from pipeline.units import ConfigError
+    from cs_synth.pipeline.units import ConfigError
 
     name = opts.view_as(StandardOptions).runner
     if not isinstance(name, str):
@@ -402,12 +402,12 @@ def run_job(cfg: RunConfig, out_dir: str, *, workers: int = 1, beam_args: Option
             overwrite: bool = False, force_unlock: bool = False) -> dict:
     """Validate, run, and return the manifest.
 
-    The output goes through :mod:`pipeline.write.commit`: a lock on the
+    The output goes through :mod:`cs_synth.pipeline.write.commit`: a lock on the
     folder, every file written into a staging folder, then published (the
     manifest last); a run that fails or is killed publishes nothing."""
     from apache_beam.io.filesystems import FileSystems
 
-    from pipeline.write.commit import OutputDir, run_failure
+    from cs_synth.pipeline.write.commit import OutputDir, run_failure
 
     # options first: they name unknown flags, and they configure the remote
     # filesystems (s3://, gs://) that the input check and the output use

@@ -90,7 +90,7 @@ def measured(cmd: Sequence[str], env: Optional[Dict[str, str]] = None) -> Dict[s
 
 
 def job_cmd(config: str, out_dir: str, workers: int = 1) -> List[str]:
-    return [sys.executable, "-m", "beam_jobs.synth", "--config", config, "--output", out_dir,
+    return [sys.executable, "-m", "cs_synth.beam_jobs.synth", "--config", config, "--output", out_dir,
             "--workers", str(workers), "--overwrite"]
 
 
@@ -98,9 +98,9 @@ def tokenize(pairs: Sequence[Tuple[str, str]], cfg_dict: dict, base_dir: str) ->
     """The job's own tokens for the pairs (its annotate stage), so eflomal
     alone aligns exactly what the job aligns."""
     sys.path.insert(0, REPO)
-    from pipeline import stages
-    from pipeline.config import parse_config
-    from pipeline.read.readers import build_record
+    from cs_synth.pipeline import stages
+    from cs_synth.pipeline.config import parse_config
+    from cs_synth.pipeline.read.readers import build_record
 
     cfg = parse_config(cfg_dict, base_dir=base_dir)
     ann = stages.stage(cfg, "annotate")

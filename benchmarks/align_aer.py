@@ -46,7 +46,7 @@ HEURISTICS = ("intersection", "union", "grow", "grow-diag", "grow-diag-final", "
 
 
 def load_gold(name):
-    from pipeline.align.evaluate import read_gold, read_pairs
+    from cs_synth.pipeline.align.evaluate import read_gold, read_pairs
 
     base = os.path.join(SHARED, "data", "alignment-gold")
     pairs = read_pairs(os.path.join(base, f"{name}.src-tgt"))
@@ -66,8 +66,8 @@ def load_multi30k(src, tgt, limit):
 
 
 def score(fwd, rev, pairs, gold):
-    from pipeline.align.aer import corpus_counts
-    from pipeline.align.symmetrize import SYMMETRIZERS
+    from cs_synth.pipeline.align.aer import corpus_counts
+    from cs_synth.pipeline.align.symmetrize import SYMMETRIZERS
 
     out = {}
     for h in HEURISTICS:
@@ -86,8 +86,8 @@ def main(argv=None) -> int:
     ap.add_argument("--json", help="also write the rows to this file")
     args = ap.parse_args(argv)
 
-    from pipeline.align.eflomal_aligner import eflomal_factory
-    from pipeline.units import Context
+    from cs_synth.pipeline.align.eflomal_aligner import eflomal_factory
+    from cs_synth.pipeline.units import Context
 
     results = {}  # (pair, condition, heuristic) -> [aer per seed]
     timings = {}

@@ -31,7 +31,7 @@ def tokenize(text):
 
 
 def load_records(n):
-    from pipeline.record import Record, Side
+    from cs_synth.pipeline.record import Record, Side
 
     base = os.path.join(SHARED, "data", "multi30k")
     out = []
@@ -51,7 +51,7 @@ def run_job(records, config, ctx, flags):
     import apache_beam as beam
     from apache_beam.options.pipeline_options import PipelineOptions
 
-    from beam_jobs.align_stage import AlignStage
+    from cs_synth.beam_jobs.align_stage import AlignStage
 
     t0 = time.perf_counter()
     p = beam.Pipeline(runner="FnApiRunner", options=PipelineOptions(flags))
@@ -68,7 +68,7 @@ def run_job(records, config, ctx, flags):
 def direct(records, config, ctx):
     """The same work without Beam: priors pass on the same sample, then the
     same hash-bucketed batches."""
-    from beam_jobs.align_stage import build_aligner, id_hash
+    from cs_synth.beam_jobs.align_stage import build_aligner, id_hash
 
     t0 = time.perf_counter()
     aligner = build_aligner(config.backend, dict(config.options), ctx)
@@ -90,9 +90,9 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = ap.parse_args(argv)
 
-    from pipeline.config import AlignConfig
-    from pipeline.record import FrozenMap
-    from pipeline.units import Context
+    from cs_synth.pipeline.config import AlignConfig
+    from cs_synth.pipeline.record import FrozenMap
+    from cs_synth.pipeline.units import Context
 
     records = load_records(args.pairs)
     ctx = Context(seed=0)

@@ -39,7 +39,7 @@ CALLS = {
 CHILD = r"""
 import json, sys, time
 t0 = time.perf_counter()
-from pipeline import augment
+from cs_synth.pipeline import augment
 kwargs = json.loads(sys.argv[1]); n = int(sys.argv[2])
 src = kwargs.pop("src"); tgt = kwargs.pop("tgt", None)
 out = augment(src, tgt, record_id="bench:00000000", **kwargs)

@@ -27,9 +27,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import apache_beam as beam  # noqa: E402
 from apache_beam.options.pipeline_options import PipelineOptions  # noqa: E402
 
-from beam_jobs.dedup import Dedup, ExactDedup  # noqa: E402
-from pipeline.filter.dedup import normalize, shingles  # noqa: E402
-from pipeline.record import Record, Side  # noqa: E402
+from cs_synth.beam_jobs.dedup import Dedup, ExactDedup  # noqa: E402
+from cs_synth.pipeline.filter.dedup import normalize, shingles  # noqa: E402
+from cs_synth.pipeline.record import Record, Side  # noqa: E402
 
 WORDS = ("the a one two committee library budget morning city council river market school teacher "
          "children garden train station museum bridge winter summer rain snow quickly slowly opened "

@@ -48,10 +48,10 @@ def main(argv=None) -> int:
 
     from spacy.tokens import Doc
 
-    from pipeline.resources import load_spacy
-    from pipeline.rng import derive_rng
-    from transforms.dialect.engine import run
-    from transforms.dialect.features import all_rules
+    from cs_synth.pipeline.resources import load_spacy
+    from cs_synth.pipeline.rng import derive_rng
+    from cs_synth.transforms.dialect.engine import run
+    from cs_synth.transforms.dialect.features import all_rules
 
     src = os.path.join(args.shared, "data", "multi30k", f"{args.split}.en.gz")
     with gzip.open(src, "rt", encoding="utf-8") as fh:

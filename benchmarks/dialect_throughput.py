@@ -40,12 +40,12 @@ def main(argv=None) -> int:
 
     from spacy.tokens import Doc
 
-    from pipeline.record import Record, Side
-    from pipeline.resources import load_spacy
-    from pipeline.rng import derive_rng
-    from pipeline.units import Context
-    from transforms.dialect import factory
-    from transforms.dialect.features import all_rules
+    from cs_synth.pipeline.record import Record, Side
+    from cs_synth.pipeline.resources import load_spacy
+    from cs_synth.pipeline.rng import derive_rng
+    from cs_synth.pipeline.units import Context
+    from cs_synth.transforms.dialect import factory
+    from cs_synth.transforms.dialect.features import all_rules
 
     ewave = args.ewave or os.path.join(args.shared, "data", "ewave")
     src = os.path.join(args.shared, "data", "multi30k", "val.en.gz")

@@ -28,7 +28,7 @@ the rated Hinglish sentences and their human ratings (through
 ``benchmarks/naturalness_calibration.py``: token tags from wordfreq, the
 English sentence as the monolingual source).  No pretrained LM is available
 offline here, so ``--train-lm STEPS`` fits a tiny GPT-2
-(:func:`pipeline.testing.tiny_models.build_tiny_causal_lm`, seeded) for
+(:func:`cs_synth.pipeline.testing.tiny_models.build_tiny_causal_lm`, seeded) for
 STEPS steps on the HinGE rows after the evaluated ones (their English and
 rated Hinglish sentences) and scores with it: a weak LM, so the figure is a
 floor for the scorer, not its value with a real multilingual LM.
@@ -64,8 +64,8 @@ def chain_outputs(pairs, lexicon: str, work: str):
     import yaml
     from datasets import Dataset
 
-    from beam_jobs.synth import run_job
-    from pipeline.config import load_config
+    from cs_synth.beam_jobs.synth import run_job
+    from cs_synth.pipeline.config import load_config
 
     tsv = os.path.join(work, "pairs.tsv")
     with open(tsv, "w", encoding="utf-8") as fh:
@@ -105,7 +105,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     import sacrebleu
 
-    from transforms.translit.backends import build_backend
+    from cs_synth.transforms.translit.backends import build_backend
 
     pairs = read_hinge(args.hinge, args.rows)
     refs = [p["ref"] for p in pairs]
@@ -155,7 +155,7 @@ def train_tiny_lm(hinge: str, skip: int, rows: int, steps: int, out: str, seed: 
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from pipeline.testing.tiny_models import build_tiny_causal_lm
+    from cs_synth.pipeline.testing.tiny_models import build_tiny_causal_lm
 
     texts = []
     for k, p in enumerate(read_hinge(hinge, skip + rows)):

@@ -65,7 +65,7 @@ def _inputs(args, tmp: str):
 def _config(en: str, de: str, with_transform: bool):
     import yaml
 
-    from pipeline.config import parse_config
+    from cs_synth.pipeline.config import parse_config
 
     raw = yaml.safe_load(RECIPE.read_text())
     raw["input"]["src_path"], raw["input"]["tgt_path"] = en, de
@@ -80,15 +80,15 @@ def _config(en: str, de: str, with_transform: bool):
 
 
 def _read(cfg):
-    from pipeline import stages
+    from cs_synth.pipeline import stages
 
     st = stages.stage(cfg, "read")
     return [r for unit in st.units() for r in st.process(unit)]
 
 
 def _interleave(cfg, records):
-    from pipeline import stages
-    from pipeline.interleave.documents import doc_of
+    from cs_synth.pipeline import stages
+    from cs_synth.pipeline.interleave.documents import doc_of
 
     st = stages.stage(cfg, "interleave")
     docs, n_read = {}, {}
@@ -138,7 +138,7 @@ def main(argv=None) -> None:
         t_il, rows = _best(lambda: _interleave(cfg, records), args.repeat)
         t_both, _ = _best(lambda: _interleave(cfg, _read(cfg)), args.repeat)
         out_tokens = sum(r["n_tokens"] for r in rows)
-        from pipeline.interleave.documents import doc_of
+        from cs_synth.pipeline.interleave.documents import doc_of
 
         docs = len({doc_of(r) for r in records})
         print(f"input: {'multi30k train' if args.multi30k else 'bundled caption sample, repeated'}: "
@@ -149,7 +149,7 @@ def main(argv=None) -> None:
         for name, t in (("read", t_read), ("interleave", t_il), ("read+interleave", t_both)):
             print(f"{name:<18} {t:8.3f} {tokens / t:15.0f} {tokens / t / ref:8.2f}x")
         if args.job:
-            from beam_jobs.interleave import run_job
+            from cs_synth.beam_jobs.interleave import run_job
 
             t0 = time.perf_counter()
             m = run_job(cfg, os.path.join(tmp, "out"))

@@ -21,8 +21,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from beam_jobs.synth import run_job  # noqa: E402
-from pipeline.config import parse_config  # noqa: E402
+from cs_synth.beam_jobs.synth import run_job  # noqa: E402
+from cs_synth.pipeline.config import parse_config  # noqa: E402
 
 SHARED = os.environ.get("CS_SYNTH_SHARED", os.path.join(os.path.dirname(__file__), "..", "..", "shared"))
 
@@ -46,10 +46,10 @@ def main() -> None:
                         "transform": [{"recipe": args.recipe}], "seed": 0}, base_dir=tmp)
 
     # reference: eflomal alone (our backend, no Beam) on the same tokenized pairs
-    from pipeline import stages
+    from cs_synth.pipeline import stages
 
     ann, aln = stages.stage(cfg, "annotate"), stages.stage(cfg, "align")
-    from pipeline.read.readers import build_record
+    from cs_synth.pipeline.read.readers import build_record
 
     recs = [ann.process(build_record(cfg.input, f"r{i}", "", e, g)) for i, (e, g) in enumerate(pairs)]
     toks = [(r.src.tokens, r.tgt.tokens) for r in recs if not r.rejected]

@@ -6,7 +6,7 @@ wall, measured interleaved in one run (issue 17).
 eflomal alone is the eflomal package's own ``Aligner().align`` on the job's
 tokens of the same pairs (tokenized once beforehand by the job's annotate
 stage, not timed), run in a fresh process.  The job is ``python -m
-beam_jobs.synth`` in a fresh process (read, spaCy, eflomal with priors,
+cs_synth.beam_jobs.synth`` in a fresh process (read, spaCy, eflomal with priors,
 span-ec, scores, shards, manifest).  CPU is user + system of the process and
 everything it waited for (the eflomal binaries).  Past 29,000 pairs
 multi30k is repeated with distinct ids and dedup is off (printed).  The

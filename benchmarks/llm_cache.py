@@ -20,9 +20,9 @@ import time
 REPO = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pipeline import stages  # noqa: E402
-from pipeline.config import parse_config  # noqa: E402
-from pipeline.read.readers import build_record  # noqa: E402
+from cs_synth.pipeline import stages  # noqa: E402
+from cs_synth.pipeline.config import parse_config  # noqa: E402
+from cs_synth.pipeline.read.readers import build_record  # noqa: E402
 
 
 def main() -> None:
@@ -34,7 +34,7 @@ def main() -> None:
     lines = lines[:args.sentences]
     with tempfile.TemporaryDirectory() as tmp:
         if args.backend == "transformers":
-            from pipeline.testing.tiny_models import build_tiny_causal_lm
+            from cs_synth.pipeline.testing.tiny_models import build_tiny_causal_lm
 
             model = build_tiny_causal_lm(f"{tmp}/lm", lines, hidden_size=128, num_layers=4, num_heads=4,
                                          max_positions=1024)
@@ -50,8 +50,8 @@ def main() -> None:
                                 "seed": 0})
             recs = stages.stage(cfg, "annotate").process_batch(
                 [build_record(cfg.input, f"b:{k:05d}", "bench", s, None) for k, s in enumerate(lines)])
-            from pipeline.generate.base import build_generator
-            from pipeline.units import Context
+            from cs_synth.pipeline.generate.base import build_generator
+            from cs_synth.pipeline.units import Context
 
             transform = stages.stage(cfg, "transform")
             unit = transform.steps[0][1]

@@ -3,7 +3,7 @@ on the same model, in one run.
 
     python benchmarks/mt_hf_batching.py [--spans 256] [--batch 32] [--hidden 256] [--layers 3]
 
-Builds a random-weight Marian model offline (pipeline.testing.tiny_models;
+Builds a random-weight Marian model offline (cs_synth.pipeline.testing.tiny_models;
 ``--hidden 512 --layers 6`` is opus-mt's size) with a vocabulary trained on
 the bundled English sentences, takes noun/prepositional-phrase-sized spans
 (2-5 words) from them, and translates all spans both ways, interleaved per
@@ -22,8 +22,8 @@ import time
 REPO = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pipeline.generate.hf import HFGenerator  # noqa: E402
-from pipeline.testing.tiny_models import build_tiny_seq2seq  # noqa: E402
+from cs_synth.pipeline.generate.hf import HFGenerator  # noqa: E402
+from cs_synth.pipeline.testing.tiny_models import build_tiny_seq2seq  # noqa: E402
 
 
 def main() -> None:

@@ -17,9 +17,9 @@ import time
 REPO = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pipeline import stages  # noqa: E402
-from pipeline.config import parse_config  # noqa: E402
-from pipeline.read.readers import build_record  # noqa: E402
+from cs_synth.pipeline import stages  # noqa: E402
+from cs_synth.pipeline.config import parse_config  # noqa: E402
+from cs_synth.pipeline.read.readers import build_record  # noqa: E402
 
 
 def main() -> None:

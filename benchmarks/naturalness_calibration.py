@@ -32,7 +32,7 @@ sys.path.insert(0, REPO)
 def tag(tokens, other: str, min_zipf: float):
     from wordfreq import zipf_frequency
 
-    from pipeline.langs import LANG_INDEPENDENT, is_language_independent
+    from cs_synth.pipeline.langs import LANG_INDEPENDENT, is_language_independent
 
     return tuple(LANG_INDEPENDENT if is_language_independent(t) else
                  ("en" if zipf_frequency(t.lower(), "en") >= min_zipf else other) for t in tokens)
@@ -53,9 +53,9 @@ def main(argv=None) -> int:
 
     from scipy.stats import spearmanr
 
-    from pipeline.record import Record, Side
-    from pipeline.score.naturalness import naturalness
-    from pipeline.units import Context
+    from cs_synth.pipeline.record import Record, Side
+    from cs_synth.pipeline.score.naturalness import naturalness
+    from cs_synth.pipeline.units import Context
 
     delim = "\t" if args.ratings.endswith((".tsv", ".tsv.gz")) else ","
     with open(args.ratings, encoding="utf-8", newline="") as fh:

@@ -99,7 +99,7 @@ def _links(row):
 
 def detect(row: dict) -> Dict[str, str]:
     """Every detector that fires on one kept output row, with an example."""
-    from transforms.boundary import ELIDING, _glued, article_for
+    from cs_synth.transforms.boundary import ELIDING, _glued, article_for
 
     found: Dict[str, str] = {}
     toks, langs, spaces = row["tokens"], row["langs"], row["spaces"]
@@ -148,11 +148,11 @@ def detect(row: dict) -> Dict[str, str]:
                 found.setdefault("lemma", f"{s_toks[i1]} -> {e['after']}")
     # the switch-point checks, run on each switched span of the output
     if edits and row.get("tgt") and row.get("alignment"):
-        from pipeline.write.schema import row_to_record
-        from transforms.codeswitch import constraints as cons
-        from transforms.codeswitch.selectors import Pair, View
+        from cs_synth.pipeline.write.schema import row_to_record
+        from cs_synth.transforms.codeswitch import constraints as cons
+        from cs_synth.transforms.codeswitch.selectors import Pair, View
 
-        from pipeline.record import Record
+        from cs_synth.pipeline.record import Record
 
         full = row_to_record(row)
         view = View(Record(id=full.id, src=full.src, tgt=full.tgt, alignment=full.alignment))
@@ -187,7 +187,7 @@ def run_job(args, work: str) -> str:
     out = os.path.join(work, "out")
     tree = os.path.abspath(args.tree or REPO)
     env = dict(os.environ, PYTHONPATH=tree)
-    cmd = [sys.executable, "-m", "beam_jobs.cli", "run", path, "--output", out, "--overwrite"]
+    cmd = [sys.executable, "-m", "cs_synth.beam_jobs.cli", "run", path, "--output", out, "--overwrite"]
     res = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True)
     if res.returncode not in (0, 3):
         sys.stderr.write(res.stdout[-3000:] + res.stderr[-3000:])
@@ -200,8 +200,8 @@ def aligned_pairs(out_dir: str):
     annotation and alignment: one record per pair id, from its kept or
     rejected rows (which carry the annotated source, the target and the
     alignment)."""
-    from pipeline.record import Record
-    from pipeline.write.schema import row_to_record
+    from cs_synth.pipeline.record import Record
+    from cs_synth.pipeline.write.schema import row_to_record
 
     pairs = {}
     for kind in ("data", "rejected"):
@@ -221,9 +221,9 @@ def run_in_process(args, aligned_out: str):
     job's own transform and score stages (the same units and seeds as the
     job, so the same outputs it would give on those annotations and links):
     one alignment serves every recipe.  Returns (kept rows, rejected rows)."""
-    from pipeline.config import parse_config
-    from pipeline.stages import ScoreStage, TransformStage
-    from pipeline.write.schema import record_to_row
+    from cs_synth.pipeline.config import parse_config
+    from cs_synth.pipeline.stages import ScoreStage, TransformStage
+    from cs_synth.pipeline.write.schema import record_to_row
 
     src, tgt = args.pair.split("-")
     step = {"recipe": args.recipe, "options": json.loads(args.options)}

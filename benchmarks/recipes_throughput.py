@@ -28,13 +28,13 @@ import time
 REPO = os.path.normpath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, REPO)
 
-from pipeline import registry  # noqa: E402
-from pipeline.config import parse_config  # noqa: E402
-from pipeline import stages  # noqa: E402
-from pipeline.read.readers import build_record  # noqa: E402
-from pipeline.rng import derive_rng  # noqa: E402
-from pipeline.units import Context  # noqa: E402
-from transforms.common import Base, build_output  # noqa: E402
+from cs_synth.pipeline import registry  # noqa: E402
+from cs_synth.pipeline.config import parse_config  # noqa: E402
+from cs_synth.pipeline import stages  # noqa: E402
+from cs_synth.pipeline.read.readers import build_record  # noqa: E402
+from cs_synth.pipeline.rng import derive_rng  # noqa: E402
+from cs_synth.pipeline.units import Context  # noqa: E402
+from cs_synth.transforms.common import Base, build_output  # noqa: E402
 
 CORPORA = os.path.join(REPO, "samples", "corpora")
 LEX = os.path.join(REPO, "samples", "lexicons")

@@ -17,8 +17,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "beam_jobs"))
 
-from beam_jobs.coders import decode_record, encode_record  # noqa: E402
-from pipeline.record import FrozenMap, Record, Side, Span, Edit  # noqa: E402
+from cs_synth.beam_jobs.coders import decode_record, encode_record  # noqa: E402
+from cs_synth.pipeline.record import FrozenMap, Record, Side, Span, Edit  # noqa: E402
 
 
 class _OldPickler(pickle.Pickler):

@@ -21,8 +21,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from transforms.translit import hinglish  # noqa: E402
-from transforms.translit.learned import (LearnedRomanizer, PairModel, align_lexicon, english_index,  # noqa: E402
+from cs_synth.transforms.translit import hinglish  # noqa: E402
+from cs_synth.transforms.translit.learned import (LearnedRomanizer, PairModel, align_lexicon, english_index,  # noqa: E402
                                          load_lexicon, loan_lexicon, split_by_word)
 
 

@@ -10,7 +10,7 @@ long ones many), then keeps ``--k`` per pair with
 * ``most_switched``    -- the k with most switch points (a common "best" rule),
 * ``closest_to_mean``  -- the k nearest the target mean (ranking by the
                           Gaussian density of the target; shrinks the spread),
-* ``matched``          -- pipeline.filter.sampling (targets drawn from
+* ``matched``          -- cs_synth.pipeline.filter.sampling (targets drawn from
                           N(mean, std), optimal assignment per pair),
 * ``matched+calibrated`` -- the same with draw_mean/draw_std from
                           ``calibrate()`` run on a *different* set of pairs
@@ -23,7 +23,7 @@ also prints the sampler's time per pair as a ratio of the random rule's.
     .venv/bin/python benchmarks/sampling_distribution.py --pairs 5000 --k 1 --mean 2.0 --std 1.3
 
 The target numbers are illustrative (pass the mean/std measured on a real
-code-switched corpus with ``pipeline.metrics``).
+code-switched corpus with ``cs_synth.pipeline.metrics``).
 """
 from __future__ import annotations
 
@@ -35,10 +35,10 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from pipeline.filter.sampling import build_sampler, calibrate, distribution_stats  # noqa: E402
-from pipeline.record import Record, Side  # noqa: E402
-from pipeline.rng import derive_rng  # noqa: E402
-from pipeline.units import Context  # noqa: E402
+from cs_synth.pipeline.filter.sampling import build_sampler, calibrate, distribution_stats  # noqa: E402
+from cs_synth.pipeline.record import Record, Side  # noqa: E402
+from cs_synth.pipeline.rng import derive_rng  # noqa: E402
+from cs_synth.pipeline.units import Context  # noqa: E402
 
 
 def candidates(n_pairs: int, seed: int):

@@ -76,10 +76,10 @@ def main(argv=None) -> int:
     transformers.logging.set_verbosity_error()
     if args.threads:
         torch.set_num_threads(args.threads)
-    from pipeline.align.simalign_aligner import (MAX_BATCH_TOKENS, decision_margin, simalign_batched_factory,
+    from cs_synth.pipeline.align.simalign_aligner import (MAX_BATCH_TOKENS, decision_margin, simalign_batched_factory,
                                                  simalign_factory)
-    from pipeline.testing.tiny_models import build_tiny_bert
-    from pipeline.units import Context
+    from cs_synth.pipeline.testing.tiny_models import build_tiny_bert
+    from cs_synth.pipeline.units import Context
 
     pairs, all_pairs = load_pairs(args.pairs)
     model_dir = args.model_dir or tempfile.mkdtemp(prefix="cs-synth-mbert-sized-")

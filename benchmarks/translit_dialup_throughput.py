@@ -24,11 +24,11 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from pipeline.record import Record, Side  # noqa: E402
-from pipeline.resources import load_spacy  # noqa: E402
-from pipeline.rng import derive_rng  # noqa: E402
-from pipeline.units import Context  # noqa: E402
-from transforms.common import Base, build_output  # noqa: E402
+from cs_synth.pipeline.record import Record, Side  # noqa: E402
+from cs_synth.pipeline.resources import load_spacy  # noqa: E402
+from cs_synth.pipeline.rng import derive_rng  # noqa: E402
+from cs_synth.pipeline.units import Context  # noqa: E402
+from cs_synth.transforms.common import Base, build_output  # noqa: E402
 
 SAMPLES = os.path.join(os.path.dirname(__file__), "..", "samples", "corpora")
 
@@ -80,8 +80,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=20, help="passes over the sample sentences")
     args = ap.parse_args()
-    from transforms.dialup.recipe import dialup_factory
-    from transforms.translit.recipe import translit_factory
+    from cs_synth.transforms.dialup.recipe import dialup_factory
+    from cs_synth.transforms.translit.recipe import translit_factory
 
     data = _load()
     units = [

@@ -8,12 +8,12 @@ The path data takes, stage by stage (one sub-package each)::
 """
 __version__ = "0.1.0"
 
-from pipeline.record import Edit, FrozenMap, Record, Side, Span  # noqa: E402
+from cs_synth.pipeline.record import Edit, FrozenMap, Record, Side, Span  # noqa: E402
 
 
 def augment(*args, **kwargs):
-    """See :func:`pipeline.api.augment` (imported lazily to keep import cheap)."""
-    from pipeline.api import augment as _augment
+    """See :func:`cs_synth.pipeline.api.augment` (imported lazily to keep import cheap)."""
+    from cs_synth.pipeline.api import augment as _augment
 
     return _augment(*args, **kwargs)
 

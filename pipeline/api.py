@@ -1,12 +1,12 @@
 """Python API: apply a recipe to one sentence pair.
 
->>> from pipeline import augment
+>>> from cs_synth.pipeline import augment
 >>> out = augment("The cat sleeps .", "बिल्ली सोती है ।", src_lang="en", tgt_lang="hi",
 ...               recipe="noun-swap", alignment="1-0 2-1 2-2 3-3", pretokenized=True)
 >>> out[0].text, out[0].langs
 
 The pair takes the same path as in the Beam job: the same stage objects
-(:mod:`pipeline.stages`) for annotate, align (or the given alignment),
+(:mod:`cs_synth.pipeline.stages`) for annotate, align (or the given alignment),
 transform, score, filter and settle, built once per process and config.
 """
 from __future__ import annotations
@@ -16,10 +16,10 @@ import functools
 import json
 from typing import Any, Dict, List, Optional, Sequence, Union
 
-from pipeline import stages
-from pipeline.config import RunConfig, parse_config
-from pipeline.read.readers import build_record
-from pipeline.record import Record, Side
+from cs_synth.pipeline import stages
+from cs_synth.pipeline.config import RunConfig, parse_config
+from cs_synth.pipeline.read.readers import build_record
+from cs_synth.pipeline.record import Record, Side
 
 RecipeSpec = Union[str, Dict[str, Any], Sequence[Union[str, Dict[str, Any]]]]
 
@@ -99,7 +99,7 @@ _PATH = ("annotate", "align", "transform", "score", "filter", "settle")
 
 def _stages_for(cfg: RunConfig) -> tuple:
     """The stage objects of the local path for ``cfg`` (from
-    :func:`pipeline.stages.stage`, looked up once per config object rather
+    :func:`cs_synth.pipeline.stages.stage`, looked up once per config object rather
     than once per call: the look-up key dumps the config)."""
     entry = _BUILT.get(id(cfg))
     if entry is None or entry[0] is not cfg:

@@ -4,7 +4,7 @@ Unknown keys are errors, and every error names the field path, e.g.
 ``transform.1.options.max_len: must be >= 1 (got 0)``.  The blocks of this
 file are typed here; the ``options`` of a unit (``transform.K``, ``align``,
 ``score.K``, ``filter.K``) are typed by the unit's own options schema (see
-:mod:`pipeline.registry`) and checked by :func:`validate_units`.
+:mod:`cs_synth.pipeline.registry`) and checked by :func:`validate_units`.
 ``input.format`` and ``annotate.backend`` name entries of the readers and
 annotators registries, so third-party units can be configured.
 Relative paths are resolved against the folder of the config file.
@@ -20,8 +20,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from typing_extensions import Annotated
 
-from pipeline.interleave.config import InterleaveConfig
-from pipeline.units import ConfigError, Context, OptionsError, validation_problems
+from cs_synth.pipeline.interleave.config import InterleaveConfig
+from cs_synth.pipeline.units import ConfigError, Context, OptionsError, validation_problems
 
 
 class _Strict(BaseModel):
@@ -30,7 +30,7 @@ class _Strict(BaseModel):
 
 def _registered(kind: str, name: str, extra: tuple = ()) -> str:
     """``name`` if the ``kind`` registry (readers, annotators) has it."""
-    from pipeline import registry
+    from cs_synth.pipeline import registry
 
     reg = getattr(registry, kind)
     registry.load_builtins()
@@ -60,7 +60,7 @@ class InputConfig(_Strict):
     seq_label_fields: List[str] = Field(default_factory=list)
     #: tsv: optional third column holding a Pharaoh alignment
     tsv_alignment_column: bool = False
-    #: documents (see pipeline.interleave.documents): the field holding the
+    #: documents (see cs_synth.pipeline.interleave.documents): the field holding the
     #: document id (jsonl/parquet/arrow) and the one holding the position in it
     doc_field: Optional[str] = None
     order_field: Optional[str] = None
@@ -76,7 +76,7 @@ class InputConfig(_Strict):
     @classmethod
     def _language_tag(cls, value, info):
         """BCP-47, normalized with langcodes (eng -> en, EN -> en; English is an error)."""
-        from pipeline.langs import normalize_tag
+        from cs_synth.pipeline.langs import normalize_tag
 
         return normalize_tag(value, allow_empty=info.field_name == "tgt_lang")
 
@@ -227,7 +227,7 @@ Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class DedupConfig(_Typed):
-    """The ``dedup:`` block (see :mod:`pipeline.filter.dedup`)."""
+    """The ``dedup:`` block (see :mod:`cs_synth.pipeline.filter.dedup`)."""
 
     #: drop exact duplicates of the normalised output text
     exact: bool = True
@@ -243,7 +243,7 @@ class DedupConfig(_Typed):
 
 
 class SamplingConfig(_Typed):
-    """The ``sampling:`` block (see :mod:`pipeline.filter.sampling`):
+    """The ``sampling:`` block (see :mod:`cs_synth.pipeline.filter.sampling`):
     ``mean``/``std`` or ``values`` of the target distribution of ``metric``."""
 
     k: Annotated[int, Field(ge=1)] = 1
@@ -265,7 +265,7 @@ class SamplingConfig(_Typed):
     @field_validator("metric")
     @classmethod
     def _metric(cls, value: str) -> str:
-        from pipeline.score import SCORE_NAMES
+        from cs_synth.pipeline.score import SCORE_NAMES
 
         if value not in SCORE_NAMES:
             raise ValueError(f"unknown score {value!r}; known: {', '.join(SCORE_NAMES)}")
@@ -286,15 +286,15 @@ class RunConfig(_Strict):
     annotate: AnnotateConfig = Field(default_factory=AnnotateConfig)
     align: Optional[AlignConfig] = Field(default_factory=AlignConfig)
     transform: List[StepConfig] = Field(default_factory=list)
-    #: scorer names or {name, options}; None = pipeline.score.scorers.DEFAULT_SCORERS
+    #: scorer names or {name, options}; None = cs_synth.pipeline.score.scorers.DEFAULT_SCORERS
     score: Optional[List[Union[str, ScorerConfig]]] = None
     filter: List[FilterConfig] = Field(default_factory=list)
     #: corpus-level dedup; None (or an empty block) = off
     dedup: Optional[DedupConfig] = None
-    #: distribution-matched top-k sampling per source pair (see pipeline.filter.sampling)
+    #: distribution-matched top-k sampling per source pair (see cs_synth.pipeline.filter.sampling)
     sampling: Optional[SamplingConfig] = None
     output: OutputConfig = Field(default_factory=OutputConfig)
-    #: document-level interleaving (CrossIC-PT); None = off (see pipeline.interleave)
+    #: document-level interleaving (CrossIC-PT); None = off (see cs_synth.pipeline.interleave)
     interleave: Optional[InterleaveConfig] = None
     seed: int = 0
 
@@ -313,7 +313,7 @@ class RunConfig(_Strict):
     def __getstate__(self):
         # a remote launch pickles the config with a virtual config folder,
         # the one its carried files are keyed under (pipeline/resources.py)
-        from pipeline import resources
+        from cs_synth.pipeline import resources
 
         return resources.worker_state(super().__getstate__())
 
@@ -346,7 +346,7 @@ def parse_config(data: Dict[str, Any], base_dir: str = ".", where: str = "") -> 
     except ValidationError as exc:
         raise ConfigError(_format_validation(exc, where)) from None
     validate_units(cfg)
-    from pipeline.needs import apply_needs
+    from cs_synth.pipeline.needs import apply_needs
 
     return apply_needs(cfg)  # declared needs checked; a needed trained pipeline picked
 
@@ -382,14 +382,14 @@ def validate_units(cfg: RunConfig) -> None:
     """Resolve every registry name and build every unit once, so bad names,
     options, files and missing models stop the run before any output; every
     error names the field by its full path (``transform.1.options.max_len``).
-    The units are built by the stage objects (:func:`pipeline.stages.stage`),
+    The units are built by the stage objects (:func:`cs_synth.pipeline.stages.stage`),
     which keep them for the run, so each factory runs once per process."""
-    from pipeline.filter.dedup import check_dedup
+    from cs_synth.pipeline.filter.dedup import check_dedup
 
     if cfg.dedup is not None:
         check_dedup(cfg.dedup)
     try:
-        from pipeline.stages import check_stages
+        from cs_synth.pipeline.stages import check_stages
 
         check_stages(cfg)  # builds (and caches) every stage object, and checks filters have their scores
     except KeyError as exc:

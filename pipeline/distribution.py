@@ -20,8 +20,8 @@ A **reference corpus** is the common word-level LID format: one token per
 line, ``word<TAB>TAG``, a blank line between sentences (LinCE, the
 CALCS shared tasks).  Tags that are no language (``other``, ``univ``,
 ``ne``, ``mixed``, ``ambiguous``, ``fw``, ``unk``, punctuation tags, and
-:data:`pipeline.langs.LANG_INDEPENDENT`) are ignored, as
-:func:`pipeline.score.metrics.code_mixing_metrics` ignores them.  From each
+:data:`cs_synth.pipeline.langs.LANG_INDEPENDENT`) are ignored, as
+:func:`cs_synth.pipeline.score.metrics.code_mixing_metrics` ignores them.  From each
 sentence that mixes languages it gives
 
 * ``spans``: the number of runs of the embedded (not the most frequent)
@@ -34,7 +34,7 @@ sentence that mixes languages it gives
   sentence counts, monolingual ones too, since the sampler matches the
   whole corpus).
 
-Files are read through :mod:`pipeline.resources`, so they may be remote and
+Files are read through :mod:`cs_synth.pipeline.resources`, so they may be remote and
 travel with the job.
 """
 from __future__ import annotations
@@ -42,8 +42,8 @@ from __future__ import annotations
 import functools
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from pipeline.langs import LANG_INDEPENDENT
-from pipeline.units import ConfigError
+from cs_synth.pipeline.langs import LANG_INDEPENDENT
+from cs_synth.pipeline.units import ConfigError
 
 #: LID tags that name no language (lower-cased)
 NEUTRAL_TAGS = frozenset({
@@ -59,7 +59,7 @@ def read_reference(path: str) -> List[List[Tuple[str, str]]]:
     """The sentences of a word-level LID file as ``[(word, tag), ...]``.
     Lines without a tab are malformed: :class:`ValueError` with the line
     number."""
-    from pipeline import resources
+    from cs_synth.pipeline import resources
 
     text = resources.read_text(path)
     sents: List[List[Tuple[str, str]]] = []
@@ -89,7 +89,7 @@ def _lang_tags(sent: Sequence[Tuple[str, str]]) -> List[str]:
 def sentence_stats(tags: Sequence[str]) -> Dict[str, float]:
     """The code-mixing metrics of one tag sequence plus ``spans`` (runs of
     languages other than the most frequent one)."""
-    from pipeline.score.metrics import code_mixing_metrics, language_tokens, spans
+    from cs_synth.pipeline.score.metrics import code_mixing_metrics, language_tokens, spans
 
     out = dict(code_mixing_metrics(list(tags)))
     seq = language_tokens(list(tags))
@@ -126,7 +126,7 @@ def reference_values(path: str, stat: str, *, mixed_only: bool) -> Tuple[float, 
     """Per-sentence values of ``stat`` in the reference corpus at ``path``
     (only code-mixed sentences when ``mixed_only``).  Cached per file
     version.  Raises ``OSError``/``ValueError``/``KeyError``."""
-    from pipeline import resources
+    from cs_synth.pipeline import resources
 
     return _reference_values(resources.cache_key(path), path, stat, mixed_only)
 
@@ -192,7 +192,7 @@ def parse_draw(value: Any, field: str, *, integer: bool, lo: float, hi: float, s
     :class:`Draw`; ``None`` stays ``None``.  ``field`` names the option in
     errors (``max_spans.sd: ...``); ``stat`` is what a reference corpus
     yields for it (``spans``, ``cs_ratio``); ``resolve`` maps a relative
-    reference path (:meth:`pipeline.units.Context.resolve`)."""
+    reference path (:meth:`cs_synth.pipeline.units.Context.resolve`)."""
     if value is None:
         return None
     if isinstance(value, Draw):

@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 from typing import Dict, FrozenSet, List, Optional, Sequence
 
-from pipeline.units import ConfigError
+from cs_synth.pipeline.units import ConfigError
 
 log = logging.getLogger("cs_synth")
 
@@ -69,7 +69,7 @@ def installed_pipeline(lang: str) -> Optional[str]:
 
 
 def install_hint(lang: str) -> str:
-    from pipeline.resources import KNOWN_MODEL_PACKAGES
+    from cs_synth.pipeline.resources import KNOWN_MODEL_PACKAGES
 
     base = lang.split("-")[0].lower()
     known = [pkg for name, pkg in sorted(KNOWN_MODEL_PACKAGES.items()) if name.startswith(base + "_")]
@@ -118,7 +118,7 @@ def resolve_needs(cfg, steps: Sequence) -> Optional[Dict[str, str]]:
 def apply_needs(cfg):
     """``cfg`` with its declared needs checked and, where a unit needs a
     trained pipeline the config does not name, the chosen one set."""
-    from pipeline.stages import stage
+    from cs_synth.pipeline.stages import stage
 
     change = resolve_needs(cfg, stage(cfg, "transform").steps)
     if not change:

@@ -16,7 +16,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, Tuple
 
-from pipeline.langs import LANG_INDEPENDENT, is_language_independent
+from cs_synth.pipeline.langs import LANG_INDEPENDENT, is_language_independent
 
 
 class RecordError(ValueError):

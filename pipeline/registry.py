@@ -33,7 +33,7 @@ from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Type
 import catalogue
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
-from pipeline.units import ConfigError, OptionsError, qualify, validation_problems
+from cs_synth.pipeline.units import ConfigError, OptionsError, qualify, validation_problems
 
 readers = catalogue.create("cs_synth", "readers", entry_points=True)
 annotators = catalogue.create("cs_synth", "annotators", entry_points=True)
@@ -46,22 +46,22 @@ filters = catalogue.create("cs_synth", "filters", entry_points=True)
 # by scanning) so the set of built-ins is explicit and import stays cheap:
 # every module below must import without loading any model.
 _BUILTIN_MODULES = (
-    "pipeline.read.readers",
-    "pipeline.annotate.spacy_annotator",
-    "pipeline.annotate.stanza_annotator",
-    "pipeline.annotate.gazetteer",
-    "pipeline.align.eflomal_aligner",
-    "pipeline.align.simalign_aligner",
-    "pipeline.align.given",
-    "pipeline.score.scorers",
-    "pipeline.score.llm_judge",
-    "pipeline.score.naturalness",
-    "pipeline.filter.filters",
-    "transforms.codeswitch",
-    "transforms.translit",
-    "transforms.dialect",
-    "transforms.dialup",
-    "transforms.generate",
+    "cs_synth.pipeline.read.readers",
+    "cs_synth.pipeline.annotate.spacy_annotator",
+    "cs_synth.pipeline.annotate.stanza_annotator",
+    "cs_synth.pipeline.annotate.gazetteer",
+    "cs_synth.pipeline.align.eflomal_aligner",
+    "cs_synth.pipeline.align.simalign_aligner",
+    "cs_synth.pipeline.align.given",
+    "cs_synth.pipeline.score.scorers",
+    "cs_synth.pipeline.score.llm_judge",
+    "cs_synth.pipeline.score.naturalness",
+    "cs_synth.pipeline.filter.filters",
+    "cs_synth.transforms.codeswitch",
+    "cs_synth.transforms.translit",
+    "cs_synth.transforms.dialect",
+    "cs_synth.transforms.dialup",
+    "cs_synth.transforms.generate",
 )
 
 _loaded = False

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from typing import Optional
 
-from pipeline.units import ConfigError
+from cs_synth.pipeline.units import ConfigError
 
 # spaCy model names for which the PyPI package name differs from the usual
 # ``<lang>_core_<...>`` naming (see README: models you can install offline).
@@ -423,7 +423,7 @@ def _in_project(path: str) -> bool:
 
 def _worker_hook() -> bool:
     """True when a pickled config goes through :func:`worker_state`."""
-    from pipeline.config import RunConfig
+    from cs_synth.pipeline.config import RunConfig
 
     return "__getstate__" in RunConfig.__dict__
 

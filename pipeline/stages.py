@@ -10,7 +10,7 @@ Each stage object is built from the run config, holds only its own units
   own; batch size never changes the output bytes).
 
 ``beam_jobs`` wraps these objects in DoFns (wiring, tagged outputs,
-counters, grouping); :func:`pipeline.api.augment` calls them in sequence
+counters, grouping); :func:`cs_synth.pipeline.api.augment` calls them in sequence
 for one pair.  So one sentence and a corpus run literally the same code.
 
 Any exception a unit raises on one record becomes a rejected record with
@@ -23,10 +23,10 @@ import threading
 import traceback
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from pipeline import registry, units
-from pipeline.align.base import AlignmentError, parse_given
-from pipeline.record import Record, RecordError, detokenize
-from pipeline.rng import derive_rng
+from cs_synth.pipeline import registry, units
+from cs_synth.pipeline.align.base import AlignmentError, parse_given
+from cs_synth.pipeline.record import Record, RecordError, detokenize
+from cs_synth.pipeline.rng import derive_rng
 
 ERROR_REASON = "unit_error"
 
@@ -71,15 +71,15 @@ class ReadStage:
 
     def units(self) -> list:
         """Check the input (files exist, ...) and list the read units."""
-        from pipeline.read.readers import read_units
+        from cs_synth.pipeline.read.readers import read_units
 
         return read_units(self.input, self.resolve)
 
     def process(self, unit) -> Iterable[Record]:
-        from pipeline.read.readers import read_file
+        from cs_synth.pipeline.read.readers import read_file
 
         if getattr(self.input, "doc_field", None) or getattr(self.input, "doc_lines", None):
-            from pipeline.interleave.documents import read_documents
+            from cs_synth.pipeline.interleave.documents import read_documents
 
             return read_documents(unit, self.input)  # document id and position in seq_labels
         return read_file(unit, self.input)
@@ -388,7 +388,7 @@ class ScoreStage:
     name = "score"
 
     def __init__(self, cfg):
-        from pipeline.score.scorers import build_scorers
+        from cs_synth.pipeline.score.scorers import build_scorers
 
         self.scorers = build_scorers(cfg.context(), cfg.score)
 
@@ -474,7 +474,7 @@ class SettleStage:
     def __init__(self, cfg):
         self.sampler = None
         if cfg.sampling is not None:
-            from pipeline.filter.sampling import build_sampler
+            from cs_synth.pipeline.filter.sampling import build_sampler
 
             sampling = cfg.sampling if isinstance(cfg.sampling, dict) else cfg.sampling.model_dump()
             self.sampler = build_sampler(cfg.context(), **sampling)
@@ -507,7 +507,7 @@ class WriteStage:
     name = "write"
 
     def __init__(self, cfg):
-        from pipeline import __version__
+        from cs_synth.pipeline import __version__
 
         self.max_rows = cfg.output.max_records_per_shard
         self.write_rejected = cfg.output.write_rejected
@@ -519,13 +519,13 @@ class WriteStage:
 
     @staticmethod
     def shard_of(record: Record, total: int) -> int:
-        from pipeline.write.arrow_writer import shard_of
+        from cs_synth.pipeline.write.arrow_writer import shard_of
 
         return shard_of(record.id, total)
 
     def process(self, out_dir: str, kind: str, index: int, total: int, records: Sequence[Record]):
         """Write one shard; returns its ``{path, rows, ...}`` summary."""
-        from pipeline.write.arrow_writer import write_shard
+        from cs_synth.pipeline.write.arrow_writer import write_shard
 
         return write_shard(out_dir, kind, index, total, (r for r in records if r is not None), self.metadata,
                            parquet=self.parquet)
@@ -534,8 +534,8 @@ class WriteStage:
 # --------------------------------------------------------------- interleave
 def interleave_stage(cfg):
     """The ``interleave`` block (documents -> training sequences); see
-    :mod:`pipeline.interleave.stage`.  Disabled when the block is absent."""
-    from pipeline.interleave.stage import InterleaveStage
+    :mod:`cs_synth.pipeline.interleave.stage`.  Disabled when the block is absent."""
+    from cs_synth.pipeline.interleave.stage import InterleaveStage
 
     return InterleaveStage(cfg)
 
@@ -596,7 +596,7 @@ def stage(cfg, name: str):
     with _LOCK:
         obj = _CACHE.get(key)
         if obj is None:
-            from pipeline import resources
+            from cs_synth.pipeline import resources
 
             if name in ("annotate", "transform") and _uses_spacy(cfg):
                 units.import_spacy_without_torch()  # before any unit imports spaCy (thinc would import torch)
@@ -618,7 +618,7 @@ def _uses_spacy(cfg) -> bool:
 
 def resources_used(cfg, *names: str) -> List[str]:
     """The resource files that building these stages read (see
-    :mod:`pipeline.resources`), sorted; all stages when no name is given."""
+    :mod:`cs_synth.pipeline.resources`), sorted; all stages when no name is given."""
     out = set()
     for name in names or tuple(STAGES):
         stage(cfg, name)
@@ -630,7 +630,7 @@ def check_stages(cfg) -> None:
     """Build every stage once (caching them), so bad names, options, files
     and missing models stop the run before any output, and check that each
     filter has the scores it reads."""
-    from pipeline.filter.filters import check_filters_have_scores
+    from cs_synth.pipeline.filter.filters import check_filters_have_scores
 
     for name in STAGES:
         stage(cfg, name)

@@ -3,7 +3,7 @@
 * A **transform** is a pure callable ``(record, rng) -> iterable of records``
   yielding 0, 1 or many records.  It never mutates its input and never uses
   global random state: ``rng`` is derived from (seed, record id, unit name)
-  by :func:`pipeline.rng.derive_rng`.  A transform that cannot do anything
+  by :func:`cs_synth.pipeline.rng.derive_rng`.  A transform that cannot do anything
   useful yields ``record.reject(reason, detail, stage="transform")`` with a
   stable snake_case reason (e.g. ``no_switchable_span``).
 * A **recipe** is a registered factory ``factory(ctx, **options)`` returning
@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, List, Mapping, Optional, Protocol, Sequence, Tuple
 
-from pipeline.record import Record
+from cs_synth.pipeline.record import Record
 
 
 class ConfigError(ValueError):
@@ -182,7 +182,7 @@ class Context:
         if not path:
             raise ConfigError(f"option {option!r} is required")
         full = self.resolve(path)
-        from pipeline import resources
+        from cs_synth.pipeline import resources
 
         if not resources.exists(full):  # local, carried, or gs:// / s3:// through Beam FileSystems
             raise ConfigError(f"option {option!r}: file not found: {full}")

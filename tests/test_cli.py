@@ -3,7 +3,7 @@ import pathlib
 
 import yaml
 
-from beam_jobs.cli import main
+from cs_synth.beam_jobs.cli import main
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 
@@ -50,7 +50,7 @@ def test_run_prints_summary_and_writes_output(tmp_path, capsys):
 
 
 def test_recipes_lists_every_recipe(capsys):
-    from pipeline.registry import recipe_infos
+    from cs_synth.pipeline.registry import recipe_infos
 
     assert main(["recipes"]) == 0
     out = capsys.readouterr().out
@@ -79,7 +79,7 @@ def test_verify_command_and_a_second_run_while_locked(tmp_path, capsys):
     assert main(["run", str(cfg), "--output", str(out), "--no-report"]) == 0
     capsys.readouterr()
     assert main(["verify", str(out)]) == 0 and "OK (3 files" in capsys.readouterr().out
-    from pipeline.write.commit import OutputDir
+    from cs_synth.pipeline.write.commit import OutputDir
 
     holder = OutputDir(str(out)).open(overwrite=True)
     try:
@@ -121,7 +121,7 @@ def test_a_bare_folder_as_arrow_input_is_a_clean_error(tmp_path, capsys):
 
 
 def test_where_the_job_runs_names_the_runner_not_workers():
-    from beam_jobs.cli import _where
+    from cs_synth.beam_jobs.cli import _where
 
     assert _where(1, []) == "in-process (FnApiRunner)"
     assert _where(3, []).startswith("with 3 local worker processes")

@@ -1,8 +1,8 @@
 import pytest
 import yaml
 
-from pipeline.config import load_config, parse_config
-from pipeline.units import ConfigError
+from cs_synth.pipeline.config import load_config, parse_config
+from cs_synth.pipeline.units import ConfigError
 
 
 def base(**kw):

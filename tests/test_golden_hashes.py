@@ -77,8 +77,8 @@ def output_digest(out_dir: str) -> dict:
 
 
 def run_recipe(name: str, out_dir: str, workers: int = 1) -> dict:
-    from beam_jobs.synth import run_job
-    from pipeline.config import load_config
+    from cs_synth.beam_jobs.synth import run_job
+    from cs_synth.pipeline.config import load_config
 
     run_job(load_config(str(REPO / "samples" / "recipes" / f"{name}.yaml")), out_dir, workers=workers,
             overwrite=True)

@@ -1,9 +1,9 @@
 """Language tags in the config are normalized with langcodes (issue 12/16)."""
 import pytest
 
-from pipeline.config import parse_config
-from pipeline.langs import normalize_tag
-from pipeline.units import ConfigError
+from cs_synth.pipeline.config import parse_config
+from cs_synth.pipeline.langs import normalize_tag
+from cs_synth.pipeline.units import ConfigError
 
 
 def _cfg(tmp_path, **langs):

@@ -9,8 +9,8 @@ import sys
 import pytest
 import yaml
 
-from pipeline.config import parse_config
-from pipeline.units import ConfigError
+from cs_synth.pipeline.config import parse_config
+from cs_synth.pipeline.units import ConfigError
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -87,7 +87,7 @@ def test_bad_option_names_the_full_path(data, expected):
 
 
 def test_defaults_come_from_the_schema():
-    from pipeline import registry
+    from cs_synth.pipeline import registry
 
     factory = registry.lookup(registry.recipes, "span-ec").factory
     assert registry.validate_options(factory, {"max_len": 2}) == {
@@ -99,8 +99,8 @@ def test_defaults_come_from_the_schema():
 def test_a_declared_options_model_is_used(monkeypatch):
     from pydantic import BaseModel, ConfigDict, Field
 
-    from pipeline import registry
-    from pipeline.units import Context
+    from cs_synth.pipeline import registry
+    from cs_synth.pipeline.units import Context
 
     class Opts(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)
@@ -119,7 +119,7 @@ def test_a_declared_options_model_is_used(monkeypatch):
 
 
 def test_config_does_not_import_beam_jobs():
-    code = ("import sys, pipeline.config as c; c.parse_config({'input': {'format': 'text', 'path': 'x', "
+    code = ("import sys, cs_synth.pipeline.config as c; c.parse_config({'input': {'format': 'text', 'path': 'x', "
             "'src_lang': 'en'}, 'align': None, 'dedup': {'exact': True}}); "
             "print(sorted(m for m in sys.modules if m.startswith('beam_jobs')))")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
@@ -132,7 +132,7 @@ def test_cli_run_with_a_misspelt_scorer_option_names_the_path(tmp_path):
     config = base(score=["code_mixing", {"name": "lid", "options": {"min_char": 3}}])
     (tmp_path / "run.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     cli = os.path.join(os.path.dirname(sys.executable), "cs-synth")
-    cmd = [cli] if os.path.exists(cli) else [sys.executable, "-m", "beam_jobs.cli"]
+    cmd = [cli] if os.path.exists(cli) else [sys.executable, "-m", "cs_synth.beam_jobs.cli"]
     out = subprocess.run(cmd + ["run", str(tmp_path / "run.yaml"), "-o", str(tmp_path / "out")],
                          capture_output=True, text=True, timeout=300)
     assert out.returncode != 0

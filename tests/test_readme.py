@@ -71,8 +71,8 @@ def test_quick_tour_listing_commands(sub, repo_dir):
 
 def test_loading_example_reads_the_main_jobs_output(tmp_path, repo_dir):
     """The README's main command writes out/en-hi; its loading block reads it."""
-    from beam_jobs.synth import run_job
-    from pipeline.config import load_config
+    from cs_synth.beam_jobs.synth import run_job
+    from cs_synth.pipeline.config import load_config
 
     manifest = run_job(load_config(str(repo_dir / "samples/recipes/en-hi-entity.yaml")),
                        str(tmp_path / "out/en-hi"), overwrite=True)
@@ -88,7 +88,7 @@ def test_loading_example_reads_the_main_jobs_output(tmp_path, repo_dir):
 
 
 def test_the_mt_span_example():
-    from pipeline.generate import apertium
+    from cs_synth.pipeline.generate import apertium
 
     if "eng-spa" not in apertium.installed_modes():
         if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
@@ -106,9 +106,9 @@ def test_the_distribution_control_example_builds():
     samples/recipes/: every option validates and the reference file is read."""
     import yaml
 
-    from pipeline.config import parse_config
-    from pipeline.filter.sampling import build_sampler
-    from pipeline.stages import TransformStage
+    from cs_synth.pipeline.config import parse_config
+    from cs_synth.pipeline.filter.sampling import build_sampler
+    from cs_synth.pipeline.stages import TransformStage
 
     block = next(b for b in _blocks("yaml") if "max_spans: {mean" in b)
     data = yaml.safe_load(block)

@@ -1,6 +1,6 @@
 """Snapshot of every registry: renaming or removing a unit must be a visible
 decision (update this list in the same commit)."""
-from pipeline import registry
+from cs_synth.pipeline import registry
 
 EXPECTED = {
     "readers": ["arrow", "hf", "jsonl", "moses", "parquet", "text", "tsv"],

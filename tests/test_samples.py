@@ -8,8 +8,8 @@ import unicodedata
 
 import pytest
 
-from pipeline.config import InputConfig
-from pipeline.read import readers
+from cs_synth.pipeline.config import InputConfig
+from cs_synth.pipeline.read import readers
 
 N_PARALLEL = 300
 N_NER = 60

@@ -23,7 +23,7 @@ class Refuse(importlib.abc.MetaPathFinder):
         return None
 
 sys.meta_path.insert(0, Refuse())
-from beam_jobs.cli import main
+from cs_synth.beam_jobs.cli import main
 rc = main(["run", sys.argv[2], "--output", sys.argv[3]])
 loaded = sorted(m for m in sys.modules if m.split(".")[0] in BLOCKED)
 print("LOADED", loaded)

@@ -4,7 +4,7 @@ A span spliced into another language's sentence keeps its own words, but
 the words around it were written for what it replaced.  ``build_output``
 calls :func:`repair` after the splice, for the replacements that switch
 language (``switch``, ``translate``, ``dictionary``, entity labels and
-projections).  Each repair is one :class:`~pipeline.record.Edit` with unit
+projections).  Each repair is one :class:`~cs_synth.pipeline.record.Edit` with unit
 ``boundary.v1`` and one of these ops:
 
 ``repair_space``

@@ -30,7 +30,7 @@ def recipe_options(factory) -> List[Dict[str, object]]:
 
 
 def catalog(names=()) -> List[Dict[str, object]]:
-    from pipeline import registry
+    from cs_synth.pipeline import registry
 
     infos = registry.recipe_infos()
     wanted = list(names) or list(infos)
@@ -63,7 +63,7 @@ def render(rows, with_options: bool = False) -> str:
 
 
 def run(args) -> int:
-    from pipeline.units import ConfigError
+    from cs_synth.pipeline.units import ConfigError
 
     try:
         rows = catalog(args.names)

@@ -3,7 +3,7 @@
 Every rewriting unit (code-switching, transliteration, dialect rules) does
 the same bookkeeping once it has decided *what* to put *where*: splice new
 tokens into the text it started from, tag their languages, keep spacing,
-rebuild ``text``, record one :class:`~pipeline.record.Edit` per change,
+rebuild ``text``, record one :class:`~cs_synth.pipeline.record.Edit` per change,
 carry token labels and entity spans over to the new tokens (with character
 offsets) and give the output a stable id.  This module does that once.
 
@@ -23,9 +23,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Dict, Mapping, Optional, Sequence, Tuple
 
-from pipeline.record import Edit, FrozenMap, Record, Span, char_offsets, detokenize, tag_tokens
-from transforms.boundary import SWITCH_OPS, repair
-from transforms.boundary import UNIT as BOUNDARY_UNIT
+from cs_synth.pipeline.record import Edit, FrozenMap, Record, Span, char_offsets, detokenize, tag_tokens
+from cs_synth.transforms.boundary import SWITCH_OPS, repair
+from cs_synth.transforms.boundary import UNIT as BOUNDARY_UNIT
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ class Replacement:
     #: dialect rule hit inside a ``dialect.v1`` step)
     unit: str = ""
     #: the first new token began its own sentence where it came from, so
-    #: its capital may be there only for its position (see transforms.boundary)
+    #: its capital may be there only for its position (see cs_synth.transforms.boundary)
     initial: bool = False
 
     def __post_init__(self):

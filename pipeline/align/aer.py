@@ -9,7 +9,7 @@ corpus::
     AER       = 1 - (|A & S| + |A & P|) / (|A| + |S|)
 
 In Pharaoh gold files ``i-j`` is sure and ``ipj`` possible
-(:func:`pipeline.align.symmetrize.parse_pharaoh_sp`).
+(:func:`cs_synth.pipeline.align.symmetrize.parse_pharaoh_sp`).
 """
 from __future__ import annotations
 

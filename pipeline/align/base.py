@@ -2,7 +2,7 @@
 
 An aligner turns tokenized pairs into Pharaoh-style links ``(i, j)``
 (source index, target index).  Backends are registered in
-``pipeline.registry.aligners`` under their config name and built with
+``cs_synth.pipeline.registry.aligners`` under their config name and built with
 ``factory(ctx, **options)``.
 
 Corpus-level backends (eflomal) set ``corpus_level = True``: the Beam job
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, List, Optional, Sequence, Tuple
 
-from pipeline.align.symmetrize import PharaohError, parse_pharaoh
+from cs_synth.pipeline.align.symmetrize import PharaohError, parse_pharaoh
 
 Link = Tuple[int, int]
 Links = Tuple[Link, ...]

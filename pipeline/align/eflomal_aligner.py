@@ -3,7 +3,7 @@
 `eflomal <https://github.com/robertostling/eflomal>`_ (Östling and
 Tiedemann 2016) samples IBM1/HMM/fertility alignments in both directions;
 this backend symmetrizes the two link sets with one of the heuristics in
-:mod:`pipeline.align.symmetrize` (option ``symmetrize``, default
+:mod:`cs_synth.pipeline.align.symmetrize` (option ``symmetrize``, default
 ``grow-diag``: on the shared gold sets, mean AER of en-fr and ro-en over 2
 seeds, it beats ``grow-diag-final-and`` without stemming (0.2760 vs 0.2767)
 and with 4-character stemming (0.2273 vs 0.2296), by 0.5-0.65 points on
@@ -48,11 +48,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from pipeline.align.base import Aligner, Links, TokenPair
-from pipeline.align.symmetrize import SYMMETRIZERS, get_symmetrizer
-from pipeline.registry import aligners
-from pipeline.rng import derive_seed
-from pipeline.units import ConfigError, Context
+from cs_synth.pipeline.align.base import Aligner, Links, TokenPair
+from cs_synth.pipeline.align.symmetrize import SYMMETRIZERS, get_symmetrizer
+from cs_synth.pipeline.registry import aligners
+from cs_synth.pipeline.rng import derive_seed
+from cs_synth.pipeline.units import ConfigError, Context
 
 UNIT = "eflomal.v1"
 #: eflomal writes sentences of this many tokens or more as empty
@@ -460,7 +460,7 @@ def _links(line: str) -> Links:
 
 
 def load_priors_file(path: str) -> EflomalPriors:
-    from pipeline import resources  # local, carried to the worker, or gs:// / s3://
+    from cs_synth.pipeline import resources  # local, carried to the worker, or gs:// / s3://
 
     with resources.open_text(path) as fh:
         return EflomalPriors.from_text(fh)

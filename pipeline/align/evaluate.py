@@ -75,7 +75,7 @@ def read_side_files(src_path: str, tgt_path: str) -> List[Pair]:
 
 
 def read_gold(path: str, pairs: List[Pair], index_base: int):
-    from pipeline.align.symmetrize import PharaohError, parse_pharaoh_sp
+    from cs_synth.pipeline.align.symmetrize import PharaohError, parse_pharaoh_sp
 
     with open(path, encoding="utf-8", newline="") as fh:
         lines = _lines(fh)
@@ -143,10 +143,10 @@ def build_options(args) -> Dict[str, Any]:
 def evaluate(args) -> Dict[str, Any]:
     import os
 
-    from pipeline import registry
-    from pipeline.align.aer import corpus_counts
-    from pipeline.align.symmetrize import format_pharaoh
-    from pipeline.units import Context
+    from cs_synth.pipeline import registry
+    from cs_synth.pipeline.align.aer import corpus_counts
+    from cs_synth.pipeline.align.symmetrize import format_pharaoh
+    from cs_synth.pipeline.units import Context
 
     t0 = time.perf_counter()
     pairs = read_pairs(args.pairs)
@@ -200,7 +200,7 @@ def evaluate(args) -> Dict[str, Any]:
 
 
 def run(args) -> int:
-    from pipeline.units import ConfigError
+    from cs_synth.pipeline.units import ConfigError
 
     try:
         result = evaluate(args)

@@ -2,7 +2,7 @@
 
 A reader stores the Pharaoh text of an input alignment column in the
 record's typed field ``given_alignment``.  The align stage
-(:class:`pipeline.stages.AlignStage`) validates it against the tokenized
+(:class:`cs_synth.pipeline.stages.AlignStage`) validates it against the tokenized
 pair, whatever backend is configured, and turns it into links; a malformed
 link (``0-x``, ``1:2``), a negative or out-of-range index is a reject
 ``invalid_alignment``.  With this backend a record that came without one is
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import List, Optional, Sequence
 
-from pipeline.align.base import Aligner, Links, TokenPair, parse_given
-from pipeline.registry import aligners
-from pipeline.units import Context
+from cs_synth.pipeline.align.base import Aligner, Links, TokenPair, parse_given
+from cs_synth.pipeline.registry import aligners
+from cs_synth.pipeline.units import Context
 
 UNIT = "given.v1"
 

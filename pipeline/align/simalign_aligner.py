@@ -40,7 +40,7 @@ Two backends, same options:
 
 Models are loaded from a local folder, or from the local Hugging Face cache
 by name; nothing is downloaded.  A missing folder or an uncached name is a
-:class:`~pipeline.units.ConfigError` at factory time naming it, and so is a
+:class:`~cs_synth.pipeline.units.ConfigError` at factory time naming it, and so is a
 ``layer`` above the model's depth.
 
 Known divergence: a word the tokenizer turns into no subword at all (e.g. a
@@ -57,9 +57,9 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from pipeline.align.base import Aligner, Links, TokenPair
-from pipeline.registry import aligners
-from pipeline.units import ConfigError, Context
+from cs_synth.pipeline.align.base import Aligner, Links, TokenPair
+from cs_synth.pipeline.registry import aligners
+from cs_synth.pipeline.units import ConfigError, Context
 
 METHODS = ("argmax", "itermax", "match")
 #: SentenceAligner's matching-method letters and result keys

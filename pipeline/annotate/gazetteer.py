@@ -1,11 +1,11 @@
 """Gazetteer annotator: entity spans from a multilingual entity lexicon.
 
-The lexicon (see :mod:`pipeline.annotate.lexicon`: TSV or JSONL of
+The lexicon (see :mod:`cs_synth.pipeline.annotate.lexicon`: TSV or JSONL of
 entity id -> label per language) is matched against the tokenized text,
 longest match first, left to right; exact case by default (proper nouns such
 as "China" or "Turkey" are also common words), ``case_insensitive`` for
 lowercased corpora.  Each
-match becomes a :class:`~pipeline.record.Span` with ``label`` = the entity
+match becomes a :class:`~cs_synth.pipeline.record.Span` with ``label`` = the entity
 type from the lexicon and ``kb_id`` = the entity id, so the ``entity``
 recipe can write the entity's label in another language.
 
@@ -20,16 +20,16 @@ from __future__ import annotations
 
 from typing import Optional, Sequence, Tuple
 
-from pipeline.annotate.lexicon import load_lexicon
-from pipeline.record import Record, Side, Span
-from pipeline.registry import annotators
-from pipeline.units import ConfigError, Context
+from cs_synth.pipeline.annotate.lexicon import load_lexicon
+from cs_synth.pipeline.record import Record, Side, Span
+from cs_synth.pipeline.registry import annotators
+from cs_synth.pipeline.units import ConfigError, Context
 
 
 def find_entities(tokens: Sequence[str], lexicon, lang: str, *, case_insensitive: bool = False,
                   allowed: Optional[Sequence[bool]] = None) -> Tuple[Span, ...]:
     """Entity spans in ``tokens`` (language ``lang``) from ``lexicon``
-    (:class:`~pipeline.annotate.lexicon.EntityLexicon`).  Longest match
+    (:class:`~cs_synth.pipeline.annotate.lexicon.EntityLexicon`).  Longest match
     wins; matches never overlap; ``allowed[i]`` False keeps token ``i`` out
     of every match."""
     if not tokens:
@@ -90,7 +90,7 @@ def gazetteer_factory(ctx: Context, gazetteer: Optional[str] = None, src_model: 
                           "(TSV or JSONL: entity id -> label per language), e.g. samples/lexicons/entities.tsv")
     path = ctx.require_file("annotate.gazetteer", gazetteer)
     load_lexicon(path)  # malformed rows stop the run now, with their line numbers
-    from pipeline.annotate.spacy_annotator import SpacyAnnotator
+    from cs_synth.pipeline.annotate.spacy_annotator import SpacyAnnotator
 
     tok = SpacyAnnotator(ctx.src_lang, ctx.tgt_lang, src_model, tgt_model, max_tokens)
     return GazetteerAnnotator(path, tok, case_insensitive)

@@ -30,7 +30,7 @@ import json
 from dataclasses import dataclass
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
-from pipeline.units import ConfigError
+from cs_synth.pipeline.units import ConfigError
 
 MAX_REPORTED = 20
 
@@ -53,7 +53,7 @@ class LexiconError(ConfigError):
 def tokenize(text: str, lang: str) -> Tuple[Tuple[str, ...], Tuple[bool, ...]]:
     """Tokenize a label the way the annotate stage tokenizes text in
     ``lang`` (spaCy's tokenizer for that language)."""
-    from pipeline.resources import load_spacy
+    from cs_synth.pipeline.resources import load_spacy
 
     doc = load_spacy(lang).tokenizer(text)
     toks = tuple(t.text for t in doc if not t.is_space)
@@ -187,7 +187,7 @@ def _split_cell(cell: str) -> Tuple[str, ...]:
 
 
 def _read_lines(path: str):
-    from pipeline import resources
+    from cs_synth.pipeline import resources
 
     try:
         raw = resources.read_bytes(path)  # local, carried to the worker, or gs:// / s3://
@@ -305,7 +305,7 @@ def parse_lexicon_jsonl(path: str) -> EntityLexicon:
 
 
 def _cache_key(path: str):
-    from pipeline import resources
+    from cs_synth.pipeline import resources
 
     key = resources.cache_key(path)
     return (path, key)
@@ -314,7 +314,7 @@ def _cache_key(path: str):
 def load_lexicon(path: str) -> EntityLexicon:
     """Load an entity lexicon (``.jsonl``/``.json`` as JSONL, else TSV),
     once per process."""
-    from pipeline import resources
+    from cs_synth.pipeline import resources
 
     if not resources.exists(path):
         raise ConfigError(f"entity lexicon not found: {path}")
@@ -378,7 +378,7 @@ def parse_dictionary_tsv(path: str, case_insensitive: bool = True) -> BilingualD
 
 
 def load_dictionary(path: str, case_insensitive: bool = True) -> BilingualDictionary:
-    from pipeline import resources
+    from cs_synth.pipeline import resources
 
     if not resources.exists(path):
         raise ConfigError(f"bilingual dictionary not found: {path}")

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Optional
 
-from pipeline.record import Record, Side, Span
-from pipeline.registry import annotators
-from pipeline.resources import check_spacy_model, load_spacy
-from pipeline.units import Context
+from cs_synth.pipeline.record import Record, Side, Span
+from cs_synth.pipeline.registry import annotators
+from cs_synth.pipeline.resources import check_spacy_model, load_spacy
+from cs_synth.pipeline.units import Context
 
 
 def doc_to_side(doc, side: Side) -> Side:

@@ -12,9 +12,9 @@ import functools
 import os
 from typing import Optional
 
-from pipeline.record import Record, Side, Span
-from pipeline.registry import annotators
-from pipeline.units import ConfigError, Context
+from cs_synth.pipeline.record import Record, Side, Span
+from cs_synth.pipeline.registry import annotators
+from cs_synth.pipeline.units import ConfigError, Context
 
 
 def _default_dir() -> str:

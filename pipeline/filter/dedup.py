@@ -1,18 +1,18 @@
 """Dedup logic that needs no Beam: text normalisation, shingles, MinHash
 signatures, LSH bands, exact Jaccard verification, union-find, and the
-check of the config's ``dedup:`` block (:class:`pipeline.config.DedupConfig`)::
+check of the config's ``dedup:`` block (:class:`cs_synth.pipeline.config.DedupConfig`)::
 
     dedup: {exact: true, near: true, threshold: 0.8, num_perm: 128, ngram: 5,
             lowercase: true, ignore_same_pair: false}
 
-Defaults (written once, in :class:`~pipeline.config.DedupConfig`):
+Defaults (written once, in :class:`~cs_synth.pipeline.config.DedupConfig`):
 ``exact: true``, ``near: false`` (near dedup runs only when asked for),
 threshold 0.8, 128 permutations, character 5-grams, case-folded text,
 records of one pair compared too.  ``ignore_same_pair: true`` never compares
 records of the same source pair (alternative outputs of one pair are
 expected to be similar; sampling, not dedup, chooses among them).
 
-The Beam wiring (grouping, routing, counters) is in :mod:`beam_jobs.dedup`.
+The Beam wiring (grouping, routing, counters) is in :mod:`cs_synth.beam_jobs.dedup`.
 """
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ import re
 import unicodedata
 from typing import Any, Dict, Iterable, List, Mapping, Tuple, Union
 
-from pipeline.record import Record, detokenize
-from pipeline.units import ConfigError
+from cs_synth.pipeline.record import Record, detokenize
+from cs_synth.pipeline.units import ConfigError
 
 STAGE = "dedup"
 _WS = re.compile(r"\s+")
@@ -142,17 +142,17 @@ def sign(r: Record, lowercase: bool, num_perm: int, ngram: int, seed: int):
 
 
 def dedup_options(options: Union[Mapping[str, Any], Any, None]):
-    """The ``dedup:`` block as a :class:`pipeline.config.DedupConfig`
+    """The ``dedup:`` block as a :class:`cs_synth.pipeline.config.DedupConfig`
     (a mapping is validated: unknown options and bad values raise
     :class:`ConfigError` naming ``dedup.<option>``)."""
-    from pipeline.config import DedupConfig, check_block
+    from cs_synth.pipeline.config import DedupConfig, check_block
 
     return check_block(DedupConfig, options, "dedup")
 
 
 def check_dedup(options) -> Any:
     """Validate the ``dedup:`` block, and check that near dedup has its
-    package; returns the :class:`~pipeline.config.DedupConfig`."""
+    package; returns the :class:`~cs_synth.pipeline.config.DedupConfig`."""
     opts = dedup_options(options)
     if opts.near:
         import importlib.util

@@ -43,10 +43,10 @@ from typing import Any, Literal, Optional, Sequence, Tuple
 from pydantic import AfterValidator, Field
 from typing_extensions import Annotated
 
-from pipeline import registry
-from pipeline.record import Record
-from pipeline.score import SCORE_NAMES
-from pipeline.units import ConfigError, Context
+from cs_synth.pipeline import registry
+from cs_synth.pipeline.record import Record
+from cs_synth.pipeline.score import SCORE_NAMES
+from cs_synth.pipeline.units import ConfigError, Context
 
 ON_MISSING = ("reject", "keep")
 Verdict = Optional[Tuple[str, str]]
@@ -176,7 +176,7 @@ def check_filters_have_scores(filters: Sequence[ScoreFilter], scorers: Sequence[
 
 
 def _scorer_for(score: str) -> str:
-    from pipeline.score.metrics import METRIC_NAMES
+    from cs_synth.pipeline.score.metrics import METRIC_NAMES
 
     if score in METRIC_NAMES:
         return "code_mixing"

@@ -8,7 +8,7 @@ match a target taken from a real code-switched corpus, given as a mean and
 standard deviation (or as the list of its per-sentence values).  GCM
 (Rizvi et al. 2021) samples its generated sentences by SPF for the same
 purpose; here the metric is the correctly computed one of
-:mod:`pipeline.score.metrics`.
+:mod:`cs_synth.pipeline.score.metrics`.
 
 Per pair, independently (so it runs inside one Beam group per pair, on any
 worker, in any order):
@@ -43,9 +43,9 @@ import math
 import random
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from pipeline.record import Record
-from pipeline.rng import derive_rng, derive_seed
-from pipeline.units import ConfigError, Context
+from cs_synth.pipeline.record import Record
+from cs_synth.pipeline.rng import derive_rng, derive_seed
+from cs_synth.pipeline.units import ConfigError, Context
 
 UNIT = "sample.v1"
 STAGE = "sample"
@@ -164,15 +164,15 @@ def build_sampler(ctx: Context, **options: Any) -> DistributionSampler:
         sampling: {k: 1, metric: switch_points, mean: 2.1, std: 1.4}
 
     Options, their types and defaults are those of
-    :class:`pipeline.config.SamplingConfig` (an unknown option or a bad
+    :class:`cs_synth.pipeline.config.SamplingConfig` (an unknown option or a bad
     value raises :class:`ConfigError` naming ``sampling.<option>``).
     ``values`` (a list of the real corpus's per-sentence values) may replace
     ``mean``/``std``, and so may ``reference``: a real corpus in the
     word-level LID format whose per-sentence ``metric`` values are the target
-    (:mod:`pipeline.distribution`).  ``seed`` defaults to the run's seed.  ``draw_mean`` /
+    (:mod:`cs_synth.pipeline.distribution`).  ``seed`` defaults to the run's seed.  ``draw_mean`` /
     ``draw_std``: the normal distribution the per-pair targets are drawn
     from, when it should differ from the target (from :func:`calibrate`)."""
-    from pipeline.config import SamplingConfig, check_block
+    from cs_synth.pipeline.config import SamplingConfig, check_block
 
     o = check_block(SamplingConfig, options, "sampling")
     where = "sampling"
@@ -180,7 +180,7 @@ def build_sampler(ctx: Context, **options: Any) -> DistributionSampler:
     if o.reference is not None:
         if o.values is not None or o.mean is not None or o.std is not None:
             raise ConfigError(f"{where}.reference: give one of reference, values or mean/std")
-        from pipeline.distribution import checked_reference_values
+        from cs_synth.pipeline.distribution import checked_reference_values
 
         try:
             values = checked_reference_values(ctx.resolve(o.reference), o.metric, f"{where}.reference",

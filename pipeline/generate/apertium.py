@@ -17,8 +17,8 @@ import shutil
 import subprocess
 from typing import List, Optional, Sequence
 
-from pipeline.generate.base import Generated, Generator, GenSpec, generators
-from pipeline.units import ConfigError
+from cs_synth.pipeline.generate.base import Generated, Generator, GenSpec, generators
+from cs_synth.pipeline.units import ConfigError
 
 #: ISO 639-1 -> the ISO 639-3 codes Apertium's mode names use
 ISO3 = {"en": "eng", "es": "spa", "ca": "cat", "fr": "fra", "pt": "por", "it": "ita", "de": "deu",

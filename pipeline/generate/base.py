@@ -21,7 +21,7 @@ config's folder).  :func:`build_generator` validates the options against the
 factory's signature (the same strict schema the unit registries use), so
 ``transform.0.options.backend_options.num_beams: must be >= 1`` names the
 field, and wraps the generator in the response cache when the unit names a
-``cache`` folder (:mod:`pipeline.generate.cache`).
+``cache`` folder (:mod:`cs_synth.pipeline.generate.cache`).
 """
 from __future__ import annotations
 
@@ -30,12 +30,12 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 import catalogue
 
-from pipeline.units import ConfigError, OptionsError
+from cs_synth.pipeline.units import ConfigError, OptionsError
 
 generators = catalogue.create("cs_synth", "generators", entry_points=True)
 
 #: modules whose import registers the built-in backends (none loads a model)
-_BUILTIN_BACKENDS = ("pipeline.generate.apertium", "pipeline.generate.hf", "pipeline.generate.openai_http")
+_BUILTIN_BACKENDS = ("cs_synth.pipeline.generate.apertium", "cs_synth.pipeline.generate.hf", "cs_synth.pipeline.generate.openai_http")
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def build_generator(ctx, backend: str, options: Optional[Mapping[str, Any]], *, 
     """The generator a unit's options name.  Errors name the option:
     ``backend: unknown generator backend ...``,
     ``backend_options.model: required option is missing``."""
-    from pipeline import registry
+    from cs_synth.pipeline import registry
 
     try:
         factory = get_generator(backend)
@@ -141,7 +141,7 @@ def build_generator(ctx, backend: str, options: Optional[Mapping[str, Any]], *, 
             raise ConfigError(f"{prefix}.{m.group(1)}: {m.group(2)}") from None
         raise ConfigError(f"{prefix}: {msg}") from None
     if cache:
-        from pipeline.generate.cache import CachedGenerator, ResponseCache
+        from cs_synth.pipeline.generate.cache import CachedGenerator, ResponseCache
 
         gen = CachedGenerator(gen, ResponseCache(ctx.resolve(cache)))
     return gen

@@ -20,7 +20,7 @@ import os
 import uuid
 from typing import Any, Dict, List, Optional, Sequence
 
-from pipeline.generate.base import Generated, Generator, Request
+from cs_synth.pipeline.generate.base import Generated, Generator, Request
 
 
 def cache_key(identity: Dict[str, Any], kind: str, prompt: str, seed: Optional[int]) -> str:

@@ -31,8 +31,8 @@ from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence
 from pydantic import Field
 from typing_extensions import Annotated
 
-from pipeline.generate.base import Generated, Generator, GenSpec, Request, generators
-from pipeline.units import ConfigError
+from cs_synth.pipeline.generate.base import Generated, Generator, GenSpec, Request, generators
+from cs_synth.pipeline.units import ConfigError
 
 RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 

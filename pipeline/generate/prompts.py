@@ -9,7 +9,7 @@ import os
 from string import Template
 from typing import List, Optional, Sequence
 
-from pipeline.units import ConfigError
+from cs_synth.pipeline.units import ConfigError
 
 LANG_NAMES = {"en": "English", "es": "Spanish", "hi": "Hindi", "fr": "French", "de": "German", "it": "Italian",
               "pt": "Portuguese", "ca": "Catalan", "ar": "Arabic", "zh": "Chinese", "ja": "Japanese", "ko": "Korean",

@@ -20,8 +20,8 @@ from __future__ import annotations
 import os
 from typing import Iterable, Iterator, NamedTuple, Optional, Tuple
 
-from pipeline.langs import LANG_INDEPENDENT
-from pipeline.record import Record, char_offsets, detokenize
+from cs_synth.pipeline.langs import LANG_INDEPENDENT
+from cs_synth.pipeline.record import Record, char_offsets, detokenize
 
 DOC_KEY = "doc_id"
 ORDER_KEY = "doc_order"
@@ -51,7 +51,7 @@ def read_documents(unit, input_cfg) -> Iterator[Record]:
     and position fields as sequence labels (so any reader of named fields
     does it, with its own field syntax), which are then renamed; a row
     without a document id becomes a ``missing_field`` reject."""
-    from pipeline.read.readers import read_file
+    from cs_synth.pipeline.read.readers import read_file
 
     doc_field, order_field = input_cfg.doc_field, input_cfg.order_field
     if input_cfg.doc_lines:
@@ -88,7 +88,7 @@ def _fields_of_raw(rec: Record, doc_field: str, order_field: Optional[str]):
     import base64
     import json
 
-    from pipeline.read.readers import get_field
+    from cs_synth.pipeline.read.readers import get_field
 
     raw = getattr(rec, "raw", "")
     if not raw:

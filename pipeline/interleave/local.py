@@ -1,12 +1,12 @@
 """The interleave job's path without Beam, for a list of read records (as
-:func:`pipeline.api.run_records` is for the sentence-level job): tests check
+:func:`cs_synth.pipeline.api.run_records` is for the sentence-level job): tests check
 that it gives the job's rows, and small callers can use it directly."""
 from __future__ import annotations
 
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from pipeline.interleave.documents import doc_of
-from pipeline.record import Record
+from cs_synth.pipeline.interleave.documents import doc_of
+from cs_synth.pipeline.record import Record
 
 
 def _sentences(st, records) -> Dict[str, list]:
@@ -33,8 +33,8 @@ def interleave_records(cfg, records: Sequence[Record],
     """``(sequence rows, document reject rows)``, each sorted by id, for the
     read ``records`` of ``input`` (and, for comparable documents, the read
     records of the other collection)."""
-    from pipeline import stages
-    from pipeline.api import run_records
+    from cs_synth.pipeline import stages
+    from cs_synth.pipeline.api import run_records
 
     st = stages.stage(cfg, "interleave")
     settled = run_records(cfg, [r for r in records if not r.rejected])
@@ -47,7 +47,7 @@ def interleave_records(cfg, records: Sequence[Record],
         tgt = _sentences(st, [r for r in other if not r.rejected])
         tgt_read = _counts(other)
         if c.pair_by == "embeddings":
-            from pipeline.interleave.pairing import nearest
+            from cs_synth.pipeline.interleave.pairing import nearest
 
             pairs = nearest([(d, st.embed(s)) for d, s in src.items()], [(d, st.embed(s)) for d, s in tgt.items()],
                             c.min_similarity, c.mutual)

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import List, NamedTuple, Sequence, Tuple
 
-from pipeline.interleave.documents import Piece, merge_spans
-from pipeline.langs import LANG_INDEPENDENT
+from cs_synth.pipeline.interleave.documents import Piece, merge_spans
+from cs_synth.pipeline.langs import LANG_INDEPENDENT
 
 
 class Segment(NamedTuple):

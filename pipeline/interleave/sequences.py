@@ -21,8 +21,8 @@ from __future__ import annotations
 import random
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from pipeline.interleave.segment import Segment
-from pipeline.langs import LANG_INDEPENDENT
+from cs_synth.pipeline.interleave.segment import Segment
+from cs_synth.pipeline.langs import LANG_INDEPENDENT
 
 
 def order_segments(src: Sequence[Segment], tgt: Sequence[Segment], pattern: str, first: str = "src",

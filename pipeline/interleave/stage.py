@@ -1,8 +1,8 @@
 """The interleave stage object: one document in, its training sequences (or
 a document reject with a reason) out.  The Beam job
-(:mod:`beam_jobs.interleave`) groups the kept sentences of each document
+(:mod:`cs_synth.beam_jobs.interleave`) groups the kept sentences of each document
 and calls :meth:`InterleaveStage.process`; built once per process through
-:func:`pipeline.stages.stage`.
+:func:`cs_synth.pipeline.stages.stage`.
 
 Document reject reasons: ``too_short`` (fewer kept sentences on a side than
 ``interleave.min_sentences``), ``one_side_empty`` (a comparable pair where
@@ -14,12 +14,12 @@ from __future__ import annotations
 import os
 from typing import List, Optional, Sequence, Tuple
 
-from pipeline.interleave.documents import Sentence, merge_pairs, sentence_of
-from pipeline.interleave.segment import build_segments, group_sentences, join_pieces, split_segment
-from pipeline.interleave.sequences import assemble, order_segments, windows
-from pipeline.interleave.tokenizer import build_tokenizer
-from pipeline.rng import derive_rng
-from pipeline.units import ConfigError
+from cs_synth.pipeline.interleave.documents import Sentence, merge_pairs, sentence_of
+from cs_synth.pipeline.interleave.segment import build_segments, group_sentences, join_pieces, split_segment
+from cs_synth.pipeline.interleave.sequences import assemble, order_segments, windows
+from cs_synth.pipeline.interleave.tokenizer import build_tokenizer
+from cs_synth.pipeline.rng import derive_rng
+from cs_synth.pipeline.units import ConfigError
 
 
 def _documents_configured(inp) -> bool:
@@ -44,7 +44,7 @@ class InterleaveStage:
             raise ConfigError("input.tgt_lang: interleaving parallel documents needs a target side; set "
                               "input.tgt_lang, or pair two monolingual collections with interleave.comparable")
         if ic.comparable is not None:
-            from pipeline.config import InputConfig, check_block
+            from cs_synth.pipeline.config import InputConfig, check_block
 
             where = "interleave.comparable.input"
             if inp.tgt_lang:
@@ -65,7 +65,7 @@ class InterleaveStage:
                 model = ctx.resolve(ic.comparable.model)
                 if not os.path.isdir(model) or not os.path.exists(os.path.join(model, "config.json")):
                     raise ConfigError(f"interleave.comparable.model: no model folder (with config.json) at {model}")
-                from pipeline.interleave.pairing import Encoder
+                from cs_synth.pipeline.interleave.pairing import Encoder
 
                 self.encoder = Encoder(model, batch_size=ic.comparable.batch_size,
                                        max_length=ic.comparable.max_length, device=ic.comparable.device)

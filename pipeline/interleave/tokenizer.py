@@ -14,7 +14,7 @@ import os
 import re
 from typing import List, Sequence, Tuple
 
-from pipeline.units import ConfigError
+from cs_synth.pipeline.units import ConfigError
 
 _WORD = re.compile(r"\S+")
 

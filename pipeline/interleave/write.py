@@ -1,5 +1,5 @@
 """Arrow IPC stream shards of training sequences and of rejected documents,
-written with the helpers of :mod:`pipeline.write.arrow_writer` (temporary
+written with the helpers of :mod:`cs_synth.pipeline.write.arrow_writer` (temporary
 name then rename, rows sorted by id, shard of a row from its id).
 
 Sequence columns: ``id`` (``<doc>#<window>``), ``text`` (ready for
@@ -18,7 +18,7 @@ from typing import Dict, List, Sequence
 
 import pyarrow as pa
 
-from pipeline.write.arrow_writer import ROWS_PER_BATCH, join, shard_name, write_atomic
+from cs_synth.pipeline.write.arrow_writer import ROWS_PER_BATCH, join, shard_name, write_atomic
 
 SEQUENCES_DIR = "data"
 DOC_REJECTED_DIR = "rejected_documents"

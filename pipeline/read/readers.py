@@ -38,9 +38,9 @@ import json
 import os
 from typing import Dict, Iterator, List, Optional, Tuple
 
-from pipeline.record import FrozenMap, Record, RecordError, Side
-from pipeline.registry import readers
-from pipeline.units import ConfigError
+from cs_synth.pipeline.record import FrozenMap, Record, RecordError, Side
+from cs_synth.pipeline.registry import readers
+from cs_synth.pipeline.units import ConfigError
 
 #: longest text field a record may carry; a longer one is a ``too_long``
 #: reject at read time (spaCy alone refuses texts over 1,000,000 characters)
@@ -334,7 +334,7 @@ def _decoded_lines(path: str, cfg, ids: IdSpace,
     """(id, source, text, raw bytes, reject) per line; ``reject`` is set (and
     text is the replacement-decoded line) when the line is not valid UTF-8.
     ``lines``: (1-based line number, raw bytes) pairs to use instead of
-    reading ``path`` (a block of a split file, see :mod:`pipeline.read.splits`)."""
+    reading ``path`` (a block of a split file, see :mod:`cs_synth.pipeline.read.splits`)."""
     for line, raw in (iter_raw_lines(path) if lines is None else lines):
         source = f"{ids.label}:{line}"
         rid = ids.number(line, source) if not cfg.id_field else f"{ids.name}:{line:08d}"
@@ -712,7 +712,7 @@ def read_file(path_or_pair, cfg) -> Iterator[Record]:
         src_path, tgt_path = path_or_pair
         path, name, fn, args = src_path, os.path.basename(src_path), read_moses, (src_path, tgt_path)
     else:
-        from pipeline.registry import get
+        from cs_synth.pipeline.registry import get
 
         if isinstance(path_or_pair, (list, tuple)):
             path, name = path_or_pair

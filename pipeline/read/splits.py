@@ -11,7 +11,7 @@ the block's lines.  After a shuffle, any worker turns a chunk into records
 blocks of the file (a small side input of counts, :func:`block_bases`) plus
 their place in the block.  So the ids (``<name>:<line number>``), and every
 byte of the records, are those of the whole-file reader
-(:func:`pipeline.read.readers.read_file`) for any block size and any number
+(:func:`cs_synth.pipeline.read.readers.read_file`) for any block size and any number
 of workers, and each file is read once.
 
 A compressed file (gzip, bz2, zstd) cannot be cut by bytes: it is one block,
@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
-from pipeline.record import Record
+from cs_synth.pipeline.record import Record
 
 #: bytes per block of an uncompressed file (the unit of work of a reader)
 SPLIT_BYTES = 64 << 20
@@ -72,8 +72,8 @@ class Chunk(NamedTuple):
 def splittable(cfg) -> bool:
     """Whether the ``input`` block ``cfg`` is read by blocks (see the module
     docstring for what is read whole)."""
-    from pipeline.read.readers import READERS
-    from pipeline.registry import get, readers
+    from cs_synth.pipeline.read.readers import READERS
+    from cs_synth.pipeline.registry import get, readers
 
     if cfg.format not in SPLIT_FORMATS or cfg.id_field:
         return False
@@ -92,7 +92,7 @@ def plan_blocks(units: Sequence[Tuple[str, str]], split_bytes: Optional[int] = N
     from apache_beam.io.filesystems import FileSystems
     from apache_beam.io.restriction_trackers import OffsetRange
 
-    from pipeline.read.readers import _compression
+    from cs_synth.pipeline.read.readers import _compression
 
     size_of = max(MIN_SPLIT_BYTES, int(split_bytes or SPLIT_BYTES))
     out: List[Block] = []
@@ -115,7 +115,7 @@ def _range_lines(path: str, start: int, end: int, size: int = 1 << 20) -> Iterat
     """Raw lines (no newline, a final ``\\r`` dropped) of an uncompressed
     file whose first byte lies in ``[start, end)``; the last may run past
     ``end``.  A UTF-8 byte-order mark at offset 0 is dropped (as
-    :func:`pipeline.read.readers.iter_raw_lines` does)."""
+    :func:`cs_synth.pipeline.read.readers.iter_raw_lines` does)."""
     from apache_beam.io.filesystem import CompressionTypes
     from apache_beam.io.filesystems import FileSystems
 
@@ -168,7 +168,7 @@ def _range_lines(path: str, start: int, end: int, size: int = 1 << 20) -> Iterat
 def block_lines(block: Block) -> Iterator[bytes]:
     """The raw lines a block owns, in order (streamed)."""
     if block.end is None:
-        from pipeline.read.readers import iter_raw_lines
+        from cs_synth.pipeline.read.readers import iter_raw_lines
 
         return (raw for _, raw in iter_raw_lines(block.path))
     return _range_lines(block.path, block.start, block.end)
@@ -217,7 +217,7 @@ def parse_chunk(chunk: Chunk, base: int, cfg) -> Iterator[Record]:
     """The records of a chunk whose block starts after ``base`` lines of its
     file: the same records, ids and bytes the whole-file reader gives for
     these lines."""
-    from pipeline.read.readers import READERS, IdSpace, _rejected
+    from cs_synth.pipeline.read.readers import READERS, IdSpace, _rejected
 
     ids = IdSpace(chunk.name, False)
     first = base + chunk.first + 1

@@ -5,7 +5,7 @@
 keys must be listed here; third-party scorers extend it with
 :func:`register_score_names` before the run starts.
 """
-from pipeline.score.metrics import METRIC_NAMES
+from cs_synth.pipeline.score.metrics import METRIC_NAMES
 
 SCORE_NAMES = list(METRIC_NAMES) + [
     "lid_agreement",

@@ -27,13 +27,13 @@ from typing import Any, Dict, Literal, Optional
 from pydantic import Field
 from typing_extensions import Annotated
 
-from pipeline import registry
-from pipeline.generate.base import Request, build_generator
-from pipeline.generate.prompts import lang_name, load_prompt
-from pipeline.record import Record, detokenize
-from pipeline.rng import derive_seed
-from pipeline.score import register_score_names
-from pipeline.units import ConfigError, Context
+from cs_synth.pipeline import registry
+from cs_synth.pipeline.generate.base import Request, build_generator
+from cs_synth.pipeline.generate.prompts import lang_name, load_prompt
+from cs_synth.pipeline.record import Record, detokenize
+from cs_synth.pipeline.rng import derive_seed
+from cs_synth.pipeline.score import register_score_names
+from cs_synth.pipeline.units import ConfigError, Context
 
 import os
 

@@ -1,7 +1,7 @@
 """Code-mixing metrics computed from one utterance's per-token language tags.
 
 :func:`code_mixing_metrics` takes the language tag of every token (``zxx``,
-see :mod:`pipeline.langs`, for language-independent tokens: punctuation,
+see :mod:`cs_synth.pipeline.langs`, for language-independent tokens: punctuation,
 numbers, symbols) and returns a flat ``dict`` of floats.  Notation used below:
 
 * ``n``  -- all tokens, language-independent ones included;
@@ -84,7 +84,7 @@ import math
 from collections import Counter
 from typing import Dict, Iterable, List, Optional, Sequence
 
-from pipeline.langs import LANG_INDEPENDENT
+from cs_synth.pipeline.langs import LANG_INDEPENDENT
 
 #: the keys :func:`code_mixing_metrics` returns, in a fixed order
 METRIC_NAMES = (

@@ -33,11 +33,11 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from pydantic import Field
 from typing_extensions import Annotated
 
-from pipeline import registry
-from pipeline.langs import LANG_INDEPENDENT, is_language_independent
-from pipeline.record import Record, char_offsets, detokenize
-from pipeline.score.scorers import _load_lm  # the perplexity scorer's loader: one model per process
-from pipeline.units import ConfigError, Context
+from cs_synth.pipeline import registry
+from cs_synth.pipeline.langs import LANG_INDEPENDENT, is_language_independent
+from cs_synth.pipeline.record import Record, char_offsets, detokenize
+from cs_synth.pipeline.score.scorers import _load_lm  # the perplexity scorer's loader: one model per process
+from cs_synth.pipeline.units import ConfigError, Context
 
 
 def _device(device: str) -> str:

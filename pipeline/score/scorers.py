@@ -2,7 +2,7 @@
 
 A scorer is a callable ``record -> Mapping[str, float]`` with a versioned
 ``.name`` and the tuple ``.keys`` of score columns it may write (all listed in
-:data:`pipeline.score.SCORE_NAMES`).  A score that is undefined for a record
+:data:`cs_synth.pipeline.score.SCORE_NAMES`).  A score that is undefined for a record
 (no target side, no alignment, no switched span to identify) is *left out*;
 the writer stores it as null and filters report ``missing_score_<name>``.
 Scorers never decide anything: filters do, from the stored scores.
@@ -10,7 +10,7 @@ Scorers never decide anything: filters do, from the stored scores.
 =====================  =====================================================
 registry name          writes
 =====================  =====================================================
-``code_mixing``        every key of :func:`pipeline.metrics.code_mixing_metrics`
+``code_mixing``        every key of :func:`cs_synth.pipeline.metrics.code_mixing_metrics`
                        (matrix language = the record's source language)
 ``length_ratio``       ``length_ratio`` = source tokens / target tokens
 ``alignment_coverage`` ``alignment_coverage`` = aligned tokens / all tokens
@@ -33,12 +33,12 @@ from typing import Any, Callable, Dict, Iterable, List, Literal, Mapping, Option
 from pydantic import Field
 from typing_extensions import Annotated
 
-from pipeline import registry
-from pipeline.langs import LANG_INDEPENDENT
-from pipeline.record import Record, detokenize
-from pipeline.score import SCORE_NAMES
-from pipeline.score.metrics import METRIC_NAMES, code_mixing_metrics
-from pipeline.units import ConfigError, Context
+from cs_synth.pipeline import registry
+from cs_synth.pipeline.langs import LANG_INDEPENDENT
+from cs_synth.pipeline.record import Record, detokenize
+from cs_synth.pipeline.score import SCORE_NAMES
+from cs_synth.pipeline.score.metrics import METRIC_NAMES, code_mixing_metrics
+from cs_synth.pipeline.units import ConfigError, Context
 
 #: scorers that run when the config does not list any
 DEFAULT_SCORERS = ("code_mixing", "length_ratio", "alignment_coverage")
@@ -51,7 +51,7 @@ class FnScorer:
         unknown = [k for k in keys if k not in SCORE_NAMES]
         if unknown:
             raise ConfigError(f"scorer {name}: score names {unknown} are not in SCORE_NAMES; "
-                              f"register them with pipeline.score.register_score_names first")
+                              f"register them with cs_synth.pipeline.score.register_score_names first")
         self.name = name
         self.keys = tuple(keys)
         self._fn = fn
@@ -113,7 +113,7 @@ class _Coverage:
         src_idx = range(len(src))
         tgt_idx = range(len(tgt))
         if self.skip:
-            from pipeline.langs import is_language_independent
+            from cs_synth.pipeline.langs import is_language_independent
 
             src_idx = [i for i in src_idx if not is_language_independent(src[i])]
             tgt_idx = [j for j in tgt_idx if not is_language_independent(tgt[j])]
@@ -358,7 +358,7 @@ def perplexity(ctx: Context, *, model: str, max_length: Annotated[int, Field(ge=
 def build_scorers(ctx: Context, spec: Optional[Sequence] = None) -> List[FnScorer]:
     """Build scorers from ``spec`` (the config's ``score:``): ``None`` =
     :data:`DEFAULT_SCORERS`; else a list of names, ``{"name": ...,
-    "options": {...}}`` mappings or :class:`pipeline.config.ScorerConfig`
+    "options": {...}}`` mappings or :class:`cs_synth.pipeline.config.ScorerConfig`
     entries.  Options are checked against each scorer's schema; errors name
     the entry (``score.1.options.min_chars: must be >= 0 (got -1)``)."""
     items = DEFAULT_SCORERS if spec is None else spec

@@ -136,7 +136,7 @@ def build_tiny_causal_lm(out_dir: str, corpus_sentences: Iterable, *, num_layers
 
 def _note(out_dir: str, kind: str, n_vocab: int, seed: int) -> None:
     with open(os.path.join(out_dir, "TINY_MODEL.json"), "w", encoding="utf-8") as fh:
-        json.dump({"built_by": "pipeline.testing.tiny_models", "kind": kind, "trained_vocab": n_vocab,
+        json.dump({"built_by": "cs_synth.pipeline.testing.tiny_models", "kind": kind, "trained_vocab": n_vocab,
                    "seed": seed, "weights": "random"}, fh, indent=1)
 
 

@@ -18,7 +18,7 @@ which is code point order) into a local spill file (a sorted run), and the
 runs are merged a small batch at a time into the shard while its sha256 is
 computed.  A shard is never held in memory whole, and peak memory depends on
 the batch sizes, not on the shard size.  The job writes into a staging folder and
-publishes with :mod:`pipeline.write.commit`.
+publishes with :mod:`cs_synth.pipeline.write.commit`.
 """
 from __future__ import annotations
 
@@ -31,8 +31,8 @@ from typing import Dict, Iterable, List
 
 import pyarrow as pa
 
-from pipeline.record import Record
-from pipeline.write.schema import arrow_schema, record_to_row
+from cs_synth.pipeline.record import Record
+from cs_synth.pipeline.write.schema import arrow_schema, record_to_row
 
 DATA_DIR = "data"
 REJECTED_DIR = "rejected"
@@ -245,7 +245,7 @@ def prepare_output(out_dir: str, overwrite: bool) -> None:
     overwrite, in which case only this tool's own files are removed."""
     fs = _fs()
     if "://" not in out_dir and os.path.exists(out_dir) and not os.path.isdir(out_dir):
-        from pipeline.units import ConfigError
+        from cs_synth.pipeline.units import ConfigError
 
         raise ConfigError(f"output: {out_dir} is a file, not a folder; choose another --output")
     existing = []
@@ -255,7 +255,7 @@ def prepare_output(out_dir: str, overwrite: bool) -> None:
     if fs.exists(join(out_dir, MANIFEST)):
         existing.append(join(out_dir, MANIFEST))
     if existing and not overwrite:
-        from pipeline.units import ConfigError
+        from cs_synth.pipeline.units import ConfigError
 
         raise ConfigError(f"output folder {out_dir} already holds a run ({len(existing)} files); "
                           f"pass --overwrite or choose another --output")
@@ -267,6 +267,6 @@ def prepare_output(out_dir: str, overwrite: bool) -> None:
             if not fs.exists(d):
                 fs.mkdirs(d)
         except OSError as exc:
-            from pipeline.units import ConfigError
+            from cs_synth.pipeline.units import ConfigError
 
             raise ConfigError(f"output: cannot create {d}: {exc.strerror or exc}") from None

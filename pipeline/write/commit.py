@@ -47,7 +47,7 @@ import tempfile
 import uuid
 from typing import Dict, List, Optional, Tuple
 
-from pipeline.units import ConfigError
+from cs_synth.pipeline.units import ConfigError
 
 STATE_DIR = ".cs-synth"
 LOCK = "lock.json"
@@ -454,7 +454,7 @@ def shard_entry(rel: str, rows: int, sha256: str, size: int) -> Dict[str, object
 def write_card_and_manifest(out_dir: str, manifest: dict, config: dict, shards: List[dict]) -> dict:
     """Write the dataset card, then the manifest (with ``files``: every
     shard's and the card's path, rows, size and sha256) into ``out_dir``."""
-    from pipeline.write import card
+    from cs_synth.pipeline.write import card
 
     card_bytes = card.render(manifest, config).encode("utf-8")
     write_bytes_atomic(join(out_dir, CARD), card_bytes)

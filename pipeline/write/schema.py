@@ -1,5 +1,5 @@
 """The fixed Arrow schema of output and rejected shards, and the mapping
-between :class:`~pipeline.record.Record` and Arrow rows.
+between :class:`~cs_synth.pipeline.record.Record` and Arrow rows.
 
 See ``docs/schema.md`` for the column-by-column description.
 """
@@ -9,7 +9,7 @@ from typing import Any, Dict, List
 
 import pyarrow as pa
 
-from pipeline.record import Edit, FrozenMap, Record, Side, Span
+from cs_synth.pipeline.record import Edit, FrozenMap, Record, Side, Span
 
 SCHEMA_VERSION = "2"
 
@@ -36,7 +36,7 @@ _edit = pa.struct([("unit", pa.string()), ("op", pa.string()), ("src_start", pa.
 
 
 def score_names() -> List[str]:
-    from pipeline.score import SCORE_NAMES
+    from cs_synth.pipeline.score import SCORE_NAMES
 
     return list(SCORE_NAMES)
 
@@ -101,7 +101,7 @@ def record_to_row(r: Record) -> Dict[str, Any]:
     unknown = set(r.scores) - set(names)
     if unknown:
         raise ValueError(f"scores {sorted(unknown)} are not registered score names "
-                         f"(pipeline.score.register_score_names)")
+                         f"(cs_synth.pipeline.score.register_score_names)")
     return {
         "id": r.id, "pair_id": r.pair_id, "source": r.source, "recipe": r.recipe,
         "src_lang": r.src_lang, "tgt_lang": r.tgt_lang, "text": r.text,

@@ -13,7 +13,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from pipeline.write.commit import LOCK, STATE_DIR, _fs, join, verify
+    from cs_synth.pipeline.write.commit import LOCK, STATE_DIR, _fs, join, verify
 
     problems = verify(args.output)
     if _fs().exists(join(args.output, STATE_DIR, LOCK)):

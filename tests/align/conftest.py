@@ -10,7 +10,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 def load_gold_set(shared_dir: pathlib.Path, name: str):
     """The shared gold set through the same readers ``align-eval`` uses."""
-    from pipeline.align.evaluate import read_gold, read_pairs
+    from cs_synth.pipeline.align.evaluate import read_gold, read_pairs
 
     base = shared_dir / "data" / "alignment-gold"
     pairs = read_pairs(str(base / f"{name}.src-tgt"))
@@ -33,7 +33,7 @@ def tiny_bert(tmp_path_factory, enfr, roen):
     on the gold sentences (both languages of both sets)."""
     import transformers
 
-    from pipeline.testing.tiny_models import build_tiny_bert
+    from cs_synth.pipeline.testing.tiny_models import build_tiny_bert
 
     transformers.logging.set_verbosity_error()
     sents = [" ".join(side) for pairs in (enfr[0], roen[0]) for pair in pairs for side in pair]

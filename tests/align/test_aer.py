@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from pipeline.align import evaluate
-from pipeline.align.aer import AERCounts, corpus_counts, sentence_counts
+from cs_synth.pipeline.align import evaluate
+from cs_synth.pipeline.align.aer import AERCounts, corpus_counts, sentence_counts
 
 # Sentence 1: sure S = {0-0, 1-1}, possible P = S + {1-2};
 #   predicted A = {0-0, 1-2, 2-2}: |A|=3, |S|=2, |A&S|=1 (0-0), |A&P|=2 (0-0, 1-2)

@@ -10,11 +10,11 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from beam_jobs.align_stage import AlignStage
-from pipeline import stages
-from pipeline.config import AlignConfig, RunConfig
-from pipeline.record import Record, Side
-from pipeline.stages import id_hash
+from cs_synth.beam_jobs.align_stage import AlignStage
+from cs_synth.pipeline import stages
+from cs_synth.pipeline.config import AlignConfig, RunConfig
+from cs_synth.pipeline.record import Record, Side
+from cs_synth.pipeline.stages import id_hash
 
 MAX_TOKENS = 28  # the 5 pairs longer than this (of these 90) are rejected too_long
 EFLOMAL = AlignConfig(backend="eflomal", batch_size=30, priors=True,

@@ -4,11 +4,11 @@ import io
 import eflomal
 import pytest
 
-from pipeline import registry
-from pipeline.align.aer import corpus_counts
-from pipeline.align.eflomal_aligner import (EflomalPriors, default_iterations, eflomal_factory,
+from cs_synth.pipeline import registry
+from cs_synth.pipeline.align.aer import corpus_counts
+from cs_synth.pipeline.align.eflomal_aligner import (EflomalPriors, default_iterations, eflomal_factory,
                                             priors_from_alignments, write_indexed_priors)
-from pipeline.units import ConfigError, Context
+from cs_synth.pipeline.units import ConfigError, Context
 
 
 def test_registered():
@@ -35,7 +35,7 @@ def test_heuristics_order_precision_and_recall(roen):
     pairs, gold = pairs[:120], gold[:120]
     aligner = eflomal_factory(Context(seed=1), rel_iterations=0.5)
     fwd, rev = aligner.run_directional(pairs)
-    from pipeline.align.symmetrize import SYMMETRIZERS
+    from cs_synth.pipeline.align.symmetrize import SYMMETRIZERS
 
     links = {m: [SYMMETRIZERS[m](f, r, len(s), len(t)) for f, r, (s, t) in zip(fwd, rev, pairs)]
              for m in ("intersection", "grow-diag-final-and", "union")}

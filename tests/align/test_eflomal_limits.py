@@ -3,11 +3,11 @@ that names it, and a seed file eflomal cannot read is an error, never a
 silent clock-seeded (irreproducible) alignment."""
 import pytest
 
-from pipeline.align import eflomal_aligner
-from pipeline.align.eflomal_aligner import MAX_EFLOMAL_TOKENS, EflomalAligner
-from pipeline.config import parse_config
-from pipeline.record import Record, Side
-from pipeline.stages import AlignStage
+from cs_synth.pipeline.align import eflomal_aligner
+from cs_synth.pipeline.align.eflomal_aligner import MAX_EFLOMAL_TOKENS, EflomalAligner
+from cs_synth.pipeline.config import parse_config
+from cs_synth.pipeline.record import Record, Side
+from cs_synth.pipeline.stages import AlignStage
 
 
 def _pair(rid, n_src, n_tgt):

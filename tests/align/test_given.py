@@ -1,13 +1,13 @@
 """The ``given`` backend: supplied Pharaoh alignments, validated."""
 import pytest
 
-from pipeline import registry
-from pipeline.align.base import AlignmentError
-from pipeline import stages
-from pipeline.align.base import parse_given
-from pipeline.config import RunConfig
-from pipeline.record import Record, Side
-from pipeline.units import Context
+from cs_synth.pipeline import registry
+from cs_synth.pipeline.align.base import AlignmentError
+from cs_synth.pipeline import stages
+from cs_synth.pipeline.align.base import parse_given
+from cs_synth.pipeline.config import RunConfig
+from cs_synth.pipeline.record import Record, Side
+from cs_synth.pipeline.units import Context
 
 
 def _record(alignment, src=("a", "b", "c"), tgt=("x", "y")):

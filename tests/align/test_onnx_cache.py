@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from pipeline.align.simalign_aligner import _onnx_entry_ok, export_encoder_onnx
+from cs_synth.pipeline.align.simalign_aligner import _onnx_entry_ok, export_encoder_onnx
 
 
 def test_a_corrupt_or_unhashed_cache_entry_is_rebuilt(tiny_bert, tmp_path):

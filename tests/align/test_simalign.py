@@ -15,12 +15,12 @@ import numpy as np
 import pytest
 from simalign import SentenceAligner
 
-from pipeline import registry
-from pipeline.align.simalign_aligner import (BatchedSimAligner, SimAlignAligner, cosine_similarity_matrix,
+from cs_synth.pipeline import registry
+from cs_synth.pipeline.align.simalign_aligner import (BatchedSimAligner, SimAlignAligner, cosine_similarity_matrix,
                                              decision_margin, distort, export_encoder_onnx, forward_batches,
                                              itermax, max_weight_match, mutual_argmax, resolve_model,
                                              simalign_batched_factory, simalign_factory)
-from pipeline.units import ConfigError, Context
+from cs_synth.pipeline.units import ConfigError, Context
 
 METHODS = ("argmax", "itermax", "match")
 LAYER = 2  # of 3: the batched model drops the third layer

@@ -1,14 +1,14 @@
 """eflomal option ``stem``: prefix stemming per language (issue 13, cat. 6)."""
 import pytest
 
-from pipeline import registry
-from pipeline.units import ConfigError, Context
+from cs_synth.pipeline import registry
+from cs_synth.pipeline.units import ConfigError, Context
 
 pytest.importorskip("eflomal")
 
 
 def _build(options, src="ro", tgt="en"):
-    import pipeline.align.eflomal_aligner  # noqa: F401  (registers eflomal)
+    import cs_synth.pipeline.align.eflomal_aligner; from cs_synth import pipeline  # noqa: F401  (registers eflomal)
 
     return registry.build(registry.aligners, "eflomal", Context(src_lang=src, tgt_lang=tgt), options,
                           "align", "backend")

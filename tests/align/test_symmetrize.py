@@ -4,7 +4,7 @@ Each case's expected links were worked out by hand from Koehn's
 definitions (see the comments)."""
 import pytest
 
-from pipeline.align.symmetrize import (SYMMETRIZERS, PharaohError, format_pharaoh, get_symmetrizer,
+from cs_synth.pipeline.align.symmetrize import (SYMMETRIZERS, PharaohError, format_pharaoh, get_symmetrizer,
                                        parse_pharaoh, parse_pharaoh_sp, symmetrize)
 
 # Case FINAL (4x4): intersection {0-0, 1-1}; no union link touches it, so the

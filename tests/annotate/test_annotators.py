@@ -1,9 +1,9 @@
 import pytest
 
-from pipeline.annotate.spacy_annotator import SpacyAnnotator
-from pipeline.annotate.stanza_annotator import check_stanza_models, stanza_doc_to_side
-from pipeline.record import Record, Side
-from pipeline.units import ConfigError
+from cs_synth.pipeline.annotate.spacy_annotator import SpacyAnnotator
+from cs_synth.pipeline.annotate.stanza_annotator import check_stanza_models, stanza_doc_to_side
+from cs_synth.pipeline.record import Record, Side
+from cs_synth.pipeline.units import ConfigError
 
 
 def rec(src, tgt, sl="en", tl="hi", **kw):

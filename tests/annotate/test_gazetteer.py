@@ -3,11 +3,11 @@ import pathlib
 
 import pytest
 
-from pipeline import registry
-from pipeline.annotate.gazetteer import find_entities, merge_entities
-from pipeline.record import Record, Side, Span
-from pipeline.units import ConfigError, Context
-from pipeline.annotate.lexicon import load_lexicon
+from cs_synth.pipeline import registry
+from cs_synth.pipeline.annotate.gazetteer import find_entities, merge_entities
+from cs_synth.pipeline.record import Record, Side, Span
+from cs_synth.pipeline.units import ConfigError, Context
+from cs_synth.pipeline.annotate.lexicon import load_lexicon
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 LEXICON = REPO / "samples" / "lexicons" / "entities.tsv"

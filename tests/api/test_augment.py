@@ -4,9 +4,9 @@ import pathlib
 
 import pytest
 
-from beam_jobs.synth import run_job
-from pipeline import augment
-from pipeline.config import parse_config
+from cs_synth.beam_jobs.synth import run_job
+from cs_synth.pipeline import augment
+from cs_synth.pipeline.config import parse_config
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 PAIRS = [
@@ -42,7 +42,7 @@ def test_bad_alignment_is_a_rejected_record_not_a_crash():
 
 
 def test_unknown_recipe_lists_known_names():
-    from pipeline.units import ConfigError
+    from cs_synth.pipeline.units import ConfigError
 
     with pytest.raises(ConfigError, match="unknown recipe 'nope'; known: .*entity"):
         augment("a", "b", src_lang="en", tgt_lang="fr", recipe="nope", alignment="0-0")
@@ -59,7 +59,7 @@ def test_api_matches_beam_job_record_for_record(tmp_path):
     run_job(cfg, str(tmp_path / "out"))
     from datasets import Dataset
 
-    from pipeline.write.schema import record_to_row
+    from cs_synth.pipeline.write.schema import record_to_row
 
     job_rows = {r["id"]: r for r in Dataset.from_file(glob.glob(str(tmp_path / "out/data/*.arrow"))[0])}
     api_rows = {}

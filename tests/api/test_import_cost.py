@@ -11,7 +11,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 CHILD = r"""
 import json, sys
-from pipeline import augment
+from cs_synth.pipeline import augment
 out = augment("My sister works as a nurse in Leeds .", src_lang="en", recipe="word", pretokenized=True,
               dictionaries={"es": sys.argv[1]}, probability=0.5)
 import thinc.compat
@@ -55,7 +55,7 @@ def test_env_brings_torch_back_and_outputs_do_not_depend_on_it():
 
 
 def test_spacy_needs_torch_reads_env(monkeypatch):
-    from pipeline import units
+    from cs_synth.pipeline import units
 
     monkeypatch.setenv("CS_SYNTH_SPACY_TORCH", "1")
     assert units.spacy_needs_torch() is True
@@ -74,14 +74,14 @@ def test_spacy_needs_torch_reads_env(monkeypatch):
 
 
 def _dialect(sentence, k):
-    from pipeline import augment
+    from cs_synth.pipeline import augment
 
     return [(r.text, r.edits, r.rejected) for r in
             augment(sentence, src_lang="en", recipe="dialect", features=[158, 77, 154], record_id=f"t:{k:04d}")]
 
 
 def test_dialect_parse_cache_gives_the_uncached_records():
-    from transforms.dialect import transform
+    from cs_synth.transforms.dialect import transform
 
     sents = ["He doesn't like me.", "She doesn't know where they went .", "They don't want it."]
     cached = [_dialect(s, k) for k in range(3) for s in sents]
@@ -95,7 +95,7 @@ def test_dialect_parse_cache_gives_the_uncached_records():
 
 
 def test_dialect_parse_cache_is_bounded(monkeypatch):
-    from transforms.dialect import transform
+    from cs_synth.transforms.dialect import transform
 
     monkeypatch.setattr(transform, "_PARSES_MAX", 2)
     transform._PARSES.clear()

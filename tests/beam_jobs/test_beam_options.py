@@ -1,9 +1,9 @@
 """Leftover command-line flags are checked against Beam's option parser."""
 import pytest
 
-from beam_jobs.synth import beam_options, run_job
-from pipeline.config import parse_config
-from pipeline.units import ConfigError
+from cs_synth.beam_jobs.synth import beam_options, run_job
+from cs_synth.pipeline.config import parse_config
+from cs_synth.pipeline.units import ConfigError
 
 
 def test_a_misspelt_flag_stops_the_run_before_any_output(tmp_path):

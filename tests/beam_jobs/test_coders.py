@@ -6,8 +6,8 @@ import apache_beam as beam
 import pytest
 from apache_beam.testing.util import assert_that, equal_to
 
-from beam_jobs.coders import RecordCoder, decode_record, encode_record
-from pipeline.record import Edit, FrozenMap, Record, Side, Span
+from cs_synth.beam_jobs.coders import RecordCoder, decode_record, encode_record
+from cs_synth.pipeline.record import Edit, FrozenMap, Record, Side, Span
 
 
 def _full_record(rid="m30k.tsv:00000007", scores=None):

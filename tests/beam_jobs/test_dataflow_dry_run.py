@@ -124,9 +124,9 @@ def test_a_dataflow_dry_run_translates_a_lexicon_recipe_without_launcher_paths(t
                                                                                capsys):
     from apache_beam.internal import pickler
 
-    from beam_jobs.cli import dry_run, main
-    from pipeline import resources
-    from pipeline.config import load_config
+    from cs_synth.beam_jobs.cli import dry_run, main
+    from cs_synth.pipeline import resources
+    from cs_synth.pipeline.config import load_config
 
     path = _launcher(tmp_path, gcs, remote_resources)
     out = f"gs://{BUCKET}/out"
@@ -175,8 +175,8 @@ def test_a_dataflow_dry_run_translates_a_lexicon_recipe_without_launcher_paths(t
 
 def test_a_launcher_file_too_large_to_carry_stops_a_dataflow_launch_naming_the_field(tmp_path, gcs, monkeypatch,
                                                                                       capsys):
-    from beam_jobs.cli import main
-    from pipeline import resources
+    from cs_synth.beam_jobs.cli import main
+    from cs_synth.pipeline import resources
 
     path = _launcher(tmp_path, gcs, remote_resources=False)
     monkeypatch.setattr(resources, "CARRY_LIMIT", 100)  # the sample lexicon is larger
@@ -190,7 +190,7 @@ def test_a_launcher_file_too_large_to_carry_stops_a_dataflow_launch_naming_the_f
 def test_a_remote_run_names_its_job_id_and_the_dataflow_console_url():
     from apache_beam.options.pipeline_options import PipelineOptions
 
-    from beam_jobs.synth import job_reference
+    from cs_synth.beam_jobs.synth import job_reference
 
     class Dataflow:  # DataflowPipelineResult: job_id() is a method
         def job_id(self):

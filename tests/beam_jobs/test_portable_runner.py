@@ -15,10 +15,10 @@ import shutil
 import pytest
 import yaml
 
-from beam_jobs.synth import run_job
-from pipeline import resources, stages
-from pipeline.config import load_config
-from pipeline.units import ConfigError
+from cs_synth.beam_jobs.synth import run_job
+from cs_synth.pipeline import resources, stages
+from cs_synth.pipeline.config import load_config
+from cs_synth.pipeline.units import ConfigError
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 
@@ -86,7 +86,7 @@ def test_a_resource_too_large_to_carry_stops_a_remote_launch(tmp_path, monkeypat
 
 
 def test_an_unknown_runner_is_a_clean_error(tmp_path, capsys):
-    from beam_jobs.cli import main
+    from cs_synth.beam_jobs.cli import main
 
     rc = main(["run", str(REPO / "samples" / "recipes" / "en-es-word.yaml"), "--output", str(tmp_path / "out"),
                "--runner", "NopeRunner"])

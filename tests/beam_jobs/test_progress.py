@@ -6,8 +6,8 @@ import re
 import pytest
 import yaml
 
-from beam_jobs.cli import main
-from beam_jobs.common import progress_line
+from cs_synth.beam_jobs.cli import main
+from cs_synth.beam_jobs.common import progress_line
 
 LINE = re.compile(r"^\[cs-synth\] \d+s read (\d+)(?: \(of ~(\d+)\))? \| annotated (\d+) \| (?:aligned (\d+) \| )?"
                   r"transformed (\d+) \| kept (\d+) \| rejected (\d+)(?: \(([^)]*)\))?(?: \| ETA ~\d+s)?( \(done\))?$")

@@ -12,9 +12,9 @@ import pathlib
 import pytest
 import yaml
 
-from beam_jobs.synth import run_job
-from pipeline.config import parse_config
-from pipeline.units import ConfigError
+from cs_synth.beam_jobs.synth import run_job
+from cs_synth.pipeline.config import parse_config
+from cs_synth.pipeline.units import ConfigError
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 BUCKET = "cs-synth-test"
@@ -92,7 +92,7 @@ def _check(client, prefix: str, manifest: dict, reference: dict) -> None:
 def test_s3_from_the_cli_with_two_workers_and_the_report(bucket, s3_server, tmp_path, capsys):
     """``cs-synth run`` with s3:// input, resources and output, two local
     worker processes; the report is written into the bucket."""
-    from beam_jobs.cli import main
+    from cs_synth.beam_jobs.cli import main
 
     recipe = tmp_path / "recipe.yaml"
     recipe.write_text(yaml.safe_dump(_s3_config(f"s3://{BUCKET}")), encoding="utf-8")
@@ -120,7 +120,7 @@ def test_s3_from_the_cli_with_two_workers_and_the_report(bucket, s3_server, tmp_
 def test_s3_through_portable_runner(bucket, s3_server, tmp_path, portable_beam):
     from apache_beam.io.filesystems import FileSystems
 
-    from beam_jobs.synth import beam_options
+    from cs_synth.beam_jobs.synth import beam_options
 
     args = [*portable_beam.args, f"--s3_endpoint_url={s3_server}"]
     FileSystems.set_options(beam_options(args))  # as the CLI does before reading the config

@@ -7,8 +7,8 @@ import pathlib
 import pytest
 import yaml
 
-from beam_jobs.synth import run_job
-from pipeline.config import load_config, parse_config
+from cs_synth.beam_jobs.synth import run_job
+from cs_synth.pipeline.config import load_config, parse_config
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 RECIPES = REPO / "samples" / "recipes"
@@ -48,7 +48,7 @@ def test_word_recipe_end_to_end_loads_with_datasets(tmp_path):
     pair_ids = set(ds["pair_id"]) | set(rej["pair_id"])
     assert len(pair_ids) == 300
     # the stats report for this sample run
-    from pipeline.report import write_report
+    from cs_synth.pipeline.report import write_report
 
     index = pathlib.Path(write_report(str(out)))
     summary = json.loads((index.parent / "summary.json").read_text())

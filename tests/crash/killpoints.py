@@ -30,7 +30,7 @@ def arm(point: str, n: int) -> None:
             _die()
 
     if point == "read":
-        from pipeline.read import readers
+        from cs_synth.pipeline.read import readers
 
         real = readers.read_file
 
@@ -41,7 +41,7 @@ def arm(point: str, n: int) -> None:
 
         readers.read_file = read_file
         # line files are read by blocks and parsed chunk by chunk (pipeline/read/splits.py)
-        from pipeline.read import splits
+        from cs_synth.pipeline.read import splits
 
         real_chunk = splits.parse_chunk
 
@@ -52,7 +52,7 @@ def arm(point: str, n: int) -> None:
 
         splits.parse_chunk = parse_chunk
     elif point == "align":
-        from pipeline import stages
+        from cs_synth.pipeline import stages
 
         real = stages.AlignStage.check
 
@@ -62,7 +62,7 @@ def arm(point: str, n: int) -> None:
 
         stages.AlignStage.check = check
     elif point == "transform":
-        from pipeline import stages
+        from cs_synth.pipeline import stages
 
         real = stages.TransformStage.process_batch
 
@@ -72,7 +72,7 @@ def arm(point: str, n: int) -> None:
 
         stages.TransformStage.process_batch = process_batch
     elif point == "write":
-        from pipeline.write import arrow_writer
+        from cs_synth.pipeline.write import arrow_writer
 
         real = arrow_writer.write_shard
 
@@ -83,7 +83,7 @@ def arm(point: str, n: int) -> None:
 
         arrow_writer.write_shard = write_shard
     elif point == "publish":
-        from pipeline.write import commit
+        from cs_synth.pipeline.write import commit
 
         real = commit._move
 
@@ -100,6 +100,6 @@ if __name__ == "__main__":
     point, n, sep, *argv = sys.argv[1:]
     assert sep == "--"
     arm(point, int(n))
-    from beam_jobs.cli import main
+    from cs_synth.beam_jobs.cli import main
 
     sys.exit(main(argv))

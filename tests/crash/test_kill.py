@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.write import commit
+from cs_synth.pipeline.write import commit
 
 REPO = Path(__file__).resolve().parents[2]
 KILLER = Path(__file__).resolve().parent / "killpoints.py"
@@ -104,7 +104,7 @@ def test_kill_at_every_point_then_rerun_gives_the_same_bytes(job):
 def test_kill_from_outside_while_shards_are_staged(job):
     d = job
     out = d / "out-ext"
-    proc = subprocess.Popen([sys.executable, "-m", "beam_jobs.cli", "run", str(d / "c.yaml"), "--output", str(out),
+    proc = subprocess.Popen([sys.executable, "-m", "cs_synth.beam_jobs.cli", "run", str(d / "c.yaml"), "--output", str(out),
                              "--no-report"], cwd=str(REPO), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
     deadline = time.time() + 300
@@ -119,7 +119,7 @@ def test_kill_from_outside_while_shards_are_staged(job):
     proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL
     assert _reader_sees_nothing_partial(out) == "nothing"
-    rerun = subprocess.run([sys.executable, "-m", "beam_jobs.cli", "run", str(d / "c.yaml"), "--output", str(out),
+    rerun = subprocess.run([sys.executable, "-m", "cs_synth.beam_jobs.cli", "run", str(d / "c.yaml"), "--output", str(out),
                             "--no-report", "--force-unlock"], cwd=str(REPO), capture_output=True, text=True,
                            timeout=600)
     assert rerun.returncode == 0, rerun.stderr[-3000:]
@@ -130,7 +130,7 @@ def test_kill_from_outside_while_shards_are_staged(job):
 def test_two_runs_into_one_folder_at_once_never_mix(job):
     d = job
     out = d / "out-two"
-    cmd = [sys.executable, "-m", "beam_jobs.cli", "run", str(d / "c.yaml"), "--output", str(out), "--no-report"]
+    cmd = [sys.executable, "-m", "cs_synth.beam_jobs.cli", "run", str(d / "c.yaml"), "--output", str(out), "--no-report"]
     procs = [subprocess.Popen(cmd, cwd=str(REPO), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(2)]
     results = [(p.wait(timeout=600), p.stderr.read()) for p in procs]

@@ -9,11 +9,11 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from beam_jobs.dedup import Dedup, ExactDedup, NearDedup, build_dedup
-from pipeline.filter.dedup import (CANDIDATE_MARGIN, check_dedup, components, jaccard, lsh_params, normalize, shingles,
+from cs_synth.beam_jobs.dedup import Dedup, ExactDedup, NearDedup, build_dedup
+from cs_synth.pipeline.filter.dedup import (CANDIDATE_MARGIN, check_dedup, components, jaccard, lsh_params, normalize, shingles,
                                    signature)
-from pipeline.record import Record, Side
-from pipeline.units import ConfigError
+from cs_synth.pipeline.record import Record, Side
+from cs_synth.pipeline.units import ConfigError
 
 IN_PROCESS = ["--runner=FnApiRunner"]
 TWO_WORKERS = ["--runner=FnApiRunner", "--direct_num_workers=2", "--direct_running_mode=multi_processing"]
@@ -164,7 +164,7 @@ def test_build_dedup_config_errors(options, match):
 
 
 def test_dedup_block_in_the_run_config():
-    from pipeline.config import DedupConfig, parse_config
+    from cs_synth.pipeline.config import DedupConfig, parse_config
 
     base = {"input": {"format": "text", "path": "m.txt", "src_lang": "en"}, "align": None}
     assert parse_config(base).dedup is None

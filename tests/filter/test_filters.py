@@ -3,13 +3,13 @@ import math
 
 import pytest
 
-from pipeline import registry
-from pipeline.config import parse_config
-from pipeline.filter.filters import check_filters_have_scores
-from pipeline.record import Record, Side
-from pipeline.score.scorers import build_scorers
-from pipeline.stages import FilterStage
-from pipeline.units import ConfigError, Context
+from cs_synth.pipeline import registry
+from cs_synth.pipeline.config import parse_config
+from cs_synth.pipeline.filter.filters import check_filters_have_scores
+from cs_synth.pipeline.record import Record, Side
+from cs_synth.pipeline.score.scorers import build_scorers
+from cs_synth.pipeline.stages import FilterStage
+from cs_synth.pipeline.units import ConfigError, Context
 
 CTX = Context(src_lang="en", tgt_lang="hi")
 

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.filter.sampling import (build_sampler, calibrate, compare_to_target, corpus_distribution, distribution_stats,
+from cs_synth.pipeline.filter.sampling import (build_sampler, calibrate, compare_to_target, corpus_distribution, distribution_stats,
                                       match_targets)
-from pipeline.record import Record, Side
-from pipeline.units import ConfigError, Context
+from cs_synth.pipeline.record import Record, Side
+from cs_synth.pipeline.units import ConfigError, Context
 
 
 def sample_pair(records, *, seed=0, **options):

@@ -1,5 +1,5 @@
 """Fixtures for the generation backends: tiny random-weight models built
-offline (``pipeline.testing.tiny_models``), once per test session, and a
+offline (``cs_synth.pipeline.testing.tiny_models``), once per test session, and a
 small real OpenAI-compatible HTTP server on 127.0.0.1 whose answers,
 errors and delays each test scripts (``server.script``/``server.answers``,
 keyed by a piece of the prompt)."""
@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from pipeline.testing.tiny_models import build_tiny_causal_lm, build_tiny_seq2seq, sample_sentences
+from cs_synth.pipeline.testing.tiny_models import build_tiny_causal_lm, build_tiny_seq2seq, sample_sentences
 
 CORPUS = sample_sentences() + [
     "I am going to the market .", "voy al mercado .", "the old man sells apples .", "el viejo vende manzanas .",

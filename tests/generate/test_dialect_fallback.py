@@ -8,9 +8,9 @@ import pathlib
 
 import pytest
 
-from pipeline import augment
-from pipeline.config import parse_config
-from pipeline.units import ConfigError
+from cs_synth.pipeline import augment
+from cs_synth.pipeline.config import parse_config
+from cs_synth.pipeline.units import ConfigError
 
 EWAVE = pathlib.Path("/work/shared/data/ewave")
 if not (EWAVE / "ewave.csv").exists():
@@ -67,8 +67,8 @@ def test_llm_outcomes_no_change_keeps_the_rules_and_a_failure_is_the_reason(serv
 
 
 def test_a_batch_costs_one_backend_call_on_the_tiny_lm(tiny_lm):
-    from pipeline import stages
-    from pipeline.read.readers import build_record
+    from cs_synth.pipeline import stages
+    from cs_synth.pipeline.read.readers import build_record
 
     sentences = ["You did not see anybody there .", "The old man sells apples .", "I am going to the market .",
                  "We did not buy anything .", "She reads a book ."]
@@ -120,9 +120,9 @@ def test_fallback_options_errors_name_the_path(server):
 
 
 def test_a_variety_splits_into_rule_features_and_llm_features(server):
-    from pipeline import stages
-    from transforms.dialect import profiles
-    from transforms.dialect.features import implemented_ids
+    from cs_synth.pipeline import stages
+    from cs_synth.transforms.dialect import profiles
+    from cs_synth.transforms.dialect.features import implemented_ids
 
     cfg = parse_config({"input": {"format": "text", "path": "x.txt", "src_lang": "en"}, "align": None,
                         "transform": [{"recipe": "dialect", "options": {

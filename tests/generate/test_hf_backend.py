@@ -5,10 +5,10 @@ import os
 import pytest
 import torch
 
-from pipeline.generate.base import GenSpec, Request, build_generator
-from pipeline.generate.cache import CachedGenerator, ResponseCache
-from pipeline.generate.hf import HFGenerator, hf_factory
-from pipeline.units import ConfigError, Context
+from cs_synth.pipeline.generate.base import GenSpec, Request, build_generator
+from cs_synth.pipeline.generate.cache import CachedGenerator, ResponseCache
+from cs_synth.pipeline.generate.hf import HFGenerator, hf_factory
+from cs_synth.pipeline.units import ConfigError, Context
 
 TEXTS = ["the cat sat on the mat .", "two dogs", "a young man is playing the guitar in the park .", "hier",
          "she reads a book while the children sleep .", "le chat", "the parliament voted on the new budget"] * 3

@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
-from pipeline import augment, registry
-from pipeline.generate import apertium as ap
-from pipeline.score.llm_judge import parse_ratings
-from pipeline.units import ConfigError
+from cs_synth.pipeline import augment, registry
+from cs_synth.pipeline.generate import apertium as ap
+from cs_synth.pipeline.score.llm_judge import parse_ratings
+from cs_synth.pipeline.units import ConfigError
 
 
 def test_parse_ratings_reads_four_scores_and_refuses_out_of_range():
@@ -54,7 +54,7 @@ def test_a_failed_judge_call_leaves_the_scores_out_and_a_filter_says_so(server):
 
 
 def test_judge_options_errors_name_the_path():
-    from pipeline.config import parse_config
+    from cs_synth.pipeline.config import parse_config
 
     with pytest.raises(ConfigError, match=r"score\.0\.options\.backend_options\.base_url"):
         parse_config({"input": {"format": "text", "path": "x.txt", "src_lang": "en"}, "align": None,
@@ -79,8 +79,8 @@ def test_mt_fidelity_back_translates_with_apertium():
 
 
 def _score_stage(score):
-    from pipeline import stages
-    from pipeline.config import parse_config
+    from cs_synth.pipeline import stages
+    from cs_synth.pipeline.config import parse_config
 
     cfg = parse_config({"input": {"format": "text", "path": "x.txt", "src_lang": "en", "tgt_lang": "es"},
                         "align": None, "transform": [{"recipe": "dialect", "options": {"features": [154]}}],
@@ -89,7 +89,7 @@ def _score_stage(score):
 
 
 def _judged_records(n):
-    from pipeline.record import Record, Side
+    from cs_synth.pipeline.record import Record, Side
 
     out = []
     for k in range(n):

@@ -6,8 +6,8 @@ import pathlib
 
 import pytest
 
-from pipeline import augment
-from pipeline.units import ConfigError
+from cs_synth.pipeline import augment
+from cs_synth.pipeline.units import ConfigError
 
 EWAVE = pathlib.Path("/work/shared/data/ewave")
 if not (EWAVE / "ewave.csv").exists():
@@ -49,7 +49,7 @@ def test_only_features_without_rules_and_bad_options():
     with pytest.raises(ConfigError, match="ewave_path"):
         augment("x", src_lang="en", recipe="llm-dialect", features=[154],
                 backend_options={"base_url": "http://127.0.0.1:9/v1", "model": "m"})
-    from transforms.dialect.features import implemented_ids
+    from cs_synth.transforms.dialect.features import implemented_ids
 
     ruled = sorted(implemented_ids())
     with pytest.raises(ConfigError, match="no feature left"):

@@ -10,8 +10,8 @@ import pathlib
 
 import pytest
 
-from beam_jobs.synth import run_job
-from pipeline.config import parse_config
+from cs_synth.beam_jobs.synth import run_job
+from cs_synth.pipeline.config import parse_config
 
 SENTENCES = ["I am going to the market .", "The old man sells apples .", "two dogs are running through the snow .",
              "she reads a book while the children sleep .", "a young man is playing the guitar in the park .",

@@ -40,9 +40,9 @@ else:
     # (4-7 min on 2 busy cores); each request takes 5-60 s there
     pytestmark = pytest.mark.timeout(2400)
 
-from pipeline import stages  # noqa: E402
-from pipeline.config import parse_config  # noqa: E402
-from pipeline.read.readers import build_record  # noqa: E402
+from cs_synth.pipeline import stages  # noqa: E402
+from cs_synth.pipeline.config import parse_config  # noqa: E402
+from cs_synth.pipeline.read.readers import build_record  # noqa: E402
 
 SENTENCES = ["I am going to the market .", "The old man sells apples in the street .",
              "My sister bought a new car last week ."]

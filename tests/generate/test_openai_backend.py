@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from pipeline import augment
-from pipeline.generate.base import GenSpec, Request
-from pipeline.generate.openai_http import OpenAIGenerator, openai_factory
-from pipeline.units import ConfigError
+from cs_synth.pipeline import augment
+from cs_synth.pipeline.generate.base import GenSpec, Request
+from cs_synth.pipeline.generate.openai_http import OpenAIGenerator, openai_factory
+from cs_synth.pipeline.units import ConfigError
 
 
 def _gen(server, **kw):

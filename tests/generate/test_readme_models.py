@@ -9,8 +9,8 @@ import re
 import pytest
 import yaml
 
-from pipeline.config import parse_config
-from pipeline.units import ConfigError
+from cs_synth.pipeline.config import parse_config
+from cs_synth.pipeline.units import ConfigError
 
 README = (pathlib.Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 SECTION = README.split("### Backends, the response cache, and LLM units", 1)[1].split("\n## ", 1)[0]

@@ -8,10 +8,10 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from beam_jobs.interleave import run_job
-from pipeline.config import parse_config
-from pipeline.interleave.pairing import Encoder, nearest
-from pipeline.testing.tiny_models import build_tiny_bert
+from cs_synth.beam_jobs.interleave import run_job
+from cs_synth.pipeline.config import parse_config
+from cs_synth.pipeline.interleave.pairing import Encoder, nearest
+from cs_synth.pipeline.testing.tiny_models import build_tiny_bert
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 CORPORA = REPO / "samples" / "corpora"
@@ -137,7 +137,7 @@ def test_pairing_by_embeddings_finds_the_copy_of_each_document(tmp_path, tiny_be
 
 
 def test_embeddings_need_a_model_folder(tmp_path):
-    from pipeline.units import ConfigError
+    from cs_synth.pipeline.units import ConfigError
 
     en, de = CORPORA / "en-comparable-docs.jsonl", CORPORA / "de-comparable-docs.jsonl"
     with pytest.raises(ConfigError, match="interleave.comparable.model: no model folder"):
@@ -163,9 +163,9 @@ def test_comparable_pairing_byte_identical_with_one_and_two_workers(tmp_path, ti
 
 
 def test_local_path_gives_the_job_rows_for_comparable_documents(tmp_path, tiny_bert):
-    from pipeline import stages
-    from pipeline.interleave.documents import read_documents
-    from pipeline.interleave.local import interleave_records
+    from cs_synth.pipeline import stages
+    from cs_synth.pipeline.interleave.documents import read_documents
+    from cs_synth.pipeline.interleave.local import interleave_records
 
     en, de = CORPORA / "en-comparable-docs.jsonl", CORPORA / "de-comparable-docs.jsonl"
     for k, extra in enumerate(({}, {"pair_by": "embeddings", "model": tiny_bert, "batch_size": 2})):

@@ -9,9 +9,9 @@ import pyarrow as pa
 import pytest
 import yaml
 
-from beam_jobs.interleave import run_job
-from pipeline.config import parse_config
-from pipeline.units import ConfigError
+from cs_synth.beam_jobs.interleave import run_job
+from cs_synth.pipeline.config import parse_config
+from cs_synth.pipeline.units import ConfigError
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 RECIPE = REPO / "samples" / "recipes" / "en-de-interleave.yaml"
@@ -240,7 +240,7 @@ def test_doc_lines_groups_consecutive_lines_of_a_moses_pair(tmp_path):
 
 
 def test_cs_synth_run_takes_the_interleave_job_and_prints_document_counts(tmp_path, capsys):
-    from beam_jobs.cli import main
+    from cs_synth.beam_jobs.cli import main
 
     cfg = tmp_path / "r.yaml"
     raw = _raw()
@@ -252,7 +252,7 @@ def test_cs_synth_run_takes_the_interleave_job_and_prints_document_counts(tmp_pa
     assert "documents read: 5   with output: 4" in printed and "too_short                    1" in printed
     m = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert m["documents"]["sequences_written"] == len(_rows(tmp_path / "out"))
-    from pipeline.write.commit import verify
+    from cs_synth.pipeline.write.commit import verify
 
     assert verify(str(tmp_path / "out")) == []  # every shard listed with its checksum, the card included
     from datasets import load_dataset
@@ -263,10 +263,10 @@ def test_cs_synth_run_takes_the_interleave_job_and_prints_document_counts(tmp_pa
 
 
 def test_local_path_gives_the_job_rows(sample_run, tmp_path):
-    """pipeline.interleave.local (no Beam) and the job write the same
+    """cs_synth.pipeline.interleave.local (no Beam) and the job write the same
     sequences and document rejects for the same records."""
-    from pipeline import stages
-    from pipeline.interleave.local import interleave_records
+    from cs_synth.pipeline import stages
+    from cs_synth.pipeline.interleave.local import interleave_records
 
     out, _ = sample_run
     cfg = _cfg(codeswitched=0.0)
@@ -280,7 +280,7 @@ def test_local_path_gives_the_job_rows(sample_run, tmp_path):
 def test_sentence_level_accounting_is_the_synth_jobs(sample_run, tmp_path):
     """The same config without the interleave block, through the sentence-level
     job: the same pair counts, and the kept records name their document."""
-    from beam_jobs.synth import run_job as synth_job
+    from cs_synth.beam_jobs.synth import run_job as synth_job
 
     _, m = sample_run
     raw = _raw()

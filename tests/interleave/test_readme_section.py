@@ -22,7 +22,7 @@ def test_the_yaml_example_is_the_sample_recipe():
 
 
 def test_the_command_runs_and_writes_the_quoted_sequence(tmp_path, monkeypatch, capsys):
-    from beam_jobs.cli import main
+    from cs_synth.beam_jobs.cli import main
 
     line = next(l for l in _blocks("bash")[0].splitlines() if l.startswith("cs-synth run"))
     argv = shlex.split(line)[1:]

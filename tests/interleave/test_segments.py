@@ -5,11 +5,11 @@ import random
 
 import pytest
 
-from pipeline.interleave.documents import Sentence, merge_pairs, order_key, plain, tagged
-from pipeline.interleave.segment import Segment, build_segments, group_sentences, join_pieces, split_segment
-from pipeline.interleave.sequences import assemble, order_segments, windows
-from pipeline.interleave.tokenizer import WhitespaceTokenizer
-from pipeline.record import Record, Side
+from cs_synth.pipeline.interleave.documents import Sentence, merge_pairs, order_key, plain, tagged
+from cs_synth.pipeline.interleave.segment import Segment, build_segments, group_sentences, join_pieces, split_segment
+from cs_synth.pipeline.interleave.sequences import assemble, order_segments, windows
+from cs_synth.pipeline.interleave.tokenizer import WhitespaceTokenizer
+from cs_synth.pipeline.record import Record, Side
 
 WS = WhitespaceTokenizer()
 
@@ -167,7 +167,7 @@ def test_order_key_and_one_sentence_per_pair():
 # ------------------------------------------------------------ a named tokenizer
 @pytest.fixture(scope="module")
 def wordpiece_dir(tmp_path_factory):
-    from pipeline.testing.tiny_models import sample_sentences, train_wordpiece
+    from cs_synth.pipeline.testing.tiny_models import sample_sentences, train_wordpiece
 
     d = tmp_path_factory.mktemp("tok")
     train_wordpiece(sample_sentences(), vocab_size=120).save(str(d / "tokenizer.json"))
@@ -177,7 +177,7 @@ def wordpiece_dir(tmp_path_factory):
 def test_hf_tokenizer_counts_and_cuts_at_its_own_token_boundaries(wordpiece_dir):
     from tokenizers import Tokenizer
 
-    from pipeline.interleave.tokenizer import build_tokenizer
+    from cs_synth.pipeline.interleave.tokenizer import build_tokenizer
 
     tok = build_tokenizer(str(wordpiece_dir), lambda p: p)
     ref = Tokenizer.from_file(str(wordpiece_dir / "tokenizer.json"))
@@ -193,7 +193,7 @@ def test_hf_tokenizer_counts_and_cuts_at_its_own_token_boundaries(wordpiece_dir)
 
 
 def test_token_budget_with_a_named_tokenizer(wordpiece_dir):
-    from pipeline.interleave.tokenizer import build_tokenizer
+    from cs_synth.pipeline.interleave.tokenizer import build_tokenizer
 
     tok = build_tokenizer(str(wordpiece_dir / "tokenizer.json"), lambda p: p)
     src = ["the cat sat on the mat .", "she reads a book .", "two dogs are running through the snow ."]
@@ -204,8 +204,8 @@ def test_token_budget_with_a_named_tokenizer(wordpiece_dir):
 
 
 def test_a_missing_or_broken_tokenizer_is_a_config_error(tmp_path):
-    from pipeline.interleave.tokenizer import build_tokenizer
-    from pipeline.units import ConfigError
+    from cs_synth.pipeline.interleave.tokenizer import build_tokenizer
+    from cs_synth.pipeline.units import ConfigError
 
     with pytest.raises(ConfigError, match="interleave.tokenizer: no tokenizer at"):
         build_tokenizer(str(tmp_path), lambda p: p)

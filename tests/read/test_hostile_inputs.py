@@ -7,9 +7,9 @@ import json
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from beam_jobs.synth import run_job
-from pipeline.config import InputConfig, parse_config
-from pipeline.read.readers import read_file, read_units
+from cs_synth.beam_jobs.synth import run_job
+from cs_synth.pipeline.config import InputConfig, parse_config
+from cs_synth.pipeline.read.readers import read_file, read_units
 
 GOOD = {"src": "I love my dog", "tgt": "Yo amo a mi perro"}
 

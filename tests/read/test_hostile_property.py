@@ -25,9 +25,9 @@ import zstandard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from beam_jobs.synth import run_job
-from pipeline.config import InputConfig, parse_config
-from pipeline.read.readers import read_file, read_units
+from cs_synth.beam_jobs.synth import run_job
+from cs_synth.pipeline.config import InputConfig, parse_config
+from cs_synth.pipeline.read.readers import read_file, read_units
 
 WORDS = ["the", "dog", "perro", "ñandú", "日本", "🙂", "", " ", "\t", "\\", '"', "{", "[", "7", "\u200b"]
 

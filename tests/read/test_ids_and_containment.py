@@ -9,10 +9,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from beam_jobs.synth import run_job
-from pipeline.config import InputConfig, parse_config
-from pipeline.read.readers import MAX_TEXT_CHARS, read_file, read_units, unit_names
-from pipeline.units import ConfigError
+from cs_synth.beam_jobs.synth import run_job
+from cs_synth.pipeline.config import InputConfig, parse_config
+from cs_synth.pipeline.read.readers import MAX_TEXT_CHARS, read_file, read_units, unit_names
+from cs_synth.pipeline.units import ConfigError
 
 
 def _records(c, tmp_path):

@@ -4,9 +4,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.config import InputConfig
-from pipeline.read.readers import check_input, read_file, read_units
-from pipeline.units import ConfigError
+from cs_synth.pipeline.config import InputConfig
+from cs_synth.pipeline.read.readers import check_input, read_file, read_units
+from cs_synth.pipeline.units import ConfigError
 
 
 def cfg(**kw):

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.config import InputConfig, parse_config
-from pipeline.read import splits
-from pipeline.read.readers import read_file
+from cs_synth.pipeline.config import InputConfig, parse_config
+from cs_synth.pipeline.read import splits
+from cs_synth.pipeline.read.readers import read_file
 
 _piece = st.sampled_from([b"the", b"dog", "perro".encode(), "ñandú".encode(), b"\xff", b"\xc3", b"\r", b"",
                           b" ", b"\t", b"{", b'"', b"x" * 40, "日本".encode()])
@@ -110,7 +110,7 @@ def test_job_bytes_do_not_depend_on_split_or_workers(tmp_path, monkeypatch):
     """2,000 pairs: a gzipped file (one block, parsed on every worker) with
     1 and 2 workers, and the same file uncompressed cut into many blocks,
     give the same shards byte for byte (and ids numbered by line)."""
-    from beam_jobs.synth import run_job
+    from cs_synth.beam_jobs.synth import run_job
 
     rows = "".join(f"Größe {k} café\tnaïve Straße {k}\n" if k % 97 else "no tab here\n" for k in range(2000))
     (tmp_path / "c.tsv").write_text(rows, encoding="utf-8")

@@ -5,8 +5,8 @@ import time
 import pytest
 import yaml
 
-from pipeline import user_regex
-from pipeline.api import augment
+from cs_synth.pipeline import user_regex
+from cs_synth.pipeline.api import augment
 
 
 def test_the_time_limit_stops_catastrophic_backtracking():
@@ -17,7 +17,7 @@ def test_the_time_limit_stops_catastrophic_backtracking():
         rx.search("a" * 40 + "!")
     assert time.time() - t0 < 30
     with pytest.raises(Exception, match="invalid regular expression|missing"):
-        from transforms.dialup.ruleset import _compile
+        from cs_synth.transforms.dialup.ruleset import _compile
 
         _compile("(unclosed", "char_rules 'bad'")
 

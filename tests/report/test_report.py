@@ -8,8 +8,8 @@ import math
 import pyarrow as pa
 import pytest
 
-from pipeline import report
-from pipeline.record import Record, Side
+from cs_synth.pipeline import report
+from cs_synth.pipeline.record import Record, Side
 
 SCORES = pa.struct([("cmi", pa.float64()), ("switch_points", pa.float64()), ("cs_ratio", pa.float64()),
                     ("perplexity", pa.float64())])
@@ -127,8 +127,8 @@ def test_cli_module(out_dir, capsys, tmp_path):
 
 
 def test_with_the_pipeline_writer(tmp_path):
-    """The real shard layout and schema from pipeline.write."""
-    writer = pytest.importorskip("pipeline.write.arrow_writer")
+    """The real shard layout and schema from cs_synth.pipeline.write."""
+    writer = pytest.importorskip("cs_synth.pipeline.write.arrow_writer")
     recs = []
     cases = [(("en", "hi"), 1.0), (("en", "en"), 0.0), (("hi", "en", "hi"), 2.0), (("fr", "zxx", "en"), 1.0)]
     for i, (langs, sp) in enumerate(cases):

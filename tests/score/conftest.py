@@ -2,7 +2,7 @@
 offline (a word-level tokenizer trained with `tokenizers` + a random GPT-2)."""
 import pytest
 
-from pipeline.record import Record, Side, tag_tokens
+from cs_synth.pipeline.record import Record, Side, tag_tokens
 
 CORPUS = [
     "the cat sat on the mat .",
@@ -77,7 +77,7 @@ def trained_lm(tmp_path_factory):
 @pytest.fixture(scope="session")
 def bpe_lm(tmp_path_factory):
     """The shared builder's byte-level BPE GPT-2 (any script, no unknown tokens)."""
-    from pipeline.testing.tiny_models import build_tiny_causal_lm
+    from cs_synth.pipeline.testing.tiny_models import build_tiny_causal_lm
 
     return build_tiny_causal_lm(str(tmp_path_factory.mktemp("bpe_lm")),
                                 ["मैं कल दिल्ली जा रहा हूँ", "I am going to Delhi tomorrow", "kal main Delhi ja raha hoon"],

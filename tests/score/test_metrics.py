@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.metrics import METRIC_NAMES, code_mixing_metrics
-from pipeline.score import SCORE_NAMES
+from cs_synth.pipeline.metrics import METRIC_NAMES, code_mixing_metrics
+from cs_synth.pipeline.score import SCORE_NAMES
 
 ZERO = {k: 0.0 for k in METRIC_NAMES}
 

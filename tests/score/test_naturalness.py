@@ -5,11 +5,11 @@ import math
 
 import pytest
 
-from pipeline import augment
-from pipeline.record import Record, Side, detokenize
-from pipeline.score.naturalness import WordSurprisal, naturalness, switch_points
-from pipeline.testing.tiny_models import build_tiny_causal_lm
-from pipeline.units import ConfigError, Context
+from cs_synth.pipeline import augment
+from cs_synth.pipeline.record import Record, Side, detokenize
+from cs_synth.pipeline.score.naturalness import WordSurprisal, naturalness, switch_points
+from cs_synth.pipeline.testing.tiny_models import build_tiny_causal_lm
+from cs_synth.pipeline.units import ConfigError, Context
 
 SENTENCES = ["The dog runs in the park .", "A man rides a horse .", "Der Hund läuft im Park .",
              "Ein Mann reitet ein Pferd .", "Two children play with a ball ."] * 4

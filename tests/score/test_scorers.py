@@ -3,10 +3,10 @@ import math
 
 import pytest
 
-from pipeline import registry
-from pipeline.score import SCORE_NAMES
-from pipeline.score.scorers import DEFAULT_SCORERS, build_scorers, switched_spans
-from pipeline.units import ConfigError, Context
+from cs_synth.pipeline import registry
+from cs_synth.pipeline.score import SCORE_NAMES
+from cs_synth.pipeline.score.scorers import DEFAULT_SCORERS, build_scorers, switched_spans
+from cs_synth.pipeline.units import ConfigError, Context
 
 CTX = Context(src_lang="en", tgt_lang="fr")
 
@@ -170,8 +170,8 @@ def test_perplexity_config_errors(tmp_path):
 
 
 def test_score_stage_merges_and_build_errors(make_record):
-    from pipeline.config import parse_config
-    from pipeline.stages import ScoreStage
+    from cs_synth.pipeline.config import parse_config
+    from cs_synth.pipeline.stages import ScoreStage
 
     cfg = parse_config({"input": {"format": "tsv", "path": "x.tsv", "src_lang": "en", "tgt_lang": "fr"},
                         "align": None})

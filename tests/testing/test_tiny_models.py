@@ -6,7 +6,7 @@ import os
 import pytest
 import torch
 
-from pipeline.testing.tiny_models import build_tiny_bert, build_tiny_causal_lm, sample_sentences
+from cs_synth.pipeline.testing.tiny_models import build_tiny_bert, build_tiny_causal_lm, sample_sentences
 
 SENTS = sample_sentences()
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.record import Record, Side, tag_tokens
-from transforms.boundary import article_for, stop_words
-from transforms.common import Base, Replacement, build_output
+from cs_synth.pipeline.record import Record, Side, tag_tokens
+from cs_synth.transforms.boundary import article_for, stop_words
+from cs_synth.transforms.common import Base, Replacement, build_output
 
 
 def rec(tokens, spaces=None, lang="en"):

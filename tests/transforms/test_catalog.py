@@ -2,8 +2,8 @@
 and paper."""
 import json
 
-from pipeline import registry
-from beam_jobs.cli import main
+from cs_synth.pipeline import registry
+from cs_synth.beam_jobs.cli import main
 
 CODESWITCH = ["entity", "noun-swap", "phrase", "ratio", "span-ec", "span-ml", "subtree", "word"]
 

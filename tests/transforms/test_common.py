@@ -1,9 +1,9 @@
-"""transforms.common.build_output: splicing, spacing, edits, labels,
+"""cs_synth.transforms.common.build_output: splicing, spacing, edits, labels,
 entities with character offsets."""
 import pytest
 
-from pipeline.record import Record, Side, Span
-from transforms.common import Base, Replacement, build_output, is_bio, project_labels
+from cs_synth.pipeline.record import Record, Side, Span
+from cs_synth.transforms.common import Base, Replacement, build_output, is_bio, project_labels
 
 
 def rec(tokens, spaces=None, **side_kw):
@@ -83,14 +83,14 @@ def test_project_bio_ill_formed_i_starts_a_chunk():
 
 # ------------------------------------------------------- honest counting
 def _honest_record():
-    from pipeline.record import Record, Side
+    from cs_synth.pipeline.record import Record, Side
 
     toks = ("Anna", "lives", "in", "Berlin", ".")
     return Record(id="h1", src=Side("Anna lives in Berlin .", "en", tokens=toks))
 
 
 def test_an_identical_switch_is_no_switch_and_records_no_edit():
-    from transforms.common import Base, Replacement, build_output
+    from cs_synth.transforms.common import Base, Replacement, build_output
 
     rec = _honest_record()
     base = Base.of(rec)
@@ -102,7 +102,7 @@ def test_an_identical_switch_is_no_switch_and_records_no_edit():
 
 
 def test_only_identical_switches_reject_no_change():
-    from transforms.common import Base, Replacement, build_output
+    from cs_synth.transforms.common import Base, Replacement, build_output
 
     rec = _honest_record()
     out = build_output(rec, Base.of(rec), [Replacement.tagged(0, 1, ["Anna"], "de"),

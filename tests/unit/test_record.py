@@ -3,7 +3,7 @@ import pickle
 import pytest
 from hypothesis import given, strategies as st
 
-from pipeline.record import Edit, FrozenMap, Record, RecordError, Side, Span, char_offsets, detokenize, tag_tokens
+from cs_synth.pipeline.record import Edit, FrozenMap, Record, RecordError, Side, Span, char_offsets, detokenize, tag_tokens
 
 
 def side(tokens, lang="en", **kw):

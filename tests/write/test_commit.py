@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from beam_jobs.cli import main
-from beam_jobs.synth import run_job
-from pipeline.config import parse_config
-from pipeline.record import Record, Side
-from pipeline.write import commit
-from pipeline.write.arrow_writer import serialize, write_shard
+from cs_synth.beam_jobs.cli import main
+from cs_synth.beam_jobs.synth import run_job
+from cs_synth.pipeline.config import parse_config
+from cs_synth.pipeline.record import Record, Side
+from cs_synth.pipeline.write import commit
+from cs_synth.pipeline.write.arrow_writer import serialize, write_shard
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -124,7 +124,7 @@ def test_a_failed_overwrite_keeps_the_earlier_dataset_whole(tmp_path, monkeypatc
     out = tmp_path / "out"
     run_job(_cfg(tmp_path), str(out))
     before = {p: (out / p).read_bytes() for p in _files(out)}
-    import pipeline.write.arrow_writer as aw
+    import cs_synth.pipeline.write.arrow_writer as aw
 
     def boom(*a, **k):
         raise OSError(28, "No space left on device")
@@ -189,7 +189,7 @@ def test_full_disk_is_a_clean_error_and_leaves_no_partial_file(tmp_path):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (400_000, 400_000))
 
-    proc = subprocess.run([sys.executable, "-m", "beam_jobs.cli", "run", str(cfg_path), "--output", str(out),
+    proc = subprocess.run([sys.executable, "-m", "cs_synth.beam_jobs.cli", "run", str(cfg_path), "--output", str(out),
                            "--no-report"], cwd=str(REPO), capture_output=True, text=True, preexec_fn=limit,
                           timeout=600)
     assert proc.returncode == 2, proc.stderr[-2000:]
@@ -232,7 +232,7 @@ def _rec(i):
 
 
 def test_streamed_shard_equals_the_in_memory_serialization(tmp_path):
-    from pipeline.write import arrow_writer
+    from cs_synth.pipeline.write import arrow_writer
 
     (tmp_path / "data").mkdir()
     recs = [_rec(i) for i in (5, 3, 2500, 1, 1200, 7)] + [_rec(i) for i in range(10, 2300)]

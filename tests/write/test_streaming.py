@@ -6,9 +6,9 @@ import random
 import pyarrow as pa
 import pytest
 
-from pipeline.record import Record, Side
-from pipeline.write import arrow_writer
-from pipeline.write.arrow_writer import REJECTED_DIR, serialize, write_shard
+from cs_synth.pipeline.record import Record, Side
+from cs_synth.pipeline.write import arrow_writer
+from cs_synth.pipeline.write.arrow_writer import REJECTED_DIR, serialize, write_shard
 
 
 def _rec(i, rnd):

@@ -3,10 +3,10 @@ import os
 import pyarrow as pa
 import pytest
 
-from pipeline.record import Edit, Record, Side, Span
-from pipeline.units import ConfigError
-from pipeline.write.arrow_writer import prepare_output, serialize, shard_of, write_manifest, write_shard
-from pipeline.write.schema import arrow_schema, record_to_row, row_to_record
+from cs_synth.pipeline.record import Edit, Record, Side, Span
+from cs_synth.pipeline.units import ConfigError
+from cs_synth.pipeline.write.arrow_writer import prepare_output, serialize, shard_of, write_manifest, write_shard
+from cs_synth.pipeline.write.schema import arrow_schema, record_to_row, row_to_record
 
 
 def make(i, rejected=False):

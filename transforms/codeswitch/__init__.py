@@ -8,4 +8,4 @@ substituters (:mod:`.substituters`) decide *what* goes there; recipes
 Importing this package registers the recipes; it loads no model and reads
 no file (lexicons and dictionaries load when a recipe is built).
 """
-from transforms.codeswitch import recipes  # noqa: F401  (registers the recipes)
+from cs_synth.transforms.codeswitch import recipes  # noqa: F401  (registers the recipes)

@@ -1,8 +1,8 @@
 """Switch-point constraints: candidate spans a selector found that would
 give ungrammatical text at their edges.
 
-Every constraint looks at one candidate :class:`~transforms.codeswitch.selectors.Pair`
-in its :class:`~transforms.codeswitch.selectors.View` and returns ``None``
+Every constraint looks at one candidate :class:`~cs_synth.transforms.codeswitch.selectors.Pair`
+in its :class:`~cs_synth.transforms.codeswitch.selectors.View` and returns ``None``
 (the span may switch) or a short reason.  The aligned-span recipes run them
 on every candidate before choosing (``TransformStage`` hands each step its
 ``constraints:`` block); a sentence whose every candidate fails is rejected
@@ -72,8 +72,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from pipeline.config import ConstraintsConfig as Constraints
-from pipeline.langs import is_language_independent
+from cs_synth.pipeline.config import ConstraintsConfig as Constraints
+from cs_synth.pipeline.langs import is_language_independent
 
 #: universal POS tags of content words
 CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "ADV", "NUM"})
@@ -282,7 +282,7 @@ def _span_start_case(view, pair) -> Optional[str]:
         return f"dative '{first}' at the span start, after '{src.tokens[before] if before >= 0 else ''}'"
     if not (src.heads and src.deps) or not first[:1].islower() or prev_pos != "DET":
         return None
-    from transforms.boundary import stop_words
+    from cs_synth.transforms.boundary import stop_words
 
     if low in stop_words(lang):
         return None
@@ -353,7 +353,7 @@ def misaligned_edge(view, pair) -> Optional[str]:
     the aligner's mistakes ("people playing" -> "Leute , die")."""
     if pair.tgt_start < 0 or view.tgt is None or not view.src.pos:
         return None
-    from transforms.boundary import stop_words
+    from cs_synth.transforms.boundary import stop_words
 
     stops = stop_words(view.tgt_lang)
     if not stops:

@@ -6,7 +6,7 @@ keep theirs; a target token inserted for a source span takes the label of
 the source tokens it is aligned to (its *origins*).  BIO sequences are
 re-chunked, so a switched entity keeps its type over all of its new tokens
 with ``B-`` on the first, and a chunk cut by a switch restarts with ``B-``.
-The projection itself is :func:`transforms.common.project_labels` (shared
+The projection itself is :func:`cs_synth.transforms.common.project_labels` (shared
 with the other rewriting units); this module computes the origins through
 the word alignment.  Sequence-level labels (``seq_labels``) pass through
 unchanged.
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Tuple
 
-from transforms.common import is_bio, project_labels  # noqa: F401  (re-exported)
+from cs_synth.transforms.common import is_bio, project_labels  # noqa: F401  (re-exported)
 
 
 def target_origins(view, pair) -> Tuple[Tuple[int, ...], ...]:

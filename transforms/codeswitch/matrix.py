@@ -38,8 +38,8 @@ import functools
 import inspect
 from typing import Literal, Tuple
 
-from pipeline.record import Record
-from pipeline.units import ConfigError, Context
+from cs_synth.pipeline.record import Record
+from cs_synth.pipeline.units import ConfigError, Context
 
 MATRIX = ("src", "tgt")
 CHAIN_BREAKS = "chain_breaks_matrix"
@@ -107,7 +107,7 @@ class MatrixFrame:
 
 
 def _known_pipeline(lang: str) -> bool:
-    from transforms.codeswitch.recipes import _TRAINED
+    from cs_synth.transforms.codeswitch.recipes import _TRAINED
 
     return lang in _TRAINED
 

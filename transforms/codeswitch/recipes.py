@@ -2,7 +2,7 @@
 (what), registered by name.
 
 Each factory ``factory(ctx, **options)`` validates its options (bad ones
-raise :class:`~pipeline.units.ConfigError` naming the option), loads small
+raise :class:`~cs_synth.pipeline.units.ConfigError` naming the option), loads small
 files (lexicon, dictionaries; malformed rows stop the run with their line
 numbers) and returns a transform ``(record, rng) -> iterable of records``.
 
@@ -11,7 +11,7 @@ later step switches what an earlier step left in the source language.
 Alignment-based recipes map the current text back onto the source tokens
 (identity on a first step) and reject with ``chain_breaks_alignment`` when
 nothing of the source is left.  Output records are built by
-:func:`transforms.common.build_output`: ``id = "<input id>/<recipe>/<k>"``,
+:func:`cs_synth.transforms.common.build_output`: ``id = "<input id>/<recipe>/<k>"``,
 one edit per switched span (``unit`` = the versioned unit name), token
 labels projected through the alignment, entities with character offsets.
 A record with nothing to switch becomes
@@ -19,7 +19,7 @@ A record with nothing to switch becomes
 
 Every recipe takes ``matrix: src | tgt`` (default ``src``): with ``tgt`` the
 target side frames the sentence and source spans are inserted into it
-(:mod:`transforms.codeswitch.matrix`).
+(:mod:`cs_synth.transforms.codeswitch.matrix`).
 """
 from __future__ import annotations
 
@@ -29,25 +29,25 @@ from typing import Any, Dict, List, Literal, Optional, Sequence, Tuple, Union
 from pydantic import Field
 from typing_extensions import Annotated
 
-from pipeline.annotate.lexicon import load_dictionary, load_lexicon
-from pipeline.distribution import Draw, parse_draw
-from pipeline.langs import LANG_INDEPENDENT
-from pipeline.record import Record, Span
-from pipeline.registry import register_recipe
-from pipeline.resources import KNOWN_MODEL_PACKAGES
-from pipeline.units import ConfigError, Context
-from transforms.codeswitch import constraints as cons
-from transforms.codeswitch.matrix import with_matrix
-from transforms.codeswitch import selectors as sel
-from transforms.codeswitch.substituters import aligned_target, dictionary_entry, lexicon_label
-from transforms.common import NO_CHANGE, Base, Replacement, build_output
+from cs_synth.pipeline.annotate.lexicon import load_dictionary, load_lexicon
+from cs_synth.pipeline.distribution import Draw, parse_draw
+from cs_synth.pipeline.langs import LANG_INDEPENDENT
+from cs_synth.pipeline.record import Record, Span
+from cs_synth.pipeline.registry import register_recipe
+from cs_synth.pipeline.resources import KNOWN_MODEL_PACKAGES
+from cs_synth.pipeline.units import ConfigError, Context
+from cs_synth.transforms.codeswitch import constraints as cons
+from cs_synth.transforms.codeswitch.matrix import with_matrix
+from cs_synth.transforms.codeswitch import selectors as sel
+from cs_synth.transforms.codeswitch.substituters import aligned_target, dictionary_entry, lexicon_label
+from cs_synth.transforms.common import NO_CHANGE, Base, Replacement, build_output
 
 NO_SPAN = "no_switchable_span"
 STAGE = "transform"
 
 
 # ------------------------------------------------------------ option types
-# The factories' signatures are their option schemas (pipeline.registry):
+# The factories' signatures are their option schemas (cs_synth.pipeline.registry):
 # these types say what a value must be; the factories only check what a
 # type cannot (files, option combinations).
 PosInt = Annotated[int, Field(ge=1)]
@@ -107,7 +107,7 @@ class _Unit:
     name = "codeswitch.v1"
     recipe = ""
     #: what the unit needs on its input record (checked at config time, see
-    #: pipeline.needs) and what it adds to its output
+    #: cs_synth.pipeline.needs) and what it adds to its output
     requires: Tuple[str, ...] = ()
     provides: Tuple[str, ...] = ("output",)
     #: switch-point constraints (the step's ``constraints:`` block, set by
@@ -286,7 +286,7 @@ def span_ec_factory(ctx: Context, max_len: PosInt = 4, min_len: PosInt = 1, max_
 @functools.lru_cache(maxsize=None)
 def stop_words(lang: str) -> frozenset:
     """spaCy's stop-word list for ``lang`` (function words), casefolded."""
-    from pipeline.resources import load_spacy
+    from cs_synth.pipeline.resources import load_spacy
 
     return frozenset(w.casefold() for w in load_spacy(lang).Defaults.stop_words)
 
@@ -404,7 +404,7 @@ RATIO_MODES = ("phrase", "token", "noun-token")
 
 def lang_stats(langs: Sequence[str], matrix: str):
     """(cs_ratio, spf) of a tag sequence, as defined in
-    :mod:`pipeline.score.metrics`: share of language tokens not in the
+    :mod:`cs_synth.pipeline.score.metrics`: share of language tokens not in the
     matrix language, and switches per possible switch site (``zxx``
     ignored)."""
     seq = [t for t in langs if t and t != LANG_INDEPENDENT]
@@ -484,7 +484,7 @@ class Ratio(_AlignedPicker):
 
 
 def _tags(view, pair):
-    from pipeline.record import tag_tokens
+    from cs_synth.pipeline.record import tag_tokens
 
     return tag_tokens(view.tgt.tokens[pair.tgt_start:pair.tgt_end], view.tgt_lang)
 
@@ -641,7 +641,7 @@ def word_factory(ctx: Context, dictionaries: Optional[Annotated[Dict[Name, Name]
 # ----------------------------------------------------------------- entity
 def bio_spans(seq: Sequence[str]) -> List[Span]:
     """The chunks of a BIO token-label sequence as entity spans."""
-    from transforms.common import is_bio
+    from cs_synth.transforms.common import is_bio
 
     if not seq or not is_bio(seq):
         return []
@@ -690,7 +690,7 @@ class EntitySwitch(_Unit):
         are looked up in the lexicon by surface form when they have none.
         With ``from_labels``, the chunks of that BIO token-label sequence
         (e.g. the ``ner`` tags of fine-tuning data) count as annotations."""
-        from pipeline.annotate.gazetteer import find_entities, merge_entities
+        from cs_synth.pipeline.annotate.gazetteer import find_entities, merge_entities
 
         lex = self.lexicon
         found: List[Span] = []

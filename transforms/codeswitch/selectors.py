@@ -3,7 +3,7 @@
 Every selector reads a :class:`View` (the base text the unit starts from,
 mapped back onto the source side and its alignment) and returns candidate
 spans over base positions.  Selectors never decide what goes into a span;
-that is the substituters' job (:mod:`transforms.codeswitch.substituters`).
+that is the substituters' job (:mod:`cs_synth.transforms.codeswitch.substituters`).
 
 A :class:`Pair` is a base span ``[start, end)`` with the target span
 ``[tgt_start, tgt_end)`` it is aligned to (empty target for selectors that
@@ -28,9 +28,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from pipeline.langs import LANG_INDEPENDENT, is_language_independent
-from pipeline.record import Record
-from transforms.common import Base
+from cs_synth.pipeline.langs import LANG_INDEPENDENT, is_language_independent
+from cs_synth.pipeline.record import Record
+from cs_synth.transforms.common import Base
 
 # Universal POS tags counted as content words (matrix-language frame).
 CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "ADV"})
@@ -215,7 +215,7 @@ class View:
 def _chunks(base: Base, entities=None) -> Tuple[Tuple[int, int], ...]:
     """Multi-token entity spans (``base.entities`` unless given) and BIO
     chunks over the base."""
-    from transforms.common import is_bio
+    from cs_synth.transforms.common import is_bio
 
     ents = base.entities if entities is None else entities
     out = {(e.start, e.end) for e in ents if e.end - e.start > 1}

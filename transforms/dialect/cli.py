@@ -23,10 +23,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args) -> int:
-    from pipeline.units import ConfigError, Context
-    from transforms.dialect import _profile
-    from transforms.dialect.features import all_rules
-    from transforms.dialect.profiles import load_ewave
+    from cs_synth.pipeline.units import ConfigError, Context
+    from cs_synth.transforms.dialect import _profile
+    from cs_synth.transforms.dialect.features import all_rules
+    from cs_synth.transforms.dialect.profiles import load_ewave
 
     rules = all_rules()
     areas = sorted({r.area for r in rules.values()})
@@ -65,7 +65,7 @@ def run(args) -> int:
     if not args.json:
         print(f"{shown} of {len(rules)} implemented eWAVE features shown")
         if args.dialect and args.ewave and catalogue is not None:
-            from transforms.dialect.profiles import UNION_NAMES
+            from cs_synth.transforms.dialect.profiles import UNION_NAMES
 
             abbr = catalogue.find_variety(args.dialect)
             if abbr is not None or args.dialect.strip().lower() in UNION_NAMES:

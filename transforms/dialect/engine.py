@@ -23,8 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
-from transforms.dialect.morph import CLITICS, match_case
-from transforms.dialect.rules import Hit, Rule
+from cs_synth.transforms.dialect.morph import CLITICS, match_case
+from cs_synth.transforms.dialect.rules import Hit, Rule
 
 ATTACH_LEFT = {".", ",", "!", "?", ";", ":", ")", "]", "}", "%", "...", "…", "'", "’"}
 OPEN_RIGHT = {"(", "[", "{", "``", "“", "‘", "$", "#"}

@@ -8,7 +8,7 @@ each record, one of the features without rules is drawn (record rng,
 weighted by its probability: the rating's for a variety, ``density`` for a
 list) and an LLM rewrites the rules' output with it, given the feature's
 name and example from ``ewave.csv`` (the ``llm-dialect`` prompts and
-parsing, :mod:`transforms.generate.llm_dialect`).  All the LLM calls of a
+parsing, :mod:`cs_synth.transforms.generate.llm_dialect`).  All the LLM calls of a
 batch go to the backend in one call.
 
 Every edit names its feature and where it came from: unit
@@ -36,9 +36,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple
 
-from pipeline.generate.base import Request
-from pipeline.record import Record, detokenize
-from pipeline.units import ConfigError, Context, OptionsError
+from cs_synth.pipeline.generate.base import Request
+from cs_synth.pipeline.record import Record, detokenize
+from cs_synth.pipeline.units import ConfigError, Context, OptionsError
 
 RECIPE = "dialect"
 
@@ -54,7 +54,7 @@ def llm_features(ctx: Context, features, dialect, ewave_path, probabilities, den
     """``(rule_features, rule_dialect, llm_plan, table)``: what the rule
     engine gets (``features`` or ``dialect``, None when it has nothing to
     do) and ``[(fid, probability)]`` for the LLM."""
-    from transforms.dialect import profiles
+    from cs_synth.transforms.dialect import profiles
 
     if not ewave_path:
         raise ConfigError("option 'ewave_path': llm_fallback needs the eWAVE table (the folder holding "
@@ -90,7 +90,7 @@ def factory(ctx: Context, rule_factory, llm_fallback: Mapping[str, Any], *, feat
     """The ``dialect`` recipe's unit when ``llm_fallback`` is set:
     ``rule_factory`` (the recipe's own factory) builds the rule part over
     the implemented features."""
-    from transforms.dialect.features import implemented_ids
+    from cs_synth.transforms.dialect.features import implemented_ids
 
     if not isinstance(llm_fallback, Mapping):
         raise ConfigError(f"option 'llm_fallback': expected a mapping (backend, backend_options, ...), "
@@ -110,10 +110,10 @@ def factory(ctx: Context, rule_factory, llm_fallback: Mapping[str, Any], *, feat
 
 def build(ctx: Context, rules, llm_plan, table, ewave_path: str, options: Mapping[str, Any]):
     """The :class:`DialectWithLLM` unit for the ``llm_fallback`` mapping."""
-    from pipeline import registry
-    from pipeline.generate.base import build_generator
-    from transforms.generate.llm_dialect import FIELDS, LLMDialect
-    from transforms.generate.prompting import load_prompt
+    from cs_synth.pipeline import registry
+    from cs_synth.pipeline.generate.base import build_generator
+    from cs_synth.transforms.generate.llm_dialect import FIELDS, LLMDialect
+    from cs_synth.transforms.generate.prompting import load_prompt
 
     try:
         opts = registry.validate_options(_fallback_schema, dict(options))

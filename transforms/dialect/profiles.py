@@ -27,7 +27,7 @@ import os
 from dataclasses import dataclass
 from typing import Dict, Iterable, Mapping, Optional, Tuple
 
-from pipeline.units import ConfigError, check_probability
+from cs_synth.pipeline.units import ConfigError, check_probability
 
 DEFAULT_PROBABILITIES: Mapping[str, float] = {"A": 1.0, "B": 0.6, "C": 0.3}
 RATINGS = ("A", "B", "C", "D", "X", "?")
@@ -74,7 +74,7 @@ class Profile:
 
 def ewave_files(path: str) -> Tuple[str, Optional[str]]:
     """``(ewave.csv, varieties.csv or None)`` for a folder or a file path."""
-    from pipeline import resources  # local, carried to the worker, or gs:// / s3://
+    from cs_synth.pipeline import resources  # local, carried to the worker, or gs:// / s3://
 
     if resources.isfile(path):
         main = path
@@ -89,7 +89,7 @@ def ewave_files(path: str) -> Tuple[str, Optional[str]]:
 
 def load_ewave(path: str) -> Ewave:
     """The eWAVE tables (cached per process while the files are unchanged)."""
-    from pipeline import resources
+    from cs_synth.pipeline import resources
 
     main, var = ewave_files(path if resources.is_url(path) else os.path.abspath(path))
     return _load_ewave(main, var, resources.cache_key(main), resources.cache_key(var) if var else None)
@@ -97,7 +97,7 @@ def load_ewave(path: str) -> Ewave:
 
 @functools.lru_cache(maxsize=8)
 def _load_ewave(main: str, var: Optional[str], key, var_key) -> Ewave:
-    from pipeline import resources
+    from cs_synth.pipeline import resources
 
     features: Dict[int, FeatureInfo] = {}
     varieties: Dict[str, str] = {}
@@ -192,7 +192,7 @@ def load_yaml_profile(path: str, implemented: Iterable[int],
 
     probs = check_probabilities(probabilities)
     impl = sorted(set(implemented))
-    from pipeline import resources
+    from cs_synth.pipeline import resources
 
     try:
         data = yaml.safe_load(resources.read_text(path))

@@ -4,7 +4,7 @@ A rule reads a parsed spaCy ``Doc`` and proposes :class:`Hit` s: one
 contiguous token span ``[start, end)`` of the doc replaced by new tokens
 (an *insert* when the span is empty, a *delete* when there are no new
 tokens).  Rules never touch the doc and never draw random numbers; the
-engine (:mod:`transforms.dialect.engine`) decides which hits apply.
+engine (:mod:`cs_synth.transforms.dialect.engine`) decides which hits apply.
 
 Three kinds of rule, from most to least declarative:
 
@@ -56,8 +56,8 @@ class Hit:
         tokens (spaCy ``Token``): a copied token keeps its input spacing
         when the next part is its input neighbour (*T-shirt*, *ca n't*), and
         the engine decides the rest."""
-        from transforms.dialect.engine import ATTACH_LEFT, OPEN_RIGHT
-        from transforms.dialect.morph import CLITICS
+        from cs_synth.transforms.dialect.engine import ATTACH_LEFT, OPEN_RIGHT
+        from cs_synth.transforms.dialect.morph import CLITICS
 
         words, spaces = [], []
         for k, p in enumerate(parts):
@@ -113,7 +113,7 @@ def _agree_article(doc, hit: Hit) -> Hit:
     """A hit that changes the word right after *a*/*an* takes the article in,
     re-chosen for the new next word (*an easier* -> *a more easy*, *a more
     elegant* -> *an eleganter*)."""
-    from transforms.dialect.morph import indefinite, match_case
+    from cs_synth.transforms.dialect.morph import indefinite, match_case
 
     if hit.start == 0:
         return hit
@@ -204,7 +204,7 @@ class LexRule(Rule):
             for _, s, e in _matcher(self, doc.vocab)(doc):
                 yield s, e
             return
-        from transforms.dialect.morph import tokens
+        from cs_synth.transforms.dialect.morph import tokens
 
         for tok in tokens(doc):
             if tok.lower_ not in self.mapping:
@@ -219,7 +219,7 @@ class LexRule(Rule):
                 yield tok.i, tok.i + 1
 
     def find(self, doc):
-        from transforms.dialect.morph import match_case
+        from cs_synth.transforms.dialect.morph import match_case
 
         for s, e in self._spans(doc):
             tok = doc[s]

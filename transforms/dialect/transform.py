@@ -21,12 +21,12 @@ Outcomes (exactly one record per input record)
       detail="unparseable: <reason>")`` with reason ``empty_text``,
       ``too_long``, ``no_words`` or ``not_latin_script``.
 
-Every output is built by :func:`transforms.common.build_output`: ``recipe``
+Every output is built by :func:`cs_synth.transforms.common.build_output`: ``recipe``
 joins earlier steps (``entity+dialect``), token labels and entity spans
 (with character offsets over the new ``text``) follow the tokens, and
 ``source_map`` says which output tokens are unchanged copies of source
 tokens (empty when the text was tokenized here: the source side has no
-tokens).  Each applied rule hit is one :class:`~transforms.common.Replacement`
+tokens).  Each applied rule hit is one :class:`~cs_synth.transforms.common.Replacement`
 over the engine's input; the engine's own spacing and first-word casing are
 kept (``out_tokens``/``out_spaces``).
 """
@@ -37,9 +37,9 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Iterator, Optional, Tuple
 
-from pipeline.langs import LANG_INDEPENDENT
-from pipeline.record import Edit, Record, tag_tokens
-from transforms.common import Base, Replacement, build_output
+from cs_synth.pipeline.langs import LANG_INDEPENDENT
+from cs_synth.pipeline.record import Edit, Record, tag_tokens
+from cs_synth.transforms.common import Base, Replacement, build_output
 
 UNIT = "dialect.v1"
 RECIPE = "dialect"
@@ -94,10 +94,10 @@ class DialectTransform:
         return None
 
     def __call__(self, record: Record, rng) -> Iterator[Record]:
-        from pipeline.resources import load_spacy
+        from cs_synth.pipeline.resources import load_spacy
 
-        from transforms.dialect import engine
-        from transforms.dialect.features import all_rules
+        from cs_synth.transforms.dialect import engine
+        from cs_synth.transforms.dialect.features import all_rules
 
         base = self.base(record)
         text = record.src.text
@@ -147,7 +147,7 @@ class DialectTransform:
 
 
 #: recent parses by (model, words, spaces): rules only read the doc (see
-#: :mod:`transforms.dialect.rules`; their memo in ``doc.user_data`` is a pure
+#: :mod:`cs_synth.transforms.dialect.rules`; their memo in ``doc.user_data`` is a pure
 #: function of the parse), so another record with the same tokens (augment()
 #: called again on one sentence, chained steps, repeated corpus lines) reuses
 #: the parse instead of running the tagger and parser again

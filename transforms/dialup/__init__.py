@@ -5,4 +5,4 @@
 ``rules/es.yaml``, ``rules/de.yaml``); :mod:`.recipe` applies them and
 registers the recipe.  Importing this package reads no file.
 """
-from transforms.dialup import recipe  # noqa: F401  (registers the recipe)
+from cs_synth.transforms.dialup import recipe  # noqa: F401  (registers the recipe)

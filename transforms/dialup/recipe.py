@@ -1,6 +1,6 @@
 """The ``dialup`` recipe: synthetic dialect noise for a high-resource
 language, after the model-to-dialect (M->D) noising of DialUp (Bafna et al.,
-2025), driven by a per-language rule file (:mod:`transforms.dialup.ruleset`).
+2025), driven by a per-language rule file (:mod:`cs_synth.transforms.dialup.ruleset`).
 
 For every token tagged with the rule file's language (other languages and
 ``zxx`` tokens are left alone, so a code-switched input only has its
@@ -36,11 +36,11 @@ from __future__ import annotations
 import unicodedata
 from typing import List, Optional, Tuple
 
-from pipeline.record import Edit, Record
-from pipeline.registry import register_recipe
-from pipeline.units import ConfigError, Context, check_probability
-from transforms.common import Base, Replacement, build_output
-from transforms.dialup.ruleset import RuleSet, load_ruleset, shipped_path
+from cs_synth.pipeline.record import Edit, Record
+from cs_synth.pipeline.registry import register_recipe
+from cs_synth.pipeline.units import ConfigError, Context, check_probability
+from cs_synth.transforms.common import Base, Replacement, build_output
+from cs_synth.transforms.dialup.ruleset import RuleSet, load_ruleset, shipped_path
 
 UNIT = "dialup.v1"
 RECIPE = "dialup"

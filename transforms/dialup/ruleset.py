@@ -40,7 +40,7 @@ from typing import Dict, List, Literal, Optional, Tuple, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from pipeline.units import ConfigError
+from cs_synth.pipeline.units import ConfigError
 
 RULES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules")
 
@@ -163,9 +163,9 @@ def shipped_path(lang: str) -> str:
 
 
 def _compile(pattern: str, where: str) -> "re.Pattern":
-    """A user pattern with a time limit per match (pipeline.user_regex):
+    """A user pattern with a time limit per match (cs_synth.pipeline.user_regex):
     a pathological pattern becomes a ``regex_timeout`` reject, not a hang."""
-    from pipeline import user_regex
+    from cs_synth.pipeline import user_regex
 
     try:
         return user_regex.compile(pattern, where)
@@ -175,9 +175,9 @@ def _compile(pattern: str, where: str) -> "re.Pattern":
 
 def load_ruleset(path: str) -> RuleSet:
     """Read, validate and compile a rule file (cached per process; read
-    through :mod:`pipeline.resources`, so gs:// / s3:// paths work and a
+    through :mod:`cs_synth.pipeline.resources`, so gs:// / s3:// paths work and a
     local file travels with the job)."""
-    from pipeline import resources
+    from cs_synth.pipeline import resources
 
     if not resources.exists(path):
         raise ConfigError(f"option 'rules': file not found: {path}")
@@ -186,7 +186,7 @@ def load_ruleset(path: str) -> RuleSet:
 
 @functools.lru_cache(maxsize=32)
 def _load_ruleset(path: str, key: tuple) -> RuleSet:
-    from pipeline import resources
+    from cs_synth.pipeline import resources
 
     try:
         data = yaml.safe_load(resources.read_text(path))

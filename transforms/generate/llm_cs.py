@@ -43,13 +43,13 @@ from typing import Any, Dict, List, Literal, Optional, Sequence, Tuple
 from pydantic import Field
 from typing_extensions import Annotated
 
-from pipeline.generate.base import Generated, Request, build_generator
-from pipeline.record import Edit, Record, detokenize, is_language_independent
-from pipeline.registry import register_recipe
-from pipeline.units import ConfigError, Context
-from transforms.common import Base, Replacement, build_output
-from transforms.generate.mt_span import phrase_spans
-from transforms.generate.prompting import (WordLid, answer_line, diff_blocks, lang_name, load_prompt, tokenize)
+from cs_synth.pipeline.generate.base import Generated, Request, build_generator
+from cs_synth.pipeline.record import Edit, Record, detokenize, is_language_independent
+from cs_synth.pipeline.registry import register_recipe
+from cs_synth.pipeline.units import ConfigError, Context
+from cs_synth.transforms.common import Base, Replacement, build_output
+from cs_synth.transforms.generate.mt_span import phrase_spans
+from cs_synth.transforms.generate.prompting import (WordLid, answer_line, diff_blocks, lang_name, load_prompt, tokenize)
 
 SWITCH_TYPES = {
     "intra": "intra-sentential (switch inside the sentence, at phrase boundaries)",
@@ -266,8 +266,8 @@ def llm_cs_factory(ctx: Context, *, target_lang: str = "", backend: str = "opena
     if refine_below is not None:
         if not 1 <= refine_below <= 10:
             raise ConfigError(f"option 'refine_below': a rating between 1 and 10, got {refine_below!r}")
-        from pipeline.generate.prompts import load_prompt as _load
-        from pipeline.score.llm_judge import FIELDS as JUDGE_FIELDS, PROMPTS as JUDGE_PROMPTS, LLMJudge
+        from cs_synth.pipeline.generate.prompts import load_prompt as _load
+        from cs_synth.pipeline.score.llm_judge import FIELDS as JUDGE_FIELDS, PROMPTS as JUDGE_PROMPTS, LLMJudge
 
         jt = _load(ctx, "judge_prompt", judge_prompt, ["llm-judge.txt" if style == "chat" else
                                                        "llm-judge.completion.txt"], JUDGE_FIELDS, JUDGE_PROMPTS)

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Literal, Optional, Sequence
 
-from pipeline.generate.base import Request, build_generator
-from pipeline.record import Record, detokenize
-from pipeline.registry import register_recipe
-from pipeline.units import ConfigError, Context
-from transforms.common import Base, Replacement, build_output
-from transforms.generate.prompting import answer_line, diff_blocks, load_prompt, tokenize
+from cs_synth.pipeline.generate.base import Request, build_generator
+from cs_synth.pipeline.record import Record, detokenize
+from cs_synth.pipeline.registry import register_recipe
+from cs_synth.pipeline.units import ConfigError, Context
+from cs_synth.transforms.common import Base, Replacement, build_output
+from cs_synth.transforms.generate.prompting import answer_line, diff_blocks, load_prompt, tokenize
 
 FIELDS = ("source", "feature_id", "feature_name", "feature_example")
 
@@ -94,7 +94,7 @@ def llm_dialect_factory(ctx: Context, *, ewave_path: str = "", features: Optiona
                         backend: str = "openai", backend_options: Optional[Dict[str, Any]] = None,
                         cache: Optional[str] = None, prompt: Optional[str] = None,
                         style: Literal["completion", "chat"] = "completion") -> LLMDialect:
-    from transforms.dialect.profiles import load_ewave
+    from cs_synth.transforms.dialect.profiles import load_ewave
 
     if not ewave_path:
         raise ConfigError("option 'ewave_path' is required (the folder holding ewave.csv, or the file)")
@@ -113,7 +113,7 @@ def llm_dialect_factory(ctx: Context, *, ewave_path: str = "", features: Optiona
                 raise ConfigError(f"option 'features': {f!r} is not an eWAVE feature ID of {ewave_path}")
             ids.append(f)
     if only_without_rules:
-        from transforms.dialect.features import implemented_ids
+        from cs_synth.transforms.dialect.features import implemented_ids
 
         ruled = set(implemented_ids())
         ids = [f for f in ids if f not in ruled]

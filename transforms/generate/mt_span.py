@@ -23,11 +23,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from pipeline.generate.base import Generated, build_generator
-from pipeline.record import Record
-from pipeline.registry import register_recipe
-from pipeline.units import ConfigError, Context
-from transforms.common import Base, Replacement, build_output
+from cs_synth.pipeline.generate.base import Generated, build_generator
+from cs_synth.pipeline.record import Record
+from cs_synth.pipeline.registry import register_recipe
+from cs_synth.pipeline.units import ConfigError, Context
+from cs_synth.transforms.common import Base, Replacement, build_output
 
 NO_SPAN = "no_switchable_span"
 HEAD_POS = {"NOUN", "PROPN", "ADP"}
@@ -96,7 +96,7 @@ class MTSpan:
 
     @staticmethod
     def _span_text(record: Record, a: int, b: int) -> str:
-        from pipeline.record import detokenize
+        from cs_synth.pipeline.record import detokenize
 
         return detokenize(record.src.tokens[a:b], record.src.token_spaces()[a:b])
 
@@ -137,7 +137,7 @@ class MTSpan:
         return None
 
     def _output(self, record: Record, spans, results: Sequence[Generated]) -> Record:
-        from pipeline.resources import load_spacy
+        from cs_synth.pipeline.resources import load_spacy
 
         nlp = load_spacy(self.target_lang)
         base = Base.of(record)

@@ -17,8 +17,8 @@ import unicodedata
 from string import Template
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from pipeline.generate.prompts import LANG_NAMES, Prompt, lang_name, load_prompt as _load_prompt  # noqa: F401
-from pipeline.units import ConfigError
+from cs_synth.pipeline.generate.prompts import LANG_NAMES, Prompt, lang_name, load_prompt as _load_prompt  # noqa: F401
+from cs_synth.pipeline.units import ConfigError
 
 PROMPTS = os.path.join(os.path.dirname(__file__), "prompts")
 
@@ -53,7 +53,7 @@ def answer_line(text: str) -> Tuple[str, str]:
 
 
 def tokenize(text: str, lang: str) -> Tuple[List[str], List[bool]]:
-    from pipeline.resources import load_spacy
+    from cs_synth.pipeline.resources import load_spacy
 
     doc = load_spacy(lang).make_doc(text)
     toks = [t for t in doc if not t.is_space]

@@ -6,4 +6,4 @@ is the small registry of token predicates (script, word list, regex, lingua
 classifier, your own); :mod:`.recipe` registers the recipe.  Importing this
 package loads no library and no table.
 """
-from transforms.translit import recipe  # noqa: F401  (registers the recipe)
+from cs_synth.transforms.translit import recipe  # noqa: F401  (registers the recipe)

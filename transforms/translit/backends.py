@@ -24,7 +24,7 @@ import re
 import threading
 from typing import Optional, Tuple
 
-from pipeline.units import ConfigError
+from cs_synth.pipeline.units import ConfigError
 
 INSTALL_HINT = "install the translit extra: pip install 'cs-synth[translit]'"
 
@@ -199,18 +199,18 @@ class UromanBackend(Backend):
 # ---------------------------------------------------------------- hinglish
 class HinglishBackend(Backend):
     """Devanagari -> casual Hinglish with schwa deletion
-    (:mod:`transforms.translit.hinglish`)."""
+    (:mod:`cs_synth.transforms.translit.hinglish`)."""
 
     name = "hinglish"
 
     @property
     def detail(self) -> str:
-        from transforms.translit.hinglish import CONVENTION
+        from cs_synth.transforms.translit.hinglish import CONVENTION
 
         return f"hinglish:{CONVENTION}"
 
     def transliterate(self, text: str) -> str:
-        from transforms.translit.hinglish import romanize
+        from cs_synth.transforms.translit.hinglish import romanize
 
         return romanize(text)
 
@@ -218,7 +218,7 @@ class HinglishBackend(Backend):
 # ----------------------------------------------------------------- learned
 class LearnedBackend(Backend):
     """Devanagari -> Latin learned from a ``native<TAB>roman<TAB>count``
-    lexicon (Dakshina's format; :mod:`transforms.translit.learned`): lexicon
+    lexicon (Dakshina's format; :mod:`cs_synth.transforms.translit.learned`): lexicon
     hits give their most frequent romanization, other words a pair n-gram
     model, English loanwords their English spelling (``loanwords``), and
     with ``variation`` lexicon words draw among their attested spellings in
@@ -227,7 +227,7 @@ class LearnedBackend(Backend):
     name = "learned"
 
     def __init__(self, lexicon: str, loanwords: bool = True, variation: bool = False):
-        from transforms.translit.learned import load_romanizer
+        from cs_synth.transforms.translit.learned import load_romanizer
 
         if loanwords:
             _require("wordfreq", "wordfreq")

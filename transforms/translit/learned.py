@@ -47,7 +47,7 @@ How a word is romanized
    for ॉ/ऑ) >= LOAN_THRESHOLD`` (delta: its per-unit log probability minus
    the native top one's).
 4. A word with a unit that the lexicon never shows (a rare sign) goes to the
-   rule-based ``hinglish`` romanizer (:mod:`transforms.translit.hinglish`).
+   rule-based ``hinglish`` romanizer (:mod:`cs_synth.transforms.translit.hinglish`).
 
 Everything is deterministic: training iterates in sorted order, ties are
 broken by the spelling, and nothing reads global random state.  A trained
@@ -65,7 +65,7 @@ import unicodedata
 from collections import defaultdict
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from pipeline.units import ConfigError
+from cs_synth.pipeline.units import ConfigError
 
 __all__ = ["align_lexicon", "loan_lexicon", "char_model", "Lexicon", "PairModel", "LearnedRomanizer", "load_lexicon", "split_by_word", "units_of", "load_romanizer"]
 
@@ -723,12 +723,12 @@ class LearnedRomanizer:
         if not units:
             return ""
         if not self.model.knows(units):
-            from transforms.translit.hinglish import romanize_word
+            from cs_synth.transforms.translit.hinglish import romanize_word
 
             return romanize_word(word)
         best = self.model.nbest(units, beam=self.beam, n=8)
         if not best:
-            from transforms.translit.hinglish import romanize_word
+            from cs_synth.transforms.translit.hinglish import romanize_word
 
             return romanize_word(word)
         if CHAR_LM_WEIGHT:  # rerank by the spelling's own likelihood too (scores stay the pair model's)
@@ -845,7 +845,7 @@ class LearnedRomanizer:
         """Romanize every Devanagari word in ``text``; other characters pass
         through (Devanagari digits become ASCII digits, the danda a full stop).
         With ``rng``, lexicon words draw among their attested spellings."""
-        from transforms.translit.hinglish import _DIGITS, _PUNCT, _is_devanagari_letter
+        from cs_synth.transforms.translit.hinglish import _DIGITS, _PUNCT, _is_devanagari_letter
 
         out: List[str] = []
         run: List[str] = []

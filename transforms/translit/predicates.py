@@ -37,7 +37,7 @@ from typing import Callable, Iterable, Sequence
 
 import catalogue
 
-from pipeline.units import ConfigError, Context
+from cs_synth.pipeline.units import ConfigError, Context
 
 Predicate = Callable[[str, str], bool]
 
@@ -70,12 +70,12 @@ def predicate_names() -> list:
 
 
 def build_predicate(ctx: Context, name: str, options: dict) -> Predicate:
-    from pipeline import registry
-    from pipeline.units import qualify
+    from cs_synth.pipeline import registry
+    from cs_synth.pipeline.units import qualify
 
     if not isinstance(name, str) or name not in predicates:
         raise ConfigError(f"option 'predicate': unknown predicate {name!r}; known: {', '.join(predicate_names())} "
-                          "(register your own with transforms.translit.predicates.register_predicate)")
+                          "(register your own with cs_synth.transforms.translit.predicates.register_predicate)")
     if not isinstance(options, dict):
         raise ConfigError(f"option 'predicate_options' must be a mapping, got {options!r}")
     factory = predicates.get(name)
@@ -142,7 +142,7 @@ def script_predicate(ctx: Context, scripts: Sequence[str], match: str = "any", m
         raise ConfigError(f"predicate_options.match must be 'any' or 'all', got {match!r}")
     quant = any if match == "any" else all
     if method == "icu":
-        from transforms.translit.backends import _require
+        from cs_synth.transforms.translit.backends import _require
 
         _require("icu", "pyicu-wheels")
         names = icu_script_names()
@@ -180,7 +180,7 @@ def _norm(word: str, casefold: bool) -> str:
 @register_predicate("wordlist")
 def wordlist_predicate(ctx: Context, path: str, casefold: bool = True) -> Predicate:
     full = ctx.require_file("predicate_options.path", path)
-    from pipeline import resources  # local, carried to the worker, or gs:// / s3://
+    from cs_synth.pipeline import resources  # local, carried to the worker, or gs:// / s3://
 
     try:
         text = resources.read_text(full)
@@ -201,7 +201,7 @@ def wordlist_predicate(ctx: Context, path: str, casefold: bool = True) -> Predic
 # ------------------------------------------------------------------- regex
 @register_predicate("regex")
 def regex_predicate(ctx: Context, pattern: str) -> Predicate:
-    from pipeline import user_regex  # a time limit per match: a pathological pattern rejects, never hangs
+    from cs_synth.pipeline import user_regex  # a time limit per match: a pathological pattern rejects, never hangs
 
     try:
         rx = user_regex.compile(pattern, "translit predicate 'regex'")
@@ -226,7 +226,7 @@ def _lingua_detector(candidates: tuple):
 @register_predicate("lingua")
 def lingua_predicate(ctx: Context, languages: Sequence[str], candidates: Sequence[str] = (),
                      min_confidence: float = 0.5) -> Predicate:
-    from transforms.translit.backends import _require
+    from cs_synth.transforms.translit.backends import _require
 
     _require("lingua", "lingua-language-detector")
     from lingua import IsoCode639_1

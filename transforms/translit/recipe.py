@@ -11,25 +11,25 @@ Options (``factory(ctx, **options)``):
     ``devanagari``: e.g. devanagari -> iast / itrans / hk, or itrans ->
     devanagari), ``uroman`` (optional ``lcode``, ISO 639-3) or ``hinglish``
     (Devanagari -> casual Hinglish with schwa deletion, see
-    :mod:`transforms.translit.hinglish`) or ``learned`` (with ``lexicon``, a
+    :mod:`cs_synth.transforms.translit.hinglish`) or ``learned`` (with ``lexicon``, a
     ``native<TAB>roman<TAB>count`` file in Dakshina's format, relative to the
     config: lexicon words get their most frequent romanization, other words a
     pair n-gram model trained on the lexicon; ``loanwords`` (default true)
     gives English words written in Devanagari their English spelling;
     ``variation`` (default false) draws lexicon words among their attested
     spellings in proportion to their counts, seeded per record; see
-    :mod:`transforms.translit.learned`).
+    :mod:`cs_synth.transforms.translit.learned`).
 ``mode``
     ``text`` (every token), ``lang`` (tokens whose language tag is in
     ``langs``, e.g. romanize the ``hi`` tokens of a code-switched Hindi-English
     output to get Hinglish) or ``predicate`` (tokens that the registered
     predicate ``predicate`` with ``predicate_options`` selects; see
-    :mod:`transforms.translit.predicates`).  When ``mode`` is not given it is
+    :mod:`cs_synth.transforms.translit.predicates`).  When ``mode`` is not given it is
     ``lang`` if ``langs`` is given, ``predicate`` if ``predicate`` is, else
     ``text``.
 
 Output: one record ``<id>/translit/0`` (``recipe`` joined with ``+`` after
-earlier steps) built by :func:`transforms.common.build_output`.  A
+earlier steps) built by :func:`cs_synth.transforms.common.build_output`.  A
 transliterated token **keeps its language tag** (a romanized Hindi word is
 still Hindi; the script is not a language), keeps its spacing, labels and
 entity spans (character offsets are recomputed).  Each changed token is one
@@ -53,13 +53,13 @@ from __future__ import annotations
 import unicodedata
 from typing import Optional, Sequence, Union
 
-from pipeline.langs import LANG_INDEPENDENT
-from pipeline.record import Edit, Record
-from pipeline.registry import register_recipe
-from pipeline.units import ConfigError, Context
-from transforms.common import Base, Replacement, build_output
-from transforms.translit.backends import Backend, build_backend
-from transforms.translit.predicates import Predicate, build_predicate
+from cs_synth.pipeline.langs import LANG_INDEPENDENT
+from cs_synth.pipeline.record import Edit, Record
+from cs_synth.pipeline.registry import register_recipe
+from cs_synth.pipeline.units import ConfigError, Context
+from cs_synth.transforms.common import Base, Replacement, build_output
+from cs_synth.transforms.translit.backends import Backend, build_backend
+from cs_synth.transforms.translit.predicates import Predicate, build_predicate
 
 UNIT = "translit.v1"
 RECIPE = "translit"
@@ -170,7 +170,7 @@ def translit_factory(ctx: Context, backend: str = "icu", transform_id: Optional[
         return Transliterate(be, mode, langs=_langs(langs))
     if mode == "predicate":
         if predicate is None:
-            from transforms.translit.predicates import predicate_names
+            from cs_synth.transforms.translit.predicates import predicate_names
 
             raise ConfigError(f"option 'predicate' is required for mode 'predicate'; known: "
                               f"{', '.join(predicate_names())}")

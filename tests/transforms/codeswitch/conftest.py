@@ -4,10 +4,10 @@ import pathlib
 
 import pytest
 
-from pipeline import registry
-from pipeline.record import Record, Side
-from pipeline.rng import derive_rng
-from pipeline.units import Context
+from cs_synth.pipeline import registry
+from cs_synth.pipeline.record import Record, Side
+from cs_synth.pipeline.rng import derive_rng
+from cs_synth.pipeline.units import Context
 
 REPO = pathlib.Path(__file__).resolve().parents[3]
 LEXICONS = REPO / "samples" / "lexicons"

@@ -4,7 +4,7 @@ import pathlib
 
 import pytest
 
-from pipeline import augment
+from cs_synth.pipeline import augment
 
 REPO = pathlib.Path(__file__).resolve().parents[3]
 

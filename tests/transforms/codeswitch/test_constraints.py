@@ -4,13 +4,13 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from pipeline import registry
-from pipeline.config import ConstraintsConfig, StepConfig
-from pipeline.record import Record, Side
-from pipeline.rng import derive_rng
-from pipeline.units import Context
-from transforms.codeswitch import constraints as cons
-from transforms.codeswitch.selectors import Pair, View
+from cs_synth.pipeline import registry
+from cs_synth.pipeline.config import ConstraintsConfig, StepConfig
+from cs_synth.pipeline.record import Record, Side
+from cs_synth.pipeline.rng import derive_rng
+from cs_synth.pipeline.units import Context
+from cs_synth.transforms.codeswitch import constraints as cons
+from cs_synth.transforms.codeswitch.selectors import Pair, View
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +152,7 @@ def test_reject_names_the_constraints(nlp):
 def test_stage_hands_the_step_block_to_the_unit():
     from types import SimpleNamespace
 
-    from pipeline.stages import TransformStage
+    from cs_synth.pipeline.stages import TransformStage
 
     step = StepConfig(recipe="phrase", constraints={"unaligned_edge": False})
     cfg = SimpleNamespace(context=lambda: Context(src_lang="en", tgt_lang="de"), seed=0, transform=[step])

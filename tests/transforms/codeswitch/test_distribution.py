@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import registry
-from pipeline.distribution import parse_draw, read_reference, reference_values, sentence_stats
-from pipeline.rng import derive_rng
-from pipeline.score.metrics import code_mixing_metrics
-from pipeline.units import ConfigError, Context
+from cs_synth.pipeline import registry
+from cs_synth.pipeline.distribution import parse_draw, read_reference, reference_values, sentence_stats
+from cs_synth.pipeline.rng import derive_rng
+from cs_synth.pipeline.score.metrics import code_mixing_metrics
+from cs_synth.pipeline.units import ConfigError, Context
 from tests.transforms.codeswitch.test_ratio import synthetic_corpus
 
 REPO = Path(__file__).resolve().parents[3]
@@ -29,7 +29,7 @@ def write_lid(tmp_path, sentences):
 
 
 def run(recipe, records, **options):
-    from pipeline.config import ConstraintsConfig
+    from cs_synth.pipeline.config import ConstraintsConfig
 
     unit = registry.get(registry.recipes, recipe).factory(Context(), **options)
     unit.constraints = ConstraintsConfig.parse(False)  # the selector's spread, not the constraints'
@@ -79,7 +79,7 @@ def test_bad_distribution_names_its_field(value, message):
 
 
 def test_bad_distribution_in_a_config_names_the_full_path(tmp_path):
-    from pipeline.config import load_config
+    from cs_synth.pipeline.config import load_config
 
     cfg = tmp_path / "r.yaml"
     cfg.write_text(f"""
@@ -90,7 +90,7 @@ transform:
   - recipe: span-ec
     options: {{max_spans: {{mean: 2}}}}
 """, encoding="utf-8")
-    from pipeline.stages import TransformStage
+    from cs_synth.pipeline.stages import TransformStage
 
     with pytest.raises(ConfigError, match=r"transform\.0\.options\.max_spans\.sd: required"):
         TransformStage(load_config(str(cfg)))
@@ -169,7 +169,7 @@ def test_sample_reference_corpus_is_spread():
 
 
 def test_sampling_fits_its_target_from_a_reference(tmp_path):
-    from pipeline.filter.sampling import build_sampler
+    from cs_synth.pipeline.filter.sampling import build_sampler
 
     path = write_lid(tmp_path, [[("a", "en"), ("b", "de"), ("c", "en")], [("a", "en"), ("b", "en")]])
     s = build_sampler(Context(seed=3), k=1, metric="switch_points", reference=path)

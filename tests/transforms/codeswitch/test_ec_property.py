@@ -4,11 +4,11 @@ from the selector's code."""
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import registry
-from pipeline.record import Record, Side
-from pipeline.rng import derive_rng
-from pipeline.units import Context
-from pipeline.config import ConstraintsConfig
+from cs_synth.pipeline import registry
+from cs_synth.pipeline.record import Record, Side
+from cs_synth.pipeline.rng import derive_rng
+from cs_synth.pipeline.units import Context
+from cs_synth.pipeline.config import ConstraintsConfig
 
 NO_CONSTRAINTS = ConstraintsConfig.parse(False)
 

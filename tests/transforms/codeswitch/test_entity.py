@@ -2,8 +2,8 @@
 language per output, up to K languages, character offsets."""
 import pytest
 
-from pipeline.record import Span
-from pipeline.annotate.lexicon import load_lexicon
+from cs_synth.pipeline.record import Span
+from cs_synth.pipeline.annotate.lexicon import load_lexicon
 
 
 @pytest.fixture(scope="module")

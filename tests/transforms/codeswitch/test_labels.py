@@ -1,6 +1,6 @@
 """Token labels follow the switch through the alignment; sequence labels
 pass through unchanged."""
-from pipeline.record import Span
+from cs_synth.pipeline.record import Span
 
 
 def test_reordered_entity_keeps_its_label_and_restarts_bio(make_record, build, apply):
@@ -50,7 +50,7 @@ def test_unaligned_target_token_inside_a_switched_entity_takes_its_label(make_re
     unit = build("phrase", max_len=3, max_phrases=3, extend_unaligned=False)
     # label projection only: "de la" next to the span is unaligned, which the
     # switch-point constraints would refuse
-    from pipeline.config import ConstraintsConfig
+    from cs_synth.pipeline.config import ConstraintsConfig
 
     unit.constraints = ConstraintsConfig.parse(False)
     out = apply(unit, rec)[0]
@@ -62,7 +62,7 @@ def test_unaligned_target_token_inside_a_switched_entity_takes_its_label(make_re
 def test_chunk_cut_by_a_switch_restarts_with_b(make_record):
     # project_labels directly: an I- token after a replaced part of another
     # chunk becomes B-
-    from transforms.common import Base, Replacement, build_output
+    from cs_synth.transforms.common import Base, Replacement, build_output
 
     rec = make_record("a b c d", src_kw={"labels": {"ner": ("B-X", "I-X", "B-Y", "I-Y")}})
     base = Base.of(rec)

@@ -2,8 +2,8 @@
 reported with their line numbers."""
 import pytest
 
-from pipeline.units import ConfigError
-from pipeline.annotate.lexicon import (LexiconError, load_dictionary, load_lexicon, parse_dictionary_tsv,
+from cs_synth.pipeline.units import ConfigError
+from cs_synth.pipeline.annotate.lexicon import (LexiconError, load_dictionary, load_lexicon, parse_dictionary_tsv,
                                       parse_lexicon_jsonl, parse_lexicon_tsv)
 
 

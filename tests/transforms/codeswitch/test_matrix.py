@@ -6,9 +6,9 @@ equivalence with running the recipe on the swapped pair for every recipe,
 what an output and a reject carry, chaining, and the configuration errors."""
 import pytest
 
-from pipeline import registry
-from pipeline.units import ConfigError, Context
-from transforms.codeswitch.matrix import CHAIN_BREAKS, MatrixFrame, swap_sides
+from cs_synth.pipeline import registry
+from cs_synth.pipeline.units import ConfigError, Context
+from cs_synth.transforms.codeswitch.matrix import CHAIN_BREAKS, MatrixFrame, swap_sides
 
 EN = "I ate a red apple today"
 HI = "मैंने आज एक लाल सेब खाया"
@@ -69,7 +69,7 @@ def test_word_recipe_frames_in_the_target_with_a_target_side_dictionary(make_rec
 def test_entity_recipe_frames_in_the_target(make_record, apply):
     rec = make_record("Priya lives in Delhi", "प्रिया दिल्ली में रहती है", "0-0 1-3 1-4 3-1",
                       src_lang="en", tgt_lang="hi",
-                      tgt_kw={"entities": (__import__("pipeline.record", fromlist=["Span"]).Span(1, 2, "GPE"),)})
+                      tgt_kw={"entities": (__import__("cs_synth.pipeline.record", fromlist=["Span"]).Span(1, 2, "GPE"),)})
     unit = build_in("entity", matrix="tgt", entities="annotations")
     (out,) = apply(unit, rec)
     assert out.text == "प्रिया Delhi में रहती है"

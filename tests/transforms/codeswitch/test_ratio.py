@@ -5,11 +5,11 @@ import statistics
 
 import pytest
 
-from pipeline import registry
-from pipeline.record import Record, Side
-from pipeline.rng import derive_rng
-from pipeline.score.metrics import code_mixing_metrics
-from pipeline.units import Context
+from cs_synth.pipeline import registry
+from cs_synth.pipeline.record import Record, Side
+from cs_synth.pipeline.rng import derive_rng
+from cs_synth.pipeline.score.metrics import code_mixing_metrics
+from cs_synth.pipeline.units import Context
 
 
 def synthetic_corpus(n_pairs=300, seed=1234):
@@ -62,7 +62,7 @@ def gold_corpus(shared_dir):
 def run_ratio(records, constraints=True, **options):
     unit = registry.get(registry.recipes, "ratio").factory(Context(), **options)
     if not constraints:
-        from pipeline.config import ConstraintsConfig
+        from cs_synth.pipeline.config import ConstraintsConfig
 
         unit.constraints = ConstraintsConfig.parse(False)
     ratios, spfs, rejected = [], [], 0

@@ -2,8 +2,8 @@
 unknown recipe names, bad options."""
 import pytest
 
-from pipeline import registry
-from pipeline.units import ConfigError
+from cs_synth.pipeline import registry
+from cs_synth.pipeline.units import ConfigError
 
 ALIGNED = ["noun-swap", "span-ec", "span-ml", "subtree", "phrase", "ratio"]
 ANNOTATED = {"pos": ("DET", "NOUN", "VERB", "PUNCT"), "heads": (1, 2, 2, 2), "deps": ("det", "nsubj", "ROOT", "punct")}
@@ -83,7 +83,7 @@ def test_bad_options_fail_at_once_naming_the_option(recipe, options, field, buil
 
 
 def test_entity_needs_a_target_language_for_monolingual_input():
-    from pipeline.units import Context
+    from cs_synth.pipeline.units import Context
 
     factory = registry.get(registry.recipes, "entity").factory
     with pytest.raises(ConfigError, match="target_langs"):

@@ -4,7 +4,7 @@ import statistics
 
 import pytest
 
-from pipeline.record import Span
+from cs_synth.pipeline.record import Span
 
 SENT = "The children read books in the garden every morning and drink milk with bread ."
 
@@ -15,7 +15,7 @@ def dicts(lexicon_dir):
 
 
 def test_per_token_languages_and_translations_come_from_the_dictionaries(dicts, make_record, build, apply):
-    from pipeline.annotate.lexicon import load_dictionary
+    from cs_synth.pipeline.annotate.lexicon import load_dictionary
 
     unit = build("word", dictionaries=dicts, probability=0.6)
     rec = make_record(SENT)

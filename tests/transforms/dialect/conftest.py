@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from pipeline.record import Record, Side
-from pipeline.units import Context
+from cs_synth.pipeline.record import Record, Side
+from cs_synth.pipeline.units import Context
 
 HERE = pathlib.Path(__file__).resolve().parent
 GOLDEN = HERE / "golden.jsonl"
@@ -28,7 +28,7 @@ def make_record(text, rid="t1"):
 
 
 def run_recipe(text, rid="t1", seed=0, **options):
-    from transforms.dialect import factory
+    from cs_synth.transforms.dialect import factory
 
     unit = factory(Context(), **options)
     return list(unit(make_record(text, rid), random.Random(seed)))

@@ -2,8 +2,8 @@
 import argparse
 import json
 
-from transforms.dialect import cli
-from transforms.dialect.features import all_rules
+from cs_synth.transforms.dialect import cli
+from cs_synth.transforms.dialect.features import all_rules
 
 
 def run(capsys, *argv):

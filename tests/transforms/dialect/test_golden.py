@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from pipeline.record import detokenize, tag_tokens
-from transforms.dialect.features import all_rules
+from cs_synth.pipeline.record import detokenize, tag_tokens
+from cs_synth.transforms.dialect.features import all_rules
 
 from .conftest import GOLDEN, load_golden, run_recipe
 

@@ -258,7 +258,7 @@ def test_near_miss_does_not_apply(fid, text):
 
 
 def test_every_implemented_feature_has_a_negative_case():
-    from transforms.dialect.features import all_rules
+    from cs_synth.transforms.dialect.features import all_rules
 
     covered = {fid for fid, _ in FIRST_PASS + ADDED + NEAR_MISS}
     assert sorted(set(all_rules()) - covered) == []

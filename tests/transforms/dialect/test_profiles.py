@@ -5,10 +5,10 @@ import pathlib
 
 import pytest
 
-from pipeline.units import ConfigError, Context
-from transforms.dialect import factory
-from transforms.dialect.features import all_rules
-from transforms.dialect.profiles import load_ewave, load_yaml_profile, profile_from_ewave
+from cs_synth.pipeline.units import ConfigError, Context
+from cs_synth.transforms.dialect import factory
+from cs_synth.transforms.dialect.features import all_rules
+from cs_synth.transforms.dialect.profiles import load_ewave, load_yaml_profile, profile_from_ewave
 
 SAMPLES = pathlib.Path(__file__).resolve().parents[3] / "samples" / "dialects"
 
@@ -117,8 +117,8 @@ def test_profile_with_nothing_to_apply_is_refused(tmp_path):
 
 
 def test_every_ewave_variety_and_the_union_build_a_recipe(ewave_dir):
-    from transforms.dialect import factory
-    from transforms.dialect.profiles import load_ewave
+    from cs_synth.transforms.dialect import factory
+    from cs_synth.transforms.dialect.profiles import load_ewave
 
     table = load_ewave(str(ewave_dir))
     rated = [name for name, abbr in table.varieties.items() if table.ratings.get(abbr)]

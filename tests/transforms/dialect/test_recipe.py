@@ -5,10 +5,10 @@ import random
 
 import pytest
 
-from pipeline.record import Record, Side
-from pipeline.units import ConfigError, Context
-from transforms.dialect import factory
-from transforms.dialect.features import all_rules
+from cs_synth.pipeline.record import Record, Side
+from cs_synth.pipeline.units import ConfigError, Context
+from cs_synth.transforms.dialect import factory
+from cs_synth.transforms.dialect.features import all_rules
 
 from .conftest import make_record, run_recipe
 
@@ -96,7 +96,7 @@ def test_annotated_source_tokens_are_used_as_they_are():
 
 
 def test_chained_input_starts_from_the_previous_output_and_keeps_its_edits():
-    from pipeline.record import Edit
+    from cs_synth.pipeline.record import Edit
 
     prev = Edit(unit="other.v1", op="replace", src_start=0, src_end=1, out_start=0, out_end=1,
                 before="She", after="He")
@@ -116,7 +116,7 @@ def test_transform_is_picklable_and_deterministic():
 
 
 def test_augment_api_monolingual():
-    from pipeline import augment
+    from cs_synth.pipeline import augment
 
     outs = augment("He doesn't like me.", src_lang="en", recipe="dialect", features=[158], seed=1)
     kept = [o for o in outs if not o.rejected]
@@ -129,7 +129,7 @@ def test_augment_api_monolingual():
 
 
 def test_augment_api_rejects_unchanged_sentences_with_reason():
-    from pipeline import augment
+    from cs_synth.pipeline import augment
 
     (out,) = augment("The cat sleeps.", src_lang="en", recipe="dialect", features=[158])
     assert out.rejected and out.reject_reason == "no_feature_applied"

@@ -3,10 +3,10 @@ import dataclasses
 
 import pytest
 
-from pipeline.record import Record, Side, detokenize
-from pipeline.rng import derive_rng
-from transforms.dialup.recipe import DialUp
-from transforms.dialup.ruleset import load_ruleset, shipped_path
+from cs_synth.pipeline.record import Record, Side, detokenize
+from cs_synth.pipeline.rng import derive_rng
+from cs_synth.transforms.dialup.recipe import DialUp
+from cs_synth.transforms.dialup.ruleset import load_ruleset, shipped_path
 
 
 def _record(tokens, lang="es", langs=None, rid="d1", spaces=None):

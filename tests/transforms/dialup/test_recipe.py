@@ -5,12 +5,12 @@ import random
 
 import pytest
 
-from pipeline import registry
-from pipeline.record import Edit
-from pipeline.rng import derive_rng
-from pipeline.units import ConfigError, Context
-from transforms.dialup.recipe import DialUp, dialup_factory
-from transforms.dialup.ruleset import load_ruleset, shipped_languages, shipped_path
+from cs_synth.pipeline import registry
+from cs_synth.pipeline.record import Edit
+from cs_synth.pipeline.rng import derive_rng
+from cs_synth.pipeline.units import ConfigError, Context
+from cs_synth.transforms.dialup.recipe import DialUp, dialup_factory
+from cs_synth.transforms.dialup.ruleset import load_ruleset, shipped_languages, shipped_path
 
 ES = ("Nosotros", "estamos", "muy", "cansados", "porque", "trabajamos", "todo", "el", "día", "en", "la",
       "ciudad", ",", "pero", "hasta", "mañana", "no", "descansamos", ".")
@@ -115,7 +115,7 @@ def test_mixed_case_tokens_are_left_alone(make_record, run):
 
 
 def test_record_without_tokens_is_rejected(run):
-    from pipeline.record import Record, Side
+    from cs_synth.pipeline.record import Record, Side
 
     out = run(dialup_factory(ES_CTX), Record(id="e", src=Side(text="", lang="es")))
     assert out.rejected and out.reject_reason == "no_tokens"
@@ -178,7 +178,7 @@ def test_lang_required_without_source_language():
 
 
 def test_unknown_option_through_run_config(tmp_path):
-    from pipeline.config import parse_config
+    from cs_synth.pipeline.config import parse_config
 
     data = {"input": {"format": "text", "path": "x.txt", "src_lang": "es"}, "align": None,
             "transform": [{"recipe": "dialup", "options": {"char_rat": 0.1}}]}
@@ -187,7 +187,7 @@ def test_unknown_option_through_run_config(tmp_path):
 
 
 def test_augment_end_to_end():
-    from pipeline import augment
+    from cs_synth.pipeline import augment
 
     out = augment("Estoy muy cansado para salir.", src_lang="es", recipe="dialup", seed=3,
                   char_rate=0, affix_rate=1, function_word_rate=1)

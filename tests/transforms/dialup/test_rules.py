@@ -2,8 +2,8 @@
 German rule files, each rule applied alone at rate 1."""
 import pytest
 
-from pipeline.rng import derive_rng
-from transforms.dialup.ruleset import load_ruleset, shipped_path
+from cs_synth.pipeline.rng import derive_rng
+from cs_synth.transforms.dialup.ruleset import load_ruleset, shipped_path
 
 # (language, rule id, word, expected word)
 GOLDEN = [

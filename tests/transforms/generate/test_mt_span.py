@@ -9,13 +9,13 @@ import subprocess
 
 import pytest
 
-from beam_jobs.synth import run_job
-from pipeline import augment, stages
-from pipeline.config import load_config, parse_config
-from pipeline.generate import apertium as ap
-from pipeline.generate.base import GenSpec
-from pipeline.read.readers import build_record
-from pipeline.units import ConfigError
+from cs_synth.beam_jobs.synth import run_job
+from cs_synth.pipeline import augment, stages
+from cs_synth.pipeline.config import load_config, parse_config
+from cs_synth.pipeline.generate import apertium as ap
+from cs_synth.pipeline.generate.base import GenSpec
+from cs_synth.pipeline.read.readers import build_record
+from cs_synth.pipeline.units import ConfigError
 
 REPO = pathlib.Path(__file__).resolve().parents[3]
 HAVE = shutil.which("apertium") is not None and "eng-spa" in ap.installed_modes()

@@ -2,9 +2,9 @@
 them (tokenized source side, or a previous unit's output)."""
 import pytest
 
-from pipeline.record import Record, Side, detokenize
-from pipeline.rng import derive_rng
-from pipeline.units import Context
+from cs_synth.pipeline.record import Record, Side, detokenize
+from cs_synth.pipeline.rng import derive_rng
+from cs_synth.pipeline.units import Context
 
 
 def _record(tokens, lang="hi", spaces=None, langs=None, rid="t1", **kw):

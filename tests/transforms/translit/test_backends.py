@@ -2,8 +2,8 @@
 errors: unknown ICU transform / sanscript scheme list the valid ones."""
 import pytest
 
-from pipeline.units import ConfigError
-from transforms.translit.backends import (IcuBackend, SanscriptBackend, UromanBackend, _require, build_backend,
+from cs_synth.pipeline.units import ConfigError
+from cs_synth.transforms.translit.backends import (IcuBackend, SanscriptBackend, UromanBackend, _require, build_backend,
                                           icu_available_ids, sanscript_schemes)
 
 

@@ -5,8 +5,8 @@ import unicodedata
 
 import pytest
 
-from transforms.translit import hinglish
-from transforms.translit.hinglish import EXCEPTIONS, romanize, romanize_word
+from cs_synth.transforms.translit import hinglish
+from cs_synth.transforms.translit.hinglish import EXCEPTIONS, romanize, romanize_word
 
 WORDS_FILE = pathlib.Path(__file__).with_name("hinglish_words.tsv")
 

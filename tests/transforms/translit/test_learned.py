@@ -10,12 +10,12 @@ import random
 
 import pytest
 
-from pipeline.rng import derive_rng
-from pipeline.units import ConfigError, Context
-from transforms.translit.backends import build_backend
-from transforms.translit.learned import (LearnedRomanizer, load_lexicon, load_romanizer, skeleton,
+from cs_synth.pipeline.rng import derive_rng
+from cs_synth.pipeline.units import ConfigError, Context
+from cs_synth.transforms.translit.backends import build_backend
+from cs_synth.transforms.translit.learned import (LearnedRomanizer, load_lexicon, load_romanizer, skeleton,
                                          split_by_word, units_of)
-from transforms.translit.recipe import translit_factory
+from cs_synth.transforms.translit.recipe import translit_factory
 
 #: English words in Devanagari that the test lexicon leaves out, so the model
 #: and the loanword detector (not a look-up) must spell them
@@ -123,7 +123,7 @@ def test_more_loanwords_and_no_false_loans(romanizer):
 def test_a_tie_among_the_most_frequent_spellings_goes_to_the_model(romanizer):
     """Dakshina's पिछले has pchhale, pichhale and pichhle, each seen once: the
     alphabetically first (pchhale) reads wrong; the model's choice does not."""
-    from transforms.translit.learned import Lexicon
+    from cs_synth.transforms.translit.learned import Lexicon
 
     tied = {"पिछले": (("pchhale", 1), ("pichhale", 1), ("pichhle", 1)),
             "दीजिए": (("dijia", 1), ("dijiae", 1), ("dijiye", 1)),
@@ -139,7 +139,7 @@ def test_a_tie_among_the_most_frequent_spellings_goes_to_the_model(romanizer):
 
 
 def test_a_word_with_a_nukta_finds_its_spelling_without_it(romanizer):
-    from transforms.translit.learned import Lexicon
+    from cs_synth.transforms.translit.learned import Lexicon
 
     r = LearnedRomanizer(Lexicon({"मुफ्त": (("muft", 3),), "पडा": (("marker", 2),)}), model=romanizer.model,
                          loan_model=romanizer.loan_model)

@@ -2,12 +2,12 @@
 edits, language tags, pass-through marking, chaining and configuration."""
 import pytest
 
-from pipeline import registry
-from pipeline.record import Edit, Span
-from pipeline.units import ConfigError
-from transforms.translit.backends import Backend
-from transforms.translit.predicates import register_classifier, register_predicate
-from transforms.translit.recipe import Transliterate, translit_factory
+from cs_synth.pipeline import registry
+from cs_synth.pipeline.record import Edit, Span
+from cs_synth.pipeline.units import ConfigError
+from cs_synth.transforms.translit.backends import Backend
+from cs_synth.transforms.translit.predicates import register_classifier, register_predicate
+from cs_synth.transforms.translit.recipe import Transliterate, translit_factory
 
 HI = ("मैं", "घर", "जा", "रहा", "हूँ", "।")
 HI_SPACES = (True, True, True, True, False, False)
@@ -219,7 +219,7 @@ def test_backend_error_on_a_token_leaves_it_and_marks_it(make_record, run):
 
 
 def test_record_without_tokens_is_rejected(ctx, run):
-    from pipeline.record import Record, Side
+    from cs_synth.pipeline.record import Record, Side
 
     rec = Record(id="e1", src=Side(text="", lang="hi"))
     out = run(translit_factory(ctx, backend="hinglish"), rec)
@@ -268,7 +268,7 @@ def test_defaults_infer_mode_and_romanize_to_ascii(ctx, make_record, run):
 
 
 def test_config_unknown_icu_id_through_run_config(tmp_path):
-    from pipeline.config import parse_config
+    from cs_synth.pipeline.config import parse_config
 
     data = {"input": {"format": "text", "path": "x.txt", "src_lang": "hi"}, "align": None,
             "transform": [{"recipe": "translit", "options": {"backend": "icu", "transform_id": "Hindi-Latin"}}]}
@@ -277,7 +277,7 @@ def test_config_unknown_icu_id_through_run_config(tmp_path):
 
 
 def test_augment_end_to_end():
-    from pipeline import augment
+    from cs_synth.pipeline import augment
 
     out = augment("मैं घर जा रहा हूँ।", src_lang="hi", recipe="translit", backend="hinglish")
     assert [o.text for o in out] == ["main ghar ja raha hoon."]

@@ -1,6 +1,6 @@
 """The implemented eWAVE features, one module per grammatical area.
 
-Each module builds a :class:`~transforms.dialect.rules.RuleSet`; this
+Each module builds a :class:`~cs_synth.transforms.dialect.rules.RuleSet`; this
 package collects them into one mapping ``eWAVE feature ID -> rule``.
 Feature names are the eWAVE catalogue's names, character for character
 (``tests/transforms/dialect`` checks them against ``ewave.csv``).
@@ -11,7 +11,7 @@ import functools
 import importlib
 from typing import Dict
 
-from transforms.dialect.rules import Rule, by_id
+from cs_synth.transforms.dialect.rules import Rule, by_id
 
 AREAS = (
     "pronouns",

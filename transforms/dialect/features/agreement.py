@@ -2,10 +2,10 @@
 was/were levelling, the Northern Subject Rule (eWAVE features 170-183)."""
 from __future__ import annotations
 
-from transforms.dialect.morph import (PERSONAL, is_third_singular, lemma_of, match_case, subject_of,
+from cs_synth.transforms.dialect.morph import (PERSONAL, is_third_singular, lemma_of, match_case, subject_of,
                                       third_singular)
-from transforms.dialect.morph import tokens
-from transforms.dialect.rules import Hit, RuleSet
+from cs_synth.transforms.dialect.morph import tokens
+from cs_synth.transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("agreement")
 
@@ -28,7 +28,7 @@ def zero_third_singular(doc):
 def generalized_s(doc):
     """*I see the house* -> *I sees the house*; a coordinated verb under the
     same subject too (*I open the door and walks inside*... -> *and walks*)."""
-    from transforms.dialect.morph import verb_conjuncts, verified_lemma
+    from cs_synth.transforms.dialect.morph import verb_conjuncts, verified_lemma
 
     for tok in tokens(doc):
         if _lexical_present(tok, "VBP"):

@@ -2,9 +2,9 @@
 as comparative markers, *than what* (eWAVE features 78-86, 204)."""
 from __future__ import annotations
 
-from transforms.dialect.morph import comparative, is_known_adjective, match_case, superlative
-from transforms.dialect.morph import tokens
-from transforms.dialect.rules import Hit, RuleSet
+from cs_synth.transforms.dialect.morph import comparative, is_known_adjective, match_case, superlative
+from cs_synth.transforms.dialect.morph import tokens
+from cs_synth.transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("comparison")
 NOT_SYNTHETIC = {"more", "less", "fewer", "most", "least", "further", "farther", "other", "elder"}
@@ -155,7 +155,7 @@ def postnominal_adjective(doc):
     """*a big iron saucepan* -> *an iron saucepan big*: the adjectives before
     the noun (and its compound modifiers) move after it; an indefinite
     article is re-chosen for the new next word."""
-    from transforms.dialect.morph import indefinite
+    from cs_synth.transforms.dialect.morph import indefinite
 
     for noun in tokens(doc):
         if noun.pos_ != "NOUN" or noun.dep_ == "compound":

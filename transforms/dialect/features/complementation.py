@@ -2,8 +2,8 @@
 200-209)."""
 from __future__ import annotations
 
-from transforms.dialect.morph import tokens
-from transforms.dialect.rules import Hit, RuleSet
+from cs_synth.transforms.dialect.morph import tokens
+from cs_synth.transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("complementation")
 SAY_VERBS = {"hear", "say", "know", "think", "tell", "believe", "see", "understand", "learn"}
@@ -122,7 +122,7 @@ def _existential(doc, present_only):
 @RULES.func(205, "Existentials with forms of get")
 def got_existential(doc):
     """*There is some sand there* -> *It got some sand there*."""
-    from transforms.dialect.morph import match_case
+    from cs_synth.transforms.dialect.morph import match_case
 
     for there, be in _existential(doc, present_only=True):
         yield Hit(there.i, be.i + 1, (match_case("it", there.text), "got"))
@@ -132,7 +132,7 @@ def got_existential(doc):
 def have_existential(doc):
     """*There are some women here* -> *You have some women here*; *there was*
     -> *you had*."""
-    from transforms.dialect.morph import match_case
+    from cs_synth.transforms.dialect.morph import match_case
 
     for there, be in _existential(doc, present_only=False):
         have = "had" if be.tag_ == "VBD" else "have"
@@ -146,7 +146,7 @@ BARE_AFTER = {"start", "begin", "stop", "keep", "finish", "quit", "like", "love"
 @RULES.func(210, "Non-finite clause complements with bare root form rather than -ing form")
 def bare_for_ing(doc):
     """*He started telling the cousins* -> *He started tell the cousins*."""
-    from transforms.dialect.morph import match_case, verified_lemma
+    from cs_synth.transforms.dialect.morph import match_case, verified_lemma
 
     for verb in tokens(doc):
         if verb.tag_ != "VBG" or verb.dep_ not in ("xcomp", "ccomp") or verb.head.lemma_ not in BARE_AFTER \

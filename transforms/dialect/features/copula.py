@@ -8,9 +8,9 @@ know he is*), never before the subject (questions), and not after *it*,
 """
 from __future__ import annotations
 
-from transforms.dialect.morph import lemma_of, match_case, subject_of
-from transforms.dialect.morph import tokens
-from transforms.dialect.rules import Hit, RuleSet
+from cs_synth.transforms.dialect.morph import lemma_of, match_case, subject_of
+from cs_synth.transforms.dialect.morph import tokens
+from cs_synth.transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("copula")
 DELETABLE = {"is", "are", "'s", "'re"}

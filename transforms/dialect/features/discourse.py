@@ -3,9 +3,9 @@ adverbs, *too* for *very*, preposition omission, clause-final *but*,
 *anymore*, subject imperatives, *like* (eWAVE features 211-235)."""
 from __future__ import annotations
 
-from transforms.dialect.morph import is_known_adjective, match_case, subject_of
-from transforms.dialect.morph import tokens
-from transforms.dialect.rules import Hit, RuleSet
+from cs_synth.transforms.dialect.morph import is_known_adjective, match_case, subject_of
+from cs_synth.transforms.dialect.morph import tokens
+from cs_synth.transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("discourse")
 WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend"}
@@ -234,7 +234,7 @@ def progressive_cleft(doc):
 
 
 def surface_word(tok):
-    from transforms.dialect.morph import surface
+    from cs_synth.transforms.dialect.morph import surface
 
     return surface(tok)
 

@@ -2,10 +2,10 @@
 was/weren't, tags and negative inversion (eWAVE features 154-169, 226)."""
 from __future__ import annotations
 
-from transforms.dialect.morph import (NEGATIVE_OF, lemma_of, match_case, negated, operators, past, subject_of,
+from cs_synth.transforms.dialect.morph import (NEGATIVE_OF, lemma_of, match_case, negated, operators, past, subject_of,
                                       surface)
-from transforms.dialect.morph import tokens
-from transforms.dialect.rules import Hit, RuleSet
+from cs_synth.transforms.dialect.morph import tokens
+from cs_synth.transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("negation")
 PRESENT_BE = {"am", "is", "are", "'m", "'s", "'re"}
@@ -89,7 +89,7 @@ def never_past(doc):
 def _preverbal(doc, word):
     """*He doesn't like it* -> *He not like it*; the past stays on the verb:
     *He didn't like it* -> *He not liked it*."""
-    from transforms.dialect.morph import verified_lemma
+    from cs_synth.transforms.dialect.morph import verified_lemma
 
     for op, neg, verb in _do_support(doc):
         if neg.i + 1 == verb.i and _declarative(op, verb):
@@ -211,7 +211,7 @@ def _declarative_order(doc, aux, subj, end):
     if aux.lemma_ == "do" and aux.dep_ == "aux":
         rest = [t.text for t in doc[subj.right_edge.i + 1: end]]
         verb = aux.head
-        from transforms.dialect.morph import verified_lemma
+        from cs_synth.transforms.dialect.morph import verified_lemma
 
         lemma = verified_lemma(verb)
         if lemma is None or verb.tag_ != "VB":
@@ -219,7 +219,7 @@ def _declarative_order(doc, aux, subj, end):
         if aux.lower_ == "did":
             form = past(lemma)
         elif aux.lower_ == "does":
-            from transforms.dialect.morph import third_singular
+            from cs_synth.transforms.dialect.morph import third_singular
 
             form = third_singular(lemma)
         else:

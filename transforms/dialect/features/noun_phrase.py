@@ -2,9 +2,9 @@
 (eWAVE features 48-77)."""
 from __future__ import annotations
 
-from transforms.dialect.morph import indefinite, match_case, regular_plural
-from transforms.dialect.morph import tokens
-from transforms.dialect.rules import Hit, RuleSet
+from cs_synth.transforms.dialect.morph import indefinite, match_case, regular_plural
+from cs_synth.transforms.dialect.morph import tokens
+from cs_synth.transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("noun_phrase")
 

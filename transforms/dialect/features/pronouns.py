@@ -2,10 +2,10 @@
 (eWAVE features 1-47)."""
 from __future__ import annotations
 
-from transforms.dialect.morph import (OBJ_TO_SUBJ, SUBJ_TO_OBJ, is_dummy_it, is_finite_subject, is_question,
+from cs_synth.transforms.dialect.morph import (OBJ_TO_SUBJ, SUBJ_TO_OBJ, is_dummy_it, is_finite_subject, is_question,
                                       match_case, surface)
-from transforms.dialect.morph import tokens
-from transforms.dialect.rules import Hit, RuleSet
+from cs_synth.transforms.dialect.morph import tokens
+from cs_synth.transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("pronouns")
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
@@ -323,8 +323,8 @@ def who_who(doc):
 def _inanimate_plural_before(doc, i) -> bool:
     """A plural inanimate noun before ``i`` and no plural noun or pronoun
     for people or animals (which *they* could refer to instead)."""
-    from transforms.dialect.features.noun_phrase import HUMAN_NOUNS
-    from transforms.dialect.features.verb_morphology import ANIMALS
+    from cs_synth.transforms.dialect.features.noun_phrase import HUMAN_NOUNS
+    from cs_synth.transforms.dialect.features.verb_morphology import ANIMALS
 
     plurals = [t for t in doc[:i] if t.tag_ in ("NNS", "NNPS") or (t.tag_ == "NN" and t.lemma_.lower() in HUMAN_NOUNS
                                                                    and any(c.dep_ == "nummod" for c in t.children))]
@@ -353,7 +353,7 @@ def it_for_they(doc):
             spaces = (not be.startswith("'"), True)
             yield Hit(tok.i, tok.i + 2, (match_case("it", tok.text), match_case(be, nxt.text)), spaces=spaces)
         elif low == "they" and nxt is not None and nxt.tag_ == "VBP" and nxt.pos_ == "VERB":
-            from transforms.dialect.morph import third_singular, verified_lemma
+            from cs_synth.transforms.dialect.morph import third_singular, verified_lemma
 
             lemma = verified_lemma(nxt)
             if lemma:

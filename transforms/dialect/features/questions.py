@@ -2,9 +2,9 @@
 auxiliaries in main-clause questions (eWAVE features 227-229)."""
 from __future__ import annotations
 
-from transforms.dialect.morph import is_question, lemma_of, match_case, past, subject_of, surface, third_singular
-from transforms.dialect.morph import tokens
-from transforms.dialect.rules import Hit, RuleSet
+from cs_synth.transforms.dialect.morph import is_question, lemma_of, match_case, past, subject_of, surface, third_singular
+from cs_synth.transforms.dialect.morph import tokens
+from cs_synth.transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("questions")
 WH = {"what", "who", "whom", "where", "when", "why", "how", "which"}

@@ -1,9 +1,9 @@
 """Reflexives: regularized paradigms, number, emphatic *own self* (eWAVE 11-16)."""
 from __future__ import annotations
 
-from transforms.dialect.morph import match_case
-from transforms.dialect.morph import tokens
-from transforms.dialect.rules import Hit, RuleSet
+from cs_synth.transforms.dialect.morph import match_case
+from cs_synth.transforms.dialect.morph import tokens
+from cs_synth.transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("reflexives")
 REFLEXIVE = {"TAG": "PRP"}

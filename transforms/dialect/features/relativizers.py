@@ -2,9 +2,9 @@
 pronouns and preposition chopping (eWAVE features 185-198)."""
 from __future__ import annotations
 
-from transforms.dialect.morph import match_case
-from transforms.dialect.morph import tokens
-from transforms.dialect.rules import Hit, RuleSet
+from cs_synth.transforms.dialect.morph import match_case
+from cs_synth.transforms.dialect.morph import tokens
+from cs_synth.transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("relativizers")
 RELATIVIZERS = {"who", "which", "that", "whom"}
@@ -222,7 +222,7 @@ def prenominal_reduced_relative(doc):
             owner = [pobj.lemma_.lower() if pobj.tag_ == "NNS" and pobj.lemma_.isalpha() else pobj.text]
         mods = list(doc[first: noun.i + 1])
         if det is not None and det.lower_ in ("a", "an"):
-            from transforms.dialect.morph import indefinite
+            from cs_synth.transforms.dialect.morph import indefinite
 
             yield Hit.of(det.i, verb.right_edge.i + 1,
                          [match_case(indefinite(owner[0]), det.text)] + owner + ["-", verb] + mods)

@@ -2,11 +2,11 @@
 modal features (eWAVE features 88-127, 144-147)."""
 from __future__ import annotations
 
-from transforms.dialect.morph import (be_past_for, be_present_for, complement_end, gerund, has_habitual_cue,
+from cs_synth.transforms.dialect.morph import (be_past_for, be_present_for, complement_end, gerund, has_habitual_cue,
                                       is_negated, is_third_singular, lemma_of, match_case, participle, past,
                                       perfect, present_for, subject_of, surface, third_singular, verified_lemma)
-from transforms.dialect.morph import operators, tokens, verb_conjuncts
-from transforms.dialect.rules import Hit, RuleSet
+from cs_synth.transforms.dialect.morph import operators, tokens, verb_conjuncts
+from cs_synth.transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("tense_aspect")
 STATIVE = {"like", "love", "want", "know", "need", "understand", "believe", "hate", "own", "prefer", "remember",

@@ -2,10 +2,10 @@
 past marking, a-prefixing (eWAVE features 128-134)."""
 from __future__ import annotations
 
-from transforms.dialect.morph import (gerund, is_negated, lemma_of, match_case, participle, past, regular_past,
+from cs_synth.transforms.dialect.morph import (gerund, is_negated, lemma_of, match_case, participle, past, regular_past,
                                       verified_lemma)
-from transforms.dialect.morph import tokens
-from transforms.dialect.rules import Hit, RuleSet
+from cs_synth.transforms.dialect.morph import tokens
+from cs_synth.transforms.dialect.rules import Hit, RuleSet
 
 RULES = RuleSet("verb_morphology")
 SKIP = {"be", "have", "do", "say", "make"}  # suppletive or clitic-prone forms
@@ -127,7 +127,7 @@ def ing_after_modal(doc):
         lemma = verified_lemma(verb)
         if lemma and lemma not in ("be", "have"):
             yield Hit(verb.i, verb.i + 1, (match_case(gerund(lemma), verb.text),))
-            from transforms.dialect.morph import verb_conjuncts
+            from cs_synth.transforms.dialect.morph import verb_conjuncts
 
             for conj in verb_conjuncts(verb):  # *can open ... and walk* -> *can opening ... and walking*
                 conj_lemma = verified_lemma(conj)
@@ -136,13 +136,13 @@ def ing_after_modal(doc):
 
 
 def _human_nouns():
-    from transforms.dialect.features.noun_phrase import HUMAN_NOUNS
+    from cs_synth.transforms.dialect.features.noun_phrase import HUMAN_NOUNS
 
     return HUMAN_NOUNS
 
 
 def _human(tok) -> bool:
-    from transforms.dialect.features.noun_phrase import HUMAN_NOUNS
+    from cs_synth.transforms.dialect.features.noun_phrase import HUMAN_NOUNS
 
     return tok.tag_ in ("PRP", "NNP") or tok.lemma_.lower() in HUMAN_NOUNS
 
