@@ -1,6 +1,6 @@
 """A 1M-pair gzipped TSV through the job with 1 and 4 workers (issue 12).
 
-    python benchmarks/read_scale.py [--pairs 1000000] [--workers 1 4] [--md PATH]
+    python benchmarks/read_scale.py [--pairs 1000000] [--workers 1 4] [--stage job|read] [--md PATH]
 
 Builds ``--pairs`` en-de pairs as one gzipped TSV under a temporary folder
 (multi30k train repeated; the TSV reader numbers lines, so the repeats are
@@ -139,6 +139,10 @@ def main() -> None:
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 4])
     ap.add_argument("--md", default=None, help="also write the printed lines to this Markdown file")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder (prints its path)")
+    ap.add_argument("--stage", choices=("job", "read"), default="job",
+                    help="job: the whole translit job (default); read: the job's read stage alone "
+                         "(benchmarks/_read_only_job.py), compared by an order-free digest of every record's "
+                         "id and encoded bytes")
     args = ap.parse_args()
     lines = []
 
@@ -153,13 +157,32 @@ def main() -> None:
         say(f"input: {args.pairs} pairs (multi30k en-de train, {m.M30K_PAIRS} pairs, repeated; ids are line "
             f"numbers, so the repeats are distinct), one gzipped TSV of {os.path.getsize(tsv) / 2 ** 20:.1f} MiB, "
             f"built in {time.perf_counter() - t0:.0f}s")
-        say("job: spaCy blank tokenizer, no aligner, translit (ICU Latin-ASCII), no dedup, seed 0; FnApiRunner, "
-            "--workers N (multi-process for N > 1)")
         config = m.write_config(tmp, job_config(tsv))
+        if args.stage == "read":
+            say("stage: the job's ReadRecords alone (split reader: the gzip file is one streamed block, chunks of "
+                "lines reshuffled and parsed on every worker), then sha256(id + the record coder's bytes) per "
+                "record, combined order-free (count, sum, xor) and distinct ids counted; FnApiRunner, --workers N")
+        else:
+            say("job: spaCy blank tokenizer, no aligner, translit (ICU Latin-ASCII), no dedup, seed 0; FnApiRunner, "
+                "--workers N (multi-process for N > 1)")
         results, digests = [], []
         for w in args.workers:
             out = os.path.join(tmp, f"out-w{w}")
             load = m.load_note()
+            if args.stage == "read":
+                res_path = os.path.join(tmp, f"read-w{w}.json")
+                cmd = [sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "_read_only_job.py"), config,
+                       str(w), res_path]
+                res = run_measured(cmd, os.path.join(tmp, f"log-w{w}.txt"))
+                with open(res_path) as fh:
+                    dig = json.load(fh)
+                results.append((w, res))
+                digests.append(dig)
+                say(f"workers {w}: wall {res['wall_s']:.0f}s, CPU {res['cpu_s']:.0f}s, peak RSS of the process "
+                    f"tree {res['peak_tree_rss_mb']:.0f} MB (largest single process "
+                    f"{res['max_process_rss_mb']:.0f} MB); records {dig['digest']['records']}, distinct ids "
+                    f"{dig['distinct_ids']}, rejected {dig['rejected']}, digest {dig['digest']['sum'][:16]}… | {load}")
+                continue
             res = run_measured(m.job_cmd(config, out, w), os.path.join(tmp, f"log-w{w}.txt"))
             dig = output_digest(out)
             results.append((w, res))
@@ -170,14 +193,22 @@ def main() -> None:
                 f"{len(dig['files'])} shard files | {load}")
             shutil.rmtree(out, ignore_errors=True)
         first = digests[0]
-        for (w, _), dig in zip(results[1:], digests[1:]):
-            assert dig["counts"] == first["counts"], f"manifest counts differ with {w} workers"
-            assert dig["ids"] == first["ids"] and dig["ids_sha256"] == first["ids_sha256"], \
-                f"ids differ with {w} workers"
-            assert dig["files"] == first["files"], f"shard bytes differ with {w} workers"
-        assert first["counts"]["read"] == args.pairs
-        say(f"identical: {len(first['files'])} shard files byte for byte (sha256), {first['ids']} ids, manifest "
-            f"counts, across workers {args.workers}")
+        if args.stage == "read":
+            for (w, _), dig in zip(results[1:], digests[1:]):
+                assert dig == first, f"records differ with {w} workers: {dig} vs {first}"
+            assert first["digest"]["records"] == first["distinct_ids"] == args.pairs, first
+            say(f"identical: {args.pairs} records, {first['distinct_ids']} distinct ids, the same digest of ids and "
+                f"encoded bytes (sum {first['digest']['sum']}, xor {first['digest']['xor']}), across workers "
+                f"{args.workers}")
+        else:
+            for (w, _), dig in zip(results[1:], digests[1:]):
+                assert dig["counts"] == first["counts"], f"manifest counts differ with {w} workers"
+                assert dig["ids"] == first["ids"] and dig["ids_sha256"] == first["ids_sha256"], \
+                    f"ids differ with {w} workers"
+                assert dig["files"] == first["files"], f"shard bytes differ with {w} workers"
+            assert first["counts"]["read"] == args.pairs
+            say(f"identical: {len(first['files'])} shard files byte for byte (sha256), {first['ids']} ids, manifest "
+                f"counts, across workers {args.workers}")
         w0 = results[0][1]
         for w, res in results[1:]:
             say(f"ratios {w} vs {results[0][0]} worker(s), same run: wall x{res['wall_s'] / w0['wall_s']:.2f}, "
@@ -192,7 +223,7 @@ def main() -> None:
         with open(args.md, "w", encoding="utf-8") as fh:
             fh.write("# Read at scale: a gzipped TSV with 1 and N workers (issue 12)\n\n")
             fh.write(f"`python benchmarks/read_scale.py --pairs {args.pairs} --workers "
-                     f"{' '.join(map(str, args.workers))}`\n\n")
+                     f"{' '.join(map(str, args.workers))} --stage {args.stage}`\n\n")
             fh.writelines(f"- {ln}\n" for ln in lines)
 
 
