@@ -137,3 +137,45 @@ def test_the_matrix_example_is_the_hinglish_sample():
     block = next(b for b in _blocks("yaml") if "matrix: tgt" in b)
     sample = yaml.safe_load((REPO / "samples/recipes/en-hi-hinglish-matrix.yaml").read_text(encoding="utf-8"))
     assert yaml.safe_load(block)["transform"] == sample["transform"]
+
+
+def _dataflow_commands():
+    for block in _blocks("bash"):
+        if "DataflowRunner" not in block:
+            continue
+        for line in block.replace("\\\n", " ").splitlines():
+            line = line.strip()
+            if line.startswith(("cs-synth run", "docker build")):
+                yield shlex.split(line)
+
+
+def test_the_dataflow_commands_parse_as_beam_options():
+    """Every flag of the README's Dataflow command lines is a cs-synth or
+    Beam option (unknown flags stop a run), and the runner loads."""
+    from cs_synth.beam_jobs.synth import beam_options
+
+    runs = [c for c in _dataflow_commands() if c[0] == "cs-synth"]
+    assert len(runs) >= 2, runs
+    for argv in runs:
+        rest = argv[3:]  # cs-synth run CONFIG
+        i = rest.index("--output")
+        del rest[i:i + 2]
+        opts = beam_options(rest).get_all_options()
+        assert opts["runner"] == "DataflowRunner" and opts["project"] == "PROJECT", argv
+        if "--sdk_container_image" in rest:
+            assert opts["sdk_container_image"].endswith("cs-synth:0.1")
+
+
+def test_the_worker_image_recipe_names_real_extras_and_cpu_torch():
+    from importlib.metadata import metadata
+
+    builds = [c for c in _dataflow_commands() if c[0] == "docker"]
+    assert builds, "no docker build line in the README's Dataflow section"
+    known = set(metadata("cs-synth").get_all("Provides-Extra"))
+    for argv in builds:
+        arg = next(a for a in argv if a.startswith("CS_SYNTH_EXTRAS="))
+        extras = arg.split("=", 1)[1].split(",")
+        assert set(extras) <= known, set(extras) - known
+    dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8")
+    assert "ARG CS_SYNTH_EXTRAS" in dockerfile
+    assert re.search(r"torch==\$\{TORCH_VERSION\}\" --index-url https://download\.pytorch\.org/whl/cpu", dockerfile)
