@@ -16,9 +16,13 @@ projections).  Each repair is one :class:`~cs_synth.pipeline.record.Edit` with u
 ``repair_case``
     A span at the start of the sentence starts with a capital when the
     source did; a span whose first word was sentence-initial in the other
-    language loses the capital it had only for its position, when that
+    language loses the capital it had only for its position: when that
     word is a function word of its language (the stop-word lists spaCy
-    ships).  Other capitals (names, German nouns) are never touched.
+    ships), or, in a language that does not capitalize nouns, when every
+    source word it is aligned to is written in lower case mid-sentence
+    (*We Alquilamos* → *We alquilamos*, from *rented*; *Kenia* keeps its
+    capital, from *Kenya*).  Other capitals (names, German nouns) are never
+    touched.
 ``repair_article``
     English ``a``/``an`` before or after a switched word agrees with the
     word that now follows it (the ``inflect`` package decides, so "an hour"
@@ -38,6 +42,9 @@ ELIDING = frozenset({"fr", "it", "ca", "oc", "lb"})
 #: scripts / languages written without spaces between words
 NO_SPACE_LANGS = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo", "yue", "wuu"})
 APOSTROPHES = ("'", "\u2019")
+#: languages that write every noun with a capital: a capital there may be
+#: the word's own even when its source counterpart is lower case
+NOUN_CAPITALS = frozenset({"de", "lb", "gsw", "bar", "nds"})
 UNIT = "boundary.v1"
 
 
@@ -104,13 +111,27 @@ def _match_case(new: str, like: str) -> str:
     return new
 
 
+def _positional_capital(word: str, lang: str, origins: Sequence[int], base_tokens: Sequence[str]) -> bool:
+    """``word`` (sentence-initial where it came from) has its capital only
+    for its position: a function word, or, where nouns are not capitalized,
+    a word aligned only to lower-case source words that were not
+    sentence-initial themselves."""
+    if word.casefold() in stop_words(lang):
+        return True
+    if lang.split("-")[0] in NOUN_CAPITALS or not origins or not base_tokens:
+        return False
+    return all(0 < p < len(base_tokens) and base_tokens[p][:1].islower() for p in origins)
+
+
 def repair(tokens: List[str], langs: Sequence[str], spaces: List[bool], group: Sequence[int],
-           reps: Sequence, rep_out: Sequence[Tuple[int, int]], base_first: str) -> List[Tuple[int, str, str, str]]:
+           reps: Sequence, rep_out: Sequence[Tuple[int, int]], base_first: str,
+           base_tokens: Sequence[str] = ()) -> List[Tuple[int, str, str, str]]:
     """Repair the edges of the switching replacements in place.
 
     ``group[k]`` is the replacement index of output token ``k`` (-1 when
-    unchanged), ``rep_out`` each replacement's output range and
-    ``base_first`` the first token of the text before the splice.  Returns
+    unchanged), ``rep_out`` each replacement's output range,
+    ``base_first`` the first token of the text before the splice and
+    ``base_tokens`` all of its tokens.  Returns
     ``(output position, op, before, after)`` per repair."""
     n = len(tokens)
     done: List[Tuple[int, str, str, str]] = []
@@ -130,7 +151,7 @@ def repair(tokens: List[str], langs: Sequence[str], spaces: List[bool], group: S
                 tokens[0] = first[:1].upper() + first[1:]
                 done.append((0, "repair_case", first, tokens[0]))
         elif getattr(reps[ri], "initial", False) and first[:1].isupper() and not first.isupper() \
-                and first.casefold() in stop_words(langs[a]):
+                and _positional_capital(first, langs[a], (reps[ri].origins or ((),))[0], base_tokens):
             tokens[a] = first[:1].lower() + first[1:]
             done.append((a, "repair_case", first, tokens[a]))
     for k in sorted(junctions):

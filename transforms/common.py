@@ -234,7 +234,8 @@ def build_output(record: Record, base: Base, replacements: Sequence[Replacement]
 
     repairs = []
     if out_tokens is None and any(r.op in SWITCH_OPS for r in reps):
-        repairs = repair(tokens, langs, spaces, group, reps, rep_out, base.tokens[0] if n else "")
+        repairs = repair(tokens, langs, spaces, group, reps, rep_out, base.tokens[0] if n else "",
+                         base.tokens)
         for k, op, _, _ in repairs:
             if group[k] < 0 and op != "repair_space":
                 smap[k] = -1  # no longer an unchanged copy of its source token

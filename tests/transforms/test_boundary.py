@@ -69,6 +69,24 @@ def test_positional_capital_of_a_function_word_is_dropped_but_nouns_keep_theirs(
     assert o.text == "I see Un chien ."
 
 
+def test_positional_capital_of_a_content_word_goes_where_nouns_are_not_capitalized():
+    # "We rented a small car" <- "Alquilamos un coche pequeño": the verb had its capital for its position
+    r = rec(["We", "rented", "a", "small", "car", "."])
+    o = out(r, rep(1, 2, ["Alquilamos"], "es", initial=True, origins=[(1,)]))
+    assert o.text == "We alquilamos a small car ."
+    assert ("repair_case", "Alquilamos", "alquilamos") in repairs(o)
+    # aligned to a capitalized source word mid-sentence: a name, its capital stays
+    r2 = rec(["Yesterday", "Kenya", "won", "."])
+    o = out(r2, rep(1, 2, ["Kenia"], "es", initial=True, origins=[(1,)]))
+    assert o.text == "Yesterday Kenia won ." and not repairs(o)
+    # unaligned: nothing says the capital is positional
+    o = out(r, rep(1, 2, ["Alquilamos"], "es", initial=True))
+    assert o.text == "We Alquilamos a small car ."
+    # German capitalizes nouns: a capital there stays even from a lower-case source word
+    o = out(r, rep(4, 5, ["Auto"], "de", initial=True, origins=[(4,)]))
+    assert o.text == "We rented a small Auto ."
+
+
 @pytest.mark.parametrize("word,article", [("Eichhörnchen", "an"), ("Hund", "a"), ("hour", "an"),
                                           ("university", "a"), ("arbre", "an")])
 def test_article_agrees_with_the_switched_word(word, article):
