@@ -118,6 +118,47 @@ def _sum_triples(triples) -> tuple:
     return tuple((a, b, v) for (a, b), v in sorted(acc.items()))
 
 
+def merge_priors(a: Optional[EflomalPriors], b: Optional[EflomalPriors]) -> Optional[EflomalPriors]:
+    """Both sets of pseudo-counts, summed per entry (``a``'s pair count)."""
+    if a is None or not len(a):
+        return b if b is not None and len(b) else a
+    if b is None or not len(b):
+        return a
+    return EflomalPriors(lex=_sum_triples(a.lex + b.lex), hmm_fwd=_sum_pairs(a.hmm_fwd + b.hmm_fwd),
+                         hmm_rev=_sum_pairs(a.hmm_rev + b.hmm_rev), fert_fwd=_sum_triples(a.fert_fwd + b.fert_fwd),
+                         fert_rev=_sum_triples(a.fert_rev + b.fert_rev), n_pairs=a.n_pairs)
+
+
+def _sum_pairs(pairs) -> tuple:
+    acc: Dict[int, float] = {}
+    for j, alpha in pairs:
+        acc[j] = acc.get(j, 0.0) + float(alpha)
+    return tuple(sorted(acc.items()))
+
+
+def dictionary_priors(entries: Iterable[Tuple[Sequence[str], Sequence[str]]], weight: float,
+                      normalise_src, normalise_tgt, reverse: bool = False) -> EflomalPriors:
+    """Lexical priors from a bilingual dictionary: each (source word,
+    translation word) of an entry gets ``weight`` pseudo-counts, shared out
+    over the words of a multi-word entry, in the aligner's normalised forms
+    (lower case, stems).  A small corpus has too few sentences to learn that
+    *woman* goes with *औरत*; the dictionary says so up front.  ``reverse``:
+    the dictionary's first column is the target language."""
+    lex = []
+    for src_words, translations in entries:
+        for tr in translations:
+            s_words, t_words = list(src_words), tr.split()
+            if reverse:
+                s_words, t_words = t_words, s_words
+            if not s_words or not t_words:
+                continue
+            share = weight / max(len(s_words), len(t_words))
+            for sw in s_words:
+                for tw in t_words:
+                    lex.append((normalise_src(sw), normalise_tgt(tw), share))
+    return EflomalPriors(lex=_sum_triples(lex))
+
+
 def _jumps(links: Iterable[Tuple[int, int]], n_from: int) -> List[int]:
     """HMM jumps of a directional alignment given as (generated position,
     generating position) links, each generated position linked at most
@@ -306,7 +347,7 @@ class EflomalAligner(Aligner):
                  src_prefix_len: int = 0, src_suffix_len: int = 0, tgt_prefix_len: int = 0,
                  tgt_suffix_len: int = 0, priors_sample: Optional[int] = 200_000,
                  default_priors: Optional[EflomalPriors] = None, seed: int = 0,
-                 deterministic: bool = True):
+                 deterministic: bool = True, dictionary: Optional[Tuple[str, float, bool]] = None):
         self.symmetrize = symmetrize
         self._sym = get_symmetrizer(symmetrize)
         self.model = model
@@ -319,6 +360,10 @@ class EflomalAligner(Aligner):
         #: most pairs :meth:`fit` aligns (the Beam stage samples this many)
         self.fit_sample_size = priors_sample
         self.default_priors = default_priors
+        #: (path, weight, reverse) of ``priors_dictionary``; its priors are
+        #: built on first use (on the worker) and added to every run's priors
+        self.dictionary = dictionary
+        self._dictionary_priors: Optional[EflomalPriors] = None
         self.seed = seed
         self.deterministic = deterministic
 
@@ -327,6 +372,25 @@ class EflomalAligner(Aligner):
         sp, ss, tp, ts = self.stem
         return ([_normalise(t, self.lowercase, sp, ss) for t in src],
                 [_normalise(t, self.lowercase, tp, ts) for t in tgt])
+
+    def dictionary_priors(self) -> Optional[EflomalPriors]:
+        if self.dictionary is None:
+            return None
+        if self._dictionary_priors is None:
+            from cs_synth.pipeline.annotate.lexicon import load_dictionary
+
+            path, weight, reverse = self.dictionary
+            sp, ss, tp, ts = self.stem
+            self._dictionary_priors = dictionary_priors(
+                load_dictionary(path, True).items(), weight,
+                lambda w: _normalise(w, self.lowercase, sp, ss), lambda w: _normalise(w, self.lowercase, tp, ts),
+                reverse)
+        return self._dictionary_priors
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_dictionary_priors"] = None  # rebuilt from the (carried) file where it runs
+        return state
 
     def _iterations(self, n: int) -> Tuple[int, int, int]:
         if self.iterations is not None:
@@ -354,7 +418,7 @@ class EflomalAligner(Aligner):
                 write_text(fh, tuple(src_sents), len(src_index))
             with open(paths["target"], "wb") as fh:
                 write_text(fh, tuple(tgt_sents), len(tgt_index))
-            priors = priors if priors is not None else self.default_priors
+            priors = merge_priors(priors if priors is not None else self.default_priors, self.dictionary_priors())
             if priors is not None and len(priors):
                 with open(paths["priors"], "w", encoding="utf-8") as fh:
                     write_indexed_priors(priors, src_index, tgt_index, fh)
@@ -472,8 +536,9 @@ def eflomal_factory(ctx: Context, *, symmetrize: str = "grow-diag", model: int =
                     src_prefix_len: int = 0, src_suffix_len: int = 0, tgt_prefix_len: int = 0,
                     tgt_suffix_len: int = 0, stem: Optional[Dict[str, int]] = None,
                     priors_sample: Optional[int] = 200_000,
-                    priors_file: Optional[str] = None, seed: Optional[int] = None,
-                    deterministic: bool = True) -> EflomalAligner:
+                    priors_file: Optional[str] = None, priors_dictionary: Optional[str] = None,
+                    priors_dictionary_weight: float = 2.0, priors_dictionary_reversed: bool = False,
+                    seed: Optional[int] = None, deterministic: bool = True) -> EflomalAligner:
     """``aligner: eflomal``.
 
     Options: ``symmetrize`` (intersection, union, grow, grow-diag,
@@ -487,7 +552,11 @@ def eflomal_factory(ctx: Context, *, symmetrize: str = "grow-diag", model: int =
     the side's ``*_prefix_len``, so do not give both);
     ``priors_sample`` (most pairs the corpus-level priors pass aligns;
     null = all); ``priors_file`` (priors in eflomal's text format, used when
-    no learned priors are passed); ``seed`` (defaults to the run seed);
+    no learned priors are passed); ``priors_dictionary`` (a bilingual
+    dictionary TSV, the word recipe's format: its word pairs become lexical
+    priors, ``priors_dictionary_weight`` pseudo-counts each, added to
+    every run's priors; for small corpora; ``priors_dictionary_reversed``
+    when its first column is the target language); ``seed`` (defaults to the run seed);
     ``deterministic``.
     """
     try:
@@ -526,6 +595,19 @@ def eflomal_factory(ctx: Context, *, symmetrize: str = "grow-diag", model: int =
             default_priors = load_priors_file(path)
         except (ValueError, IndexError) as exc:
             raise ConfigError(f"align.options.priors_file: {path} is not an eflomal priors file: {exc}") from None
+    dictionary = None
+    if priors_dictionary is not None:
+        from cs_synth.pipeline.annotate.lexicon import load_dictionary
+
+        path = ctx.require_file("align.options.priors_dictionary", priors_dictionary)
+        if isinstance(priors_dictionary_weight, bool) or not float(priors_dictionary_weight) > 0:
+            raise ConfigError(f"align.options.priors_dictionary_weight: must be positive, "
+                              f"got {priors_dictionary_weight!r}")
+        try:
+            load_dictionary(path, True)  # malformed rows stop the run now, with line numbers
+        except ConfigError as exc:
+            raise ConfigError(f"align.options.priors_dictionary: {exc}") from None
+        dictionary = (path, float(priors_dictionary_weight), bool(priors_dictionary_reversed))
     if deterministic:
         seeded_binary()  # fails now, naming the option, if the binary cannot be seeded
     return EflomalAligner(symmetrize=symmetrize, model=model, n_samplers=n_samplers, null_prior=float(null_prior),
@@ -533,7 +615,8 @@ def eflomal_factory(ctx: Context, *, symmetrize: str = "grow-diag", model: int =
                           src_prefix_len=src_prefix_len, src_suffix_len=src_suffix_len,
                           tgt_prefix_len=tgt_prefix_len, tgt_suffix_len=tgt_suffix_len,
                           priors_sample=priors_sample, default_priors=default_priors,
-                          seed=ctx.seed if seed is None else seed, deterministic=deterministic)
+                          seed=ctx.seed if seed is None else seed, deterministic=deterministic,
+                          dictionary=dictionary)
 
 
 def _base_lang(tag: str) -> str:

@@ -348,6 +348,11 @@ class BilingualDictionary:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def items(self):
+        """``(source words, translations)`` per entry, in file order (source
+        words folded as the lookup folds them)."""
+        return self._entries.items()
+
     def translations(self, key: Tuple[str, ...]) -> Tuple[str, ...]:
         return self._entries.get(tuple(fold(t, self.index.case_insensitive) for t in key), ())
 
