@@ -177,6 +177,7 @@ class ConstraintsConfig(_Strict):
     case_government: bool = True
     misaligned_edge: bool = True
     split_compound: bool = True
+    pronoun_switch: bool = True
 
     @classmethod
     def parse(cls, value) -> "ConstraintsConfig":

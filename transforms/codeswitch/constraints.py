@@ -66,6 +66,11 @@ checks pass every span.
     compound modifier stays, or the reverse ("trick Reiter", "Boston
     Spielers" alone).  German writes most compounds as one word, so the
     target span usually holds both meanings and one is said twice.
+``pronoun_switch``
+    A subject or object pronoun switched without the verb that governs it,
+    or the verb without its pronoun ("Ich am not very good", "Can ich
+    borrow your notes", "Der Reiseführer zeigte us"): pronoun and verb
+    stay in one language.
 """
 from __future__ import annotations
 
@@ -99,6 +104,16 @@ CASE_GOVERNORS: Dict[str, frozenset] = {
 #: prepositions that take the dative only
 DATIVE_PREPOSITIONS: Dict[str, frozenset] = {
     "de": frozenset({"mit", "von", "zu", "aus", "bei", "nach", "seit", "gegenüber", "außer"}),
+}
+#: every preposition that gives its noun phrase a case: the dative-only
+#: ones, the two-way (dative/accusative) ones, the accusative-only and the
+#: genitive ones.  Left behind by a span with no English preposition in
+#: front, its case has nothing to come from ("wearing Wintermänteln" <-
+#: "in Wintermänteln")
+CASE_PREPOSITIONS: Dict[str, frozenset] = {
+    "de": DATIVE_PREPOSITIONS["de"] | frozenset({"in", "an", "auf", "unter", "über", "vor", "hinter", "neben",
+                                                 "zwischen", "für", "durch", "gegen", "ohne", "um", "während",
+                                                 "wegen", "trotz"}),
 }
 
 
@@ -232,6 +247,13 @@ def unaligned_edge(view, pair) -> Optional[str]:
         for i in range(*rng):
             if src.pos[i] in NOMINAL_POS | {"VERB"} and i not in view.s2t:
                 return f"source word '{src.tokens[i]}' inside the span is unaligned: the switch would drop it"
+        # an article or possessive opening the span with no counterpart, and
+        # a target span that starts with a content word: the noun arrives
+        # bare where the English frame wants its determiner ("in a hat" ->
+        # "in Hut", from "mit Hut")
+        i = rng[0]
+        if _is_determiner(src, i) and i not in view.s2t and not _edge_is_function_word(view, pair):
+            return f"source determiner '{src.tokens[i]}' opening the span is unaligned: the switch would drop it"
     near = [(rng[0] - 1, CONTENT_POS), (rng[1], CONTENT_POS)]
     if src.pos:
         # one function word further: "piece of art" -> "Kunstwerk" for "art",
@@ -248,6 +270,21 @@ def unaligned_edge(view, pair) -> Optional[str]:
             where = "next to" if i in (rng[0] - 1, rng[1]) else "near"
             return f"source word '{src.tokens[i]}' {where} the span is unaligned"
     return None
+
+
+def _is_determiner(src, i: int) -> bool:
+    """An article, a determiner or a possessive (by POS; a possessive
+    pronoun by its ``poss`` label)."""
+    return src.pos[i] == "DET" or (src.pos[i] == "PRON" and bool(src.deps) and src.deps[i] == "poss")
+
+
+def _edge_is_function_word(view, pair) -> bool:
+    """The first word of the target span is a function word of its
+    language (spaCy's stop words)."""
+    from cs_synth.transforms.boundary import stop_words
+
+    edges = _edge_words(view.tgt.tokens, pair)
+    return bool(edges) and view.tgt.tokens[edges[0]].casefold() in stop_words(view.tgt_lang)
 
 
 #: German forms that mark genitive only, or dative (or dative/genitive) only
@@ -313,7 +350,7 @@ def case_government(view, pair) -> Optional[str]:
         return None
     # over the inflected adjectives the span leaves behind: "eines
     # afrikanischen" + "Stammes"
-    preps = DATIVE_PREPOSITIONS.get(view.tgt_lang, frozenset())
+    preps = CASE_PREPOSITIONS.get(view.tgt_lang, frozenset())
     k = pair.tgt_start - 1
     while k > 0 and view.tgt_lang == "de" and view.tgt.tokens[k][:1].islower() and \
             view.tgt.tokens[k].casefold().endswith(("en", "em", "er", "es")) and \
@@ -331,7 +368,7 @@ def case_government(view, pair) -> Optional[str]:
             i -= 1
         if i >= 0 and view.src.pos[i] == "ADP":
             return None
-        return (f"target form follows the dative preposition '{view.tgt.tokens[k]}', which the span leaves "
+        return (f"target form follows the preposition '{view.tgt.tokens[k]}', which the span leaves "
                 f"behind, and no English preposition governs it")
     if prev not in governors:
         return None
@@ -480,16 +517,30 @@ def split_compound(view, pair) -> Optional[str]:
         return None
     a, b = sorted(hit)
     return f"the compound '{view.src.tokens[a]} {view.src.tokens[b]}' is split at the span edge"
+
+
+#: dependency labels of a pronoun that is an argument of its verb
+PRONOUN_ARG_DEPS = frozenset({"nsubj", "nsubjpass", "nsubj:pass", "dobj", "obj", "iobj", "dative", "expl"})
+
+
+def pronoun_switch(view, pair) -> Optional[str]:
+    """A personal pronoun switched without its verb, or its verb without
+    the pronoun: a subject or object pronoun and the verb that governs it
+    should be in one language (Timm 1975; rare in bilingual corpora: *Ich
+    am not very good*, *Can ich borrow*, *zeigte us*)."""
+    src = view.src
+    if not src.pos or not src.heads or not src.deps:
+        return None
     rng = _src_range(view, pair)
     if rng is None:
         return None
     i1, i2 = rng
     for i in range(len(src.tokens)):
-        if src.deps[i] != "compound":
+        if src.pos[i] != "PRON" or src.deps[i] not in PRONOUN_ARG_DEPS:
             continue
         h = src.heads[i]
         if (i1 <= i < i2) != (i1 <= h < i2):
-            return f"the compound '{src.tokens[min(i, h)]} {src.tokens[max(i, h)]}' is split at the span edge"
+            return f"the pronoun '{src.tokens[i]}' and its verb '{src.tokens[h]}' would be in different languages"
     return None
 
 
@@ -500,6 +551,7 @@ CHECKS = {
     "case_government": case_government,
     "misaligned_edge": misaligned_edge,
     "split_compound": split_compound,
+    "pronoun_switch": pronoun_switch,
 }
 
 
