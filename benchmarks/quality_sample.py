@@ -25,10 +25,12 @@ Detectors (each counted once per output that shows it):
 ``a_an``             English a/an that does not agree with the next word
 ``lost_capital``     the source starts with a capital and the output does not
 ``lemma``            a dictionary switch of an inflected source word (a lemma inserted)
+``stray_punctuation`` a switched punctuation mark after a space, or next to another one (``boy , klettert``)
 
 and, on each switched span, the switch-point checks (``finite_verb_clash``,
 ``dangling_function_word``, ``unaligned_edge``, ``case_government``,
-``misaligned_edge``, ``split_compound``; see transforms/codeswitch/constraints.py): run against
+``misaligned_edge``, ``split_compound``, ``pronoun_switch``, ``separable_verb``; see
+transforms/codeswitch/constraints.py): run against
 an older tree or with ``--constraints off`` they count how often the
 recipe breaks them; with the constraints on they should be zero.
 """
@@ -51,9 +53,13 @@ sys.path.insert(0, REPO)
 SHARED = os.environ.get("CS_SYNTH_SHARED", os.path.join(REPO, "..", "shared"))
 
 DETECTORS = ("glued", "elision_space", "duplicated_word", "identical", "a_an", "lost_capital", "lemma",
+             "stray_punctuation",
              # the switch-point checks of transforms/codeswitch/constraints.py, on each switched span
              "finite_verb_clash", "dangling_function_word", "unaligned_edge", "case_government", "misaligned_edge",
-             "split_compound")
+             "split_compound", "pronoun_switch", "separable_verb")
+#: punctuation that English, German and French write without a space before it
+#: (French spaces ; : ! ?)
+CLOSING_PUNCT = frozenset({",", ".", ")"})
 SWITCH_OPS = {"switch", "translate", "dictionary", "entity_label", "entity_projection"}
 
 
@@ -124,6 +130,8 @@ def detect(row: dict) -> Dict[str, str]:
             found.setdefault("glued", f"{a}{b}")
         if langs[k] in ELIDING and a.endswith(("'", "\u2019")) and len(a) <= 4 and spaces[k] and b[:1].isalpha():
             found.setdefault("elision_space", f"{a} {b}")
+        if changed[k + 1] and b in CLOSING_PUNCT and (spaces[k] or a in CLOSING_PUNCT):
+            found.setdefault("stray_punctuation", f"{a}{' ' if spaces[k] else ''}{b}")
         if a.lower() in ("a", "an") and langs[k] == "en" and (changed[k] or changed[k + 1]) and b[:1].isalnum():
             if article_for(b) != a.lower():
                 found.setdefault("a_an", f"{a} {b}")

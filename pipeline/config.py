@@ -178,6 +178,7 @@ class ConstraintsConfig(_Strict):
     misaligned_edge: bool = True
     split_compound: bool = True
     pronoun_switch: bool = True
+    separable_verb: bool = True
 
     @classmethod
     def parse(cls, value) -> "ConstraintsConfig":

@@ -23,7 +23,9 @@ checks pass every span.
     An auxiliary and the verb it belongs to must switch together: switching
     the verb of "is running" alone gives "Der Hund is läuft", an English
     auxiliary before a finite target verb; switching the auxiliary alone
-    gives a target auxiliary before an English participle.
+    gives a target auxiliary before an English participle.  The same for a
+    verb coordinated with one that has the auxiliary ("are sitting and
+    essen").
 ``dangling_function_word``
     A closed-class word at a span edge whose partner stays outside: a
     determiner without its noun, a preposition without its object, a
@@ -38,7 +40,11 @@ checks pass every span.
     The aligned target span starts or ends with a word the aligner left
     unaligned, or a source word next to the span is an unaligned content
     word: the aligner probably missed a link, and the switch would
-    duplicate or lose a word ("Two Baseballspieler players").
+    duplicate or lose a word ("Two Baseballspieler players").  Also a
+    source word the switch would drop: a content word inside the span with
+    no link, a determiner opening the span when the target span starts
+    with a content word ("in a hat" -> "in Hut"), or a preposition opening
+    the span with no link ("out of the water" -> "out dem Wasser").
 ``case_government``
     The target word before the span is a case-marked determiner or
     preposition that the span leaves behind, so the span's target form
@@ -50,7 +56,9 @@ checks pass every span.
     article not after "of" ("catching eines übereifrigen Spielers"), a
     dative article not after a preposition, or an attributive adjective
     whose strong ending disagrees with the English article left in front
-    of it ("wearing a bright grüner Kleidung", "a kleinem Hund").
+    of it ("wearing a bright grüner Kleidung", "a kleinem Hund").  And a
+    German preposition left behind by the span when no English preposition
+    governs it ("wearing Wintermänteln" from "in Wintermänteln").
     Per-language tables below.
 ``misaligned_edge``
     A word at a target span edge is a function word aligned only to source
@@ -60,7 +68,8 @@ checks pass every span.
     source also has outside the span ("versprach, bis 2030" + "by 2030");
     or a target span of function words only for a
     source span with a content word ("is stopped" -> "wird": the verb is
-    lost).
+    lost); or a punctuation mark at a target span edge where the source
+    span has a word ("boy , klettert").
 ``split_compound``
     A noun compound split by the span edge: the head noun switches and its
     compound modifier stays, or the reverse ("trick Reiter", "Boston
@@ -71,6 +80,12 @@ checks pass every span.
     or the verb without its pronoun ("Ich am not very good", "Can ich
     borrow your notes", "Der Reiseführer zeigte us"): pronoun and verb
     stay in one language.
+``separable_verb``
+    A German verb split by the span edge: the verb switches while its
+    separable particle stays at the end of the clause ("legt laundry" from
+    "legt Wäsche zusammen") or its reflexive "sich" stays after the span
+    ("Männer unterhalten a conversation"); or "sich" switches without a
+    verb ("enjoying sich").
 """
 from __future__ import annotations
 
@@ -152,10 +167,35 @@ def _split_dependency(view, pair, deps) -> Optional[Tuple[int, int]]:
 
 def finite_verb_clash(view, pair) -> Optional[str]:
     hit = _split_dependency(view, pair, AUX_DEPS)
-    if hit is None:
+    if hit is not None:
+        i, h = hit
+        return f"'{view.src.tokens[i]}' and its verb '{view.src.tokens[h]}' would be in different languages"
+    return _coordinated_verb(view, pair)
+
+
+def _coordinated_verb(view, pair) -> Optional[str]:
+    """A verb switched alone whose auxiliary comes through a coordination
+    that stays outside: in "are sitting and eating" the "are" serves
+    "eating" too, so "are sitting and essen" puts a finite target verb
+    after an English auxiliary."""
+    src = view.src
+    if not src.heads or not src.deps or not src.pos:
         return None
-    i, h = hit
-    return f"'{view.src.tokens[i]}' and its verb '{view.src.tokens[h]}' would be in different languages"
+    rng = _src_range(view, pair)
+    if rng is None:
+        return None
+    i1, i2 = rng
+    for i in range(i1, i2):
+        if src.deps[i] != "conj" or src.pos[i] not in ("VERB", "AUX"):
+            continue
+        h = src.heads[i]
+        if i1 <= h < i2:
+            continue
+        aux = [k for k in _children(src, h) if src.deps[k] in AUX_DEPS and not i1 <= k < i2]
+        if aux and not any(src.deps[k] in AUX_DEPS for k in _children(src, i)):
+            return (f"'{src.tokens[i]}' shares the auxiliary '{src.tokens[aux[0]]}' of '{src.tokens[h]}', "
+                    f"which stays outside the span")
+    return None
 
 
 def _children(src, i: int) -> List[int]:
@@ -254,6 +294,10 @@ def unaligned_edge(view, pair) -> Optional[str]:
         i = rng[0]
         if _is_determiner(src, i) and i not in view.s2t and not _edge_is_function_word(view, pair):
             return f"source determiner '{src.tokens[i]}' opening the span is unaligned: the switch would drop it"
+        # a preposition opening the span with no counterpart: "out of the
+        # water" -> "out dem Wasser" (the "aus" went to "out")
+        if src.pos[i] == "ADP" and i not in view.s2t:
+            return f"source preposition '{src.tokens[i]}' opening the span is unaligned: the switch would drop it"
     near = [(rng[0] - 1, CONTENT_POS), (rng[1], CONTENT_POS)]
     if src.pos:
         # one function word further: "piece of art" -> "Kunstwerk" for "art",
@@ -410,6 +454,14 @@ def misaligned_edge(view, pair) -> Optional[str]:
         if content and words and all(tgt[j].casefold() in stops for j in words):
             return (f"target span '{' '.join(tgt[pair.tgt_start:pair.tgt_end])}' has only function words for "
                     f"'{view.src.tokens[content[0]]}'")
+    if rng is not None:
+        # a punctuation mark at a target span edge where the source span has
+        # a word: "boy is climbing" -> "boy , klettert"; "im Park ." + "."
+        tg = tgt[pair.tgt_start:pair.tgt_end]
+        sg = view.src.tokens[rng[0]:rng[1]]
+        for t, w in ((tg[0], sg[0]), (tg[-1], sg[-1])):
+            if _is_punct(t) and not _is_punct(w):
+                return f"the target span has the punctuation mark '{t}' at its edge, the source span a word"
     if view.tgt_lang == "de":
         # German writes every noun with a capital: a lowercase content word
         # aligned only to source nouns is another word class, anywhere in
@@ -441,6 +493,10 @@ def misaligned_edge(view, pair) -> Optional[str]:
         if not tgt_function and len(tgt[j]) > 3 and classes == {True}:
             return f"target content word '{tgt[j]}' aligned to function word '{view.src.tokens[srcs[0]]}'"
     return None
+
+
+def _is_punct(tok: str) -> bool:
+    return bool(tok) and not any(ch.isalnum() for ch in tok)
 
 
 #: German finite auxiliaries and modals
@@ -544,6 +600,52 @@ def pronoun_switch(view, pair) -> Optional[str]:
     return None
 
 
+#: German separable verb particles (and adverbs used as such) that close
+#: a main clause: "legt Wäsche zusammen", "klettert einen Pfosten hoch"
+DE_SEPARABLE_PARTICLES = frozenset({
+    "ab", "an", "auf", "aus", "bei", "ein", "mit", "nach", "vor", "zu", "zurück", "zusammen", "weg", "los",
+    "hoch", "hinein", "heraus", "hinaus", "herein", "herum", "umher", "vorbei", "fest", "fort", "weiter", "hin",
+    "her", "herunter", "hinunter", "hinauf", "herauf", "entlang", "nieder", "um", "durch", "über", "unter",
+    "wieder", "dar", "da", "entgegen", "hinterher", "voran", "voraus", "zurecht", "bereit", "frei", "kennen",
+    "statt", "teil", "heim", "empor", "herab", "hinab", "hindurch", "heran", "hinüber", "herüber"})
+#: the German reflexive pronoun of the third person (the others are also plain objects)
+DE_REFLEXIVE = "sich"
+
+
+def separable_verb(view, pair) -> Optional[str]:
+    """A German verb split by the span edge: the verb switches and its
+    separable particle or its reflexive "sich" stays outside ("legt
+    laundry" for "legt Wäsche zusammen", "Männer unterhalten a
+    conversation" for "unterhalten sich"), or "sich" switches without a
+    verb ("enjoying sich")."""
+    if view.tgt_lang != "de" or pair.tgt_start < 0 or view.tgt is None or not view.src.pos:
+        return None
+    rng = _src_range(view, pair)
+    if rng is None:
+        return None
+    tgt, src = view.tgt.tokens, view.src
+    span = range(pair.tgt_start, pair.tgt_end)
+    verbs = [j for j in span if any(src.pos[i] in ("VERB", "AUX") for i in view.t2s.get(j, ()))]
+    if any(tgt[j].casefold() == DE_REFLEXIVE for j in span) and \
+            not any(src.pos[i] in ("VERB", "AUX") for i in range(*rng)):
+        return "German reflexive 'sich' switches without its verb"
+    if not verbs:
+        return None
+    j = pair.tgt_end
+    if j < len(tgt) and tgt[j].casefold() == DE_REFLEXIVE and j not in view.t2s:
+        return f"the reflexive 'sich' of '{tgt[verbs[0]]}' stays outside the span"
+    # the clause-final particle: the last word before the next punctuation
+    # mark (or the end of the sentence), left unaligned by the aligner
+    k = j
+    while k < len(tgt) and not _is_punct(tgt[k]):
+        k += 1
+    last = k - 1
+    if last >= j and tgt[last].casefold() in DE_SEPARABLE_PARTICLES and last not in view.t2s and \
+            tgt[last][:1].islower():
+        return f"the particle '{tgt[last]}' of the separable verb '{tgt[verbs[0]]}' stays outside the span"
+    return None
+
+
 CHECKS = {
     "finite_verb_clash": finite_verb_clash,
     "dangling_function_word": dangling_function_word,
@@ -552,6 +654,7 @@ CHECKS = {
     "misaligned_edge": misaligned_edge,
     "split_compound": split_compound,
     "pronoun_switch": pronoun_switch,
+    "separable_verb": separable_verb,
 }
 
 

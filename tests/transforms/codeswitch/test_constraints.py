@@ -348,3 +348,73 @@ def test_unaligned_content_word_inside_the_span(nlp):
                        "0-0 1-1 2-2 3-4 5-5 6-6 7-7 8-8", tgt_lang="fr"))
     why = cons.explain(view, Pair(2, 5, 2, 5))  # "with umbrellas run" -> "avec des parapluies"
     assert "unaligned_edge" in why and "run" in why["unaligned_edge"], why
+
+
+def test_any_german_preposition_left_behind(nlp):
+    # "wearing winter coats" <- "in Wintermänteln": the two-way "in" gives the dative here
+    view = View(parsed(nlp, "A couple wearing winter coats posing .", "Ein Paar in Wintermänteln posiert .",
+                       "0-0 1-1 2-2 3-3 4-3 5-4 6-5"))
+    why = cons.explain(view, Pair(3, 5, 3, 4))
+    assert "case_government" in why and "'in'" in why["case_government"], why
+    # with an English preposition in front the dative is what it gives
+    view2 = View(parsed(nlp, "A couple in winter coats posing .", "Ein Paar in Wintermänteln posiert .",
+                        "0-0 1-1 2-2 3-3 4-3 5-4 6-5"))
+    assert "case_government" not in cons.explain(view2, Pair(3, 5, 3, 4))
+
+
+def test_span_opening_article_or_preposition_dropped(nlp):
+    # "a hat" -> "Hut" (from "mit Hut"): the English frame loses its article
+    view = View(parsed(nlp, "A man in a hat is playing .", "Ein Mann mit Hut spielt .",
+                       "0-0 1-1 2-2 4-3 5-4 6-4 7-5"))
+    why = cons.explain(view, Pair(3, 5, 3, 4))
+    assert "unaligned_edge" in why and "'a'" in why["unaligned_edge"], why
+    # the whole PP "in a hat" -> "mit Hut" is a good German PP
+    assert "unaligned_edge" not in cons.explain(view, Pair(2, 5, 2, 4))
+    # "of the water" -> "dem Wasser" (the "aus" went to "out"): "out dem Wasser"
+    view2 = View(parsed(nlp, "A man pulls a rope out of the water .", "Ein Mann zieht ein Seil aus dem Wasser .",
+                        "0-0 1-1 2-2 3-3 4-4 5-5 7-6 8-7 9-8"))
+    why = cons.explain(view2, Pair(6, 9, 6, 8))
+    assert "unaligned_edge" in why and "'of'" in why["unaligned_edge"], why
+    assert "unaligned_edge" not in cons.explain(view2, Pair(5, 9, 5, 8))
+
+
+def test_coordinated_verb_shares_the_auxiliary(nlp):
+    view = View(parsed(nlp, "A woman and a boy are sitting and eating at a table .",
+                       "Eine Frau und ein Junge sitzen und essen an einem Tisch .",
+                       "0-0 1-1 2-2 3-3 4-4 5-5 6-5 7-6 8-7 9-8 10-9 11-10 12-11"))
+    assert view.src.deps[8] == "conj" and view.src.heads[8] == 6 and view.src.deps[5] == "aux"
+    why = cons.explain(view, Pair(8, 9, 7, 8))  # "eating" -> "essen": "are sitting and essen"
+    assert "finite_verb_clash" in why and "'are'" in why["finite_verb_clash"], why
+    assert "finite_verb_clash" not in cons.explain(view, Pair(5, 9, 5, 8))
+
+
+def test_separable_verb_particle_and_reflexive(nlp):
+    # "folding" -> "legt", "zusammen" (clause-final, unaligned) stays behind
+    view = View(parsed(nlp, "A woman folding laundry on the floor .", "Eine Frau legt Wäsche auf dem Boden zusammen .",
+                       "0-0 1-1 2-2 3-3 4-4 5-5 6-6 7-8"))
+    why = cons.explain(view, Pair(2, 3, 2, 3))
+    assert "separable_verb" in why and "zusammen" in why["separable_verb"], why
+    assert "separable_verb" not in cons.explain(view, Pair(3, 4, 3, 4))  # "laundry" -> "Wäsche": no verb
+    # "are having" -> "unterhalten" leaves "sich" behind
+    view2 = View(parsed(nlp, "Two men are having a conversation .", "Zwei Männer unterhalten sich .",
+                        "0-0 1-1 2-2 3-2 6-4"))
+    why = cons.explain(view2, Pair(2, 4, 2, 3))
+    assert "separable_verb" in why and "sich" in why["separable_verb"], why
+    # "themselves" -> "sich" without the verb: "enjoying sich"
+    view3 = View(parsed(nlp, "Many people are enjoying themselves .", "Viele Leute amüsieren sich .",
+                        "0-0 1-1 2-2 3-2 4-3 5-4"))
+    assert "separable_verb" in cons.explain(view3, Pair(4, 5, 3, 4))
+    # French has no such table
+    fr = View(parsed(nlp, "A woman folding laundry on the floor .", "Une femme plie du linge sur le sol .",
+                     "0-0 1-1 2-2 3-4 4-5 5-6 6-7 7-8", tgt_lang="fr"))
+    assert "separable_verb" not in cons.explain(fr, Pair(2, 3, 2, 3))
+
+
+def test_punctuation_at_the_target_edge(nlp):
+    view = View(parsed(nlp, "A very happy boy is climbing a pole .",
+                       "Ein sehr glücklicher Junge , klettert einen Pfosten hoch .",
+                       "0-0 1-1 2-2 3-3 4-4 5-5 6-6 7-7 8-9"))
+    why = cons.explain(view, Pair(4, 6, 4, 6))  # "is climbing" -> ", klettert": "boy , klettert"
+    assert "misaligned_edge" in why and "','" in why["misaligned_edge"], why
+    assert "separable_verb" in why and "hoch" in why["separable_verb"], why
+    assert "misaligned_edge" not in cons.explain(view, Pair(6, 8, 6, 8))  # "a pole" -> "einen Pfosten"
