@@ -1,8 +1,9 @@
 """The read stage of the Beam jobs: the input's records.
 
-TSV, JSONL and text files are read by byte blocks on several workers and
-parsed wherever the shuffle puts the chunks (pipeline/read/splits.py: same
-ids and bytes for any split); other inputs are read a file per worker.
+TSV, JSONL and text files are read by byte blocks, Parquet and Arrow IPC
+files by row groups / record batches, on several workers, and parsed
+wherever the shuffle puts the chunks (pipeline/read/splits.py: same ids and
+bytes for any split); other inputs are read a file per worker.
 """
 from __future__ import annotations
 
@@ -44,7 +45,8 @@ class ReadFile(beam.DoFn):
 
 
 class _ReadBlock(beam.DoFn):
-    """One block of a split file -> its raw lines in chunks, and its line count."""
+    """One block of a split file -> its raw lines (or table rows) in
+    chunks, and its line (row) count."""
 
     def __init__(self, cfg: RunConfig):
         # what ReadFile carries: the read stage's resource files and the
@@ -57,13 +59,15 @@ class _ReadBlock(beam.DoFn):
         resources.install(self.carried)
 
     def process(self, block):
-        from cs_synth.pipeline.read.splits import read_block
+        from cs_synth.pipeline.read.splits import ends_file, read_block
 
-        n = 0
+        n, end = 0, False
         for chunk in read_block(block):
             n += chunk.count
+            end = end or ends_file(chunk)
             yield chunk
-        yield beam.pvalue.TaggedOutput("count", (block.path, block.index, n))
+        # (path, block, lines or rows, whether the block ends the file's records)
+        yield beam.pvalue.TaggedOutput("count", (block.path, block.index, n, end))
 
 
 class _ParseChunk(beam.DoFn):
@@ -87,9 +91,10 @@ class _ParseChunk(beam.DoFn):
 
 class ReadRecords(beam.PTransform):
     """The input's records.  TSV, JSONL and text files are read by byte
-    blocks on several workers and parsed wherever the shuffle puts the chunks
-    (pipeline/read/splits.py; same ids and bytes for any split); other inputs
-    are read a file per worker, then spread."""
+    blocks, Parquet files by row groups and Arrow IPC files by record
+    batches, on several workers, and parsed wherever the shuffle puts the
+    chunks (pipeline/read/splits.py; same ids and bytes for any split);
+    other inputs are read a file per worker, then spread."""
 
     def __init__(self, cfg: RunConfig):
         super().__init__()
@@ -103,7 +108,7 @@ class ReadRecords(beam.PTransform):
             return (p | "Inputs" >> beam.Create(units, reshuffle=False)
                     | "Read" >> beam.ParDo(ReadFile(self.cfg)).with_output_types(Record)
                     | "Spread" >> beam.Reshuffle())
-        blocks = splits.plan_blocks(units)
+        blocks = splits.plan_blocks(units, fmt=self.cfg.input.format)
         read = (p | "Blocks" >> beam.Create(blocks, reshuffle=len(blocks) > 1)
                 | "ReadBlocks" >> beam.ParDo(_ReadBlock(self.cfg)).with_outputs("count", main="chunks"))
         return (read.chunks | "SpreadChunks" >> beam.Reshuffle()

@@ -527,36 +527,74 @@ def _string_columns_as_binary(batch):
     return pa.RecordBatch.from_arrays(cols, names=batch.schema.names)
 
 
-def _rows_of(batch) -> Iterator[Tuple[Optional[dict], Optional[str]]]:
-    """(row, None) per row, or (None, raw) for a row with invalid UTF-8."""
+def _ipc_bytes(batch) -> bytes:
+    """``batch`` as an Arrow IPC stream (schema and one batch)."""
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, batch.schema) as w:
+        w.write_batch(batch)
+    return sink.getvalue().to_pybytes()
+
+
+def _row_ipc(one) -> str:
+    """A one-row batch as base64 Arrow IPC, the same bytes wherever the row
+    lay in its batch (the IPC writer copies a sliced buffer differently
+    from an unsliced one: the row is copied out first)."""
+    import pyarrow as pa
+
     try:
-        yield from ((r, None) for r in batch.to_pylist())
-        return
-    except UnicodeDecodeError:
+        one = one.take(pa.array([0]))
+    except Exception:  # noqa: BLE001 - a type take does not support: as it is
         pass
+    return b64(_ipc_bytes(one))
+
+
+def _rows_of(batch) -> Iterator[Tuple[Optional[dict], Optional[str], Optional[str]]]:
+    """(row, None, None) per row; (None, raw, None) for a row with invalid
+    UTF-8; (None, raw, error) for a row holding a value Python cannot hold
+    (a timestamp or date past year 9999).  Row by row, so the output of a
+    row does not depend on the batch it came in."""
+    try:
+        rows = batch.to_pylist()
+    except Exception:  # noqa: BLE001 - some row cannot be converted: find it below
+        rows = None
+    if rows is not None:
+        yield from ((r, None, None) for r in rows)
+        return
     for i in range(batch.num_rows):
         one = batch.slice(i, 1)
         try:
-            yield one.to_pylist()[0], None
+            obj = one.to_pylist()[0]
         except UnicodeDecodeError:
             try:
-                yield None, b64(row_json(_string_columns_as_binary(one).to_pylist()[0]).encode("utf-8"))
+                raw = b64(row_json(_string_columns_as_binary(one).to_pylist()[0]).encode("utf-8"))
             except Exception:  # noqa: BLE001 - a nested column: keep the row as Arrow IPC bytes
-                import pyarrow as pa
+                raw = _row_ipc(one)
+            yield None, raw, None
+            continue
+        except Exception as exc:  # noqa: BLE001 - e.g. OverflowError: date value out of range
+            yield None, _row_ipc(one), f"{type(exc).__name__}: {str(exc)[:200]}"
+            continue
+        yield obj, None, None
 
-                sink = pa.BufferOutputStream()
-                with pa.ipc.new_stream(sink, one.schema) as w:
-                    w.write_batch(one)
-                yield None, b64(sink.getvalue().to_pybytes())
 
-
-def _read_table_rows(path: str, cfg, table_batches, ids: Optional[IdSpace] = None) -> Iterator[Record]:
+def _read_table_rows(path: Optional[str], cfg, table_batches, ids: Optional[IdSpace] = None,
+                     start: int = 0) -> Iterator[Record]:
+    """The records of the rows of ``table_batches``, numbered from
+    ``start + 1`` (a later piece of a split file starts past 0,
+    :mod:`cs_synth.pipeline.read.splits`)."""
     ids = ids or IdSpace(os.path.basename(path), bool(cfg.id_field))
-    row = 0
+    row = start
     for batch in table_batches:
-        for obj, bad_raw in _rows_of(batch):
+        for obj, bad_raw, error in _rows_of(batch):
             row += 1
             source = f"{ids.label}:row{row}"
+            if obj is None and error:
+                yield _rejected(ids.number(row, source), "", "", cfg, "malformed_field",
+                                f"a value cannot be read into Python ({error}); raw: the row as Arrow IPC",
+                                source, bad_raw)
+                continue
             if obj is None:
                 yield _rejected(ids.number(row, source), "", "", cfg, "invalid_utf8",
                                 "a string column holds invalid UTF-8 (raw: the row as JSON, binary values base64)",
@@ -566,17 +604,32 @@ def _read_table_rows(path: str, cfg, table_batches, ids: Optional[IdSpace] = Non
             yield _fields_from_mapping(obj, cfg, rid, source, ids=ids, n=row)
 
 
-def read_parquet(path: str, cfg, ids: Optional[IdSpace] = None) -> Iterator[Record]:
-    """Parquet, one row group at a time (batches of at most 4096 rows)."""
+#: rows per record batch read from a Parquet file
+PARQUET_BATCH_ROWS = 4096
+
+
+def parquet_batches(path: str, groups=None):
+    """Record batches of a Parquet file (at most :data:`PARQUET_BATCH_ROWS`
+    rows), one row group after the other: all of them, or the row groups
+    ``groups`` (a piece of a split file).  Never a batch across two row
+    groups, so a whole-file read and a split read fail at the same row."""
     import pyarrow.parquet as pq
 
     with _fs().open(path) as fh:
         pf = pq.ParquetFile(fh)
-        yield from _read_table_rows(path, cfg, pf.iter_batches(batch_size=4096), ids)
+        for g in (range(pf.metadata.num_row_groups) if groups is None else groups):
+            yield from pf.iter_batches(batch_size=PARQUET_BATCH_ROWS, row_groups=[g])
 
 
-def _arrow_batches(path: str):
-    """Record batches of an Arrow IPC stream or file, one at a time."""
+def read_parquet(path: str, cfg, ids: Optional[IdSpace] = None) -> Iterator[Record]:
+    """Parquet, one row group at a time (batches of at most 4096 rows)."""
+    yield from _read_table_rows(path, cfg, parquet_batches(path), ids)
+
+
+def _arrow_batches(path: str, batches=None):
+    """Record batches of an Arrow IPC stream or file, one at a time; of a
+    file, the batches numbered ``batches`` if given (a piece of a split
+    file; the stream format has no random access, it is read whole)."""
     import pyarrow as pa
     import pyarrow.ipc as ipc
 
@@ -588,14 +641,16 @@ def _arrow_batches(path: str):
         if "://" not in path:
             with pa.memory_map(path) as src:
                 reader = ipc.open_file(src)
-                for i in range(reader.num_record_batches):
+                for i in (range(reader.num_record_batches) if batches is None else batches):
                     yield reader.get_batch(i)
             return
         with _fs().open(path) as fh:
             reader = ipc.open_file(pa.PythonFile(fh, mode="r"))
-            for i in range(reader.num_record_batches):
+            for i in (range(reader.num_record_batches) if batches is None else batches):
                 yield reader.get_batch(i)
         return
+    if batches is not None:
+        raise ValueError(f"{path} is no longer an Arrow IPC file (it was when the read was planned)")
     with _fs().open(path) as fh:
         reader = ipc.open_stream(fh)
         for batch in reader:

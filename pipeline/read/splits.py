@@ -18,11 +18,21 @@ A compressed file (gzip, bz2, zstd) cannot be cut by bytes: it is one block,
 read by one worker as a stream (never into memory), and its chunks are
 spread to the other workers for parsing.
 
+Table files are split the same way, by their own units: a Parquet file
+by row groups (consecutive groups up to :data:`SPLIT_BYTES` of data, from
+the footer read when the job is planned), an Arrow IPC *file* by record
+batches (it has random access to them).  A block's rows travel to the
+parsers as Arrow IPC chunks of :data:`CHUNK_ROWS` rows, numbered like lines
+from the row counts of the earlier blocks.  An Arrow IPC *stream*, a
+compressed table file, or one whose footer cannot be read when planned is
+one block, read as a stream.  A table block whose read fails ends the
+file, as the whole-file reader does: one ``unreadable_file`` reject after
+the rows read before the failure, and the blocks after it give nothing.
+
 What cannot be split is read whole, as before (:func:`splittable`):
 ``input.id_field`` (a repeated user id is a ``duplicate_id`` reject, which
 needs the whole file), documents (``doc_field``/``doc_lines``), Moses file
-pairs (two files in lockstep), table formats (Parquet and Arrow are read a
-row group / record batch at a time by their readers) and plugin readers.
+pairs (two files in lockstep), Hugging Face folders and plugin readers.
 """
 from __future__ import annotations
 
@@ -37,14 +47,20 @@ SPLIT_BYTES = 64 << 20
 MIN_SPLIT_BYTES = 4096
 #: raw lines per chunk handed from the block reader to the parsers
 CHUNK_LINES = 1000
+#: rows per chunk of a table block (an Arrow IPC stream of one batch)
+CHUNK_ROWS = 1000
 
 _BOM = b"\xef\xbb\xbf"
-SPLIT_FORMATS = ("tsv", "jsonl", "text")
+SPLIT_FORMATS = ("tsv", "jsonl", "text", "parquet", "arrow")
+#: formats split by their own units (row groups, record batches), not by bytes
+TABLE_FORMATS = ("parquet", "arrow")
 
 
 class Block(NamedTuple):
-    """One block of one input file: bytes ``[start, end)``; ``end`` is
-    ``None`` for a whole (compressed) file."""
+    """One block of one input file: bytes ``[start, end)`` of a line file,
+    row groups ``[start, end)`` of a Parquet file, record batches ``[start,
+    end)`` of an Arrow IPC file; ``end`` is ``None`` for a whole file (a
+    compressed one, an Arrow stream)."""
 
     path: str
     name: str
@@ -52,12 +68,15 @@ class Block(NamedTuple):
     start: int
     end: Optional[int]
     blocks: int  # how many blocks the file has
+    kind: str = "lines"  # or "parquet", "arrow"
 
 
 class Chunk(NamedTuple):
     """Raw lines of a block, from its ``first``-th line (0-based, in the
-    block), joined by ``\\n`` (a raw line never holds one).  ``error`` is set
-    on the chunk that ends a block whose read failed (``lines`` is empty)."""
+    block), joined by ``\\n`` (a raw line never holds one); of a table
+    block (``kind`` ``parquet``/``arrow``), ``lines`` is an Arrow IPC stream
+    of ``count`` rows from its ``first``-th row.  ``error`` is set on the
+    chunk that ends a block whose read failed (``lines`` is empty)."""
 
     path: str
     name: str
@@ -67,6 +86,7 @@ class Chunk(NamedTuple):
     lines: bytes
     count: int
     error: str = ""
+    kind: str = "lines"
 
 
 def splittable(cfg) -> bool:
@@ -85,15 +105,19 @@ def splittable(cfg) -> bool:
         return False
 
 
-def plan_blocks(units: Sequence[Tuple[str, str]], split_bytes: Optional[int] = None) -> List[Block]:
-    """The blocks of the read units ``(path, name)``: a compressed file is
-    one block, an uncompressed one is cut every ``split_bytes`` bytes
-    (:data:`SPLIT_BYTES`) by Beam's ``OffsetRange.split``."""
+def plan_blocks(units: Sequence[Tuple[str, str]], split_bytes: Optional[int] = None,
+                fmt: str = "tsv") -> List[Block]:
+    """The blocks of the read units ``(path, name)`` of format ``fmt``: a
+    compressed file is one block, an uncompressed line file is cut every
+    ``split_bytes`` bytes (:data:`SPLIT_BYTES`) by Beam's
+    ``OffsetRange.split``; a table file by :func:`plan_table`."""
     from apache_beam.io.filesystems import FileSystems
     from apache_beam.io.restriction_trackers import OffsetRange
 
     from cs_synth.pipeline.read.readers import _compression
 
+    if fmt in TABLE_FORMATS:
+        return [b for path, name in units for b in plan_table(path, name, fmt, split_bytes)]
     size_of = max(MIN_SPLIT_BYTES, int(split_bytes or SPLIT_BYTES))
     out: List[Block] = []
     for path, name in units:
@@ -105,6 +129,56 @@ def plan_blocks(units: Sequence[Tuple[str, str]], split_bytes: Optional[int] = N
         ranges = list(OffsetRange(0, size).split(size_of)) if size else [OffsetRange(0, 0)]
         out.extend(Block(path, name, k, r.start, r.stop, len(ranges)) for k, r in enumerate(ranges))
     return out
+
+
+def _table_pieces(path: str, fmt: str) -> Optional[List[int]]:
+    """The sizes of a table file's pieces, from its footer: the data bytes
+    of each row group of a Parquet file; for an Arrow IPC file, one
+    (unknown, so equal) size per record batch.  ``None`` when the file is
+    read whole: a compressed file, an Arrow stream, a footer that cannot be
+    read (the worker's read then reports it, as the whole-file reader does)."""
+    from cs_synth.pipeline.read.readers import _compression, _fs
+
+    if _compression(path) is not None:
+        return None
+    try:
+        if fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            with _fs().open(path) as fh:
+                meta = pq.ParquetFile(fh).metadata
+                return [max(1, meta.row_group(g).total_byte_size) for g in range(meta.num_row_groups)]
+        import pyarrow as pa
+        import pyarrow.ipc as ipc
+
+        with _fs().open(path) as fh:
+            if fh.read(6) != b"ARROW1":
+                return None  # the stream format: no random access
+        with _fs().open(path) as fh:
+            n = ipc.open_file(pa.PythonFile(fh, mode="r")).num_record_batches
+        size = _fs().get_filesystem(path).size(path)
+        return [max(1, size // max(1, n))] * n
+    except Exception:  # noqa: BLE001 - read whole: the worker reports what is wrong
+        return None
+
+
+def plan_table(path: str, name: str, fmt: str, split_bytes: Optional[int] = None) -> List[Block]:
+    """The blocks of one Parquet or Arrow IPC file: consecutive row groups
+    (record batches) up to ``split_bytes`` (:data:`SPLIT_BYTES`) of data a
+    block, each block at least one; or the whole file as one block (see
+    :func:`_table_pieces`)."""
+    pieces = _table_pieces(path, fmt)
+    if not pieces:
+        return [Block(path, name, 0, 0, None, 1, fmt)]
+    limit = max(1, int(split_bytes or SPLIT_BYTES))
+    ranges, start, size = [], 0, 0
+    for k, n in enumerate(pieces):
+        if size and size + n > limit:
+            ranges.append((start, k))
+            start, size = k, 0
+        size += n
+    ranges.append((start, len(pieces)))
+    return [Block(path, name, i, a, b, len(ranges), fmt) for i, (a, b) in enumerate(ranges)]
 
 
 def _strip_cr(raw: bytes) -> bytes:
@@ -174,9 +248,39 @@ def block_lines(block: Block) -> Iterator[bytes]:
     return _range_lines(block.path, block.start, block.end)
 
 
-def read_block(block: Block, chunk_lines: int = CHUNK_LINES) -> Iterator[Chunk]:
-    """A block's lines in chunks; a read that fails part-way ends with a
-    chunk carrying the error.  Never raises for what the file holds."""
+def table_batches(block: Block):
+    """The record batches of a table block, streamed."""
+    from cs_synth.pipeline.read import readers
+
+    whole = block.end is None
+    if block.kind == "parquet":
+        return readers.parquet_batches(block.path, None if whole else range(block.start, block.end))
+    return readers._arrow_batches(block.path, None if whole else range(block.start, block.end))
+
+
+def _table_chunks(block: Block, chunk_rows: int) -> Iterator[Chunk]:
+    from cs_synth.pipeline.read.readers import _ipc_bytes
+
+    n = 0
+    try:
+        for batch in table_batches(block):
+            for off in range(0, batch.num_rows, chunk_rows):
+                piece = batch.slice(off, chunk_rows)
+                yield Chunk(block.path, block.name, block.index, block.blocks, n, _ipc_bytes(piece),
+                            piece.num_rows, "", block.kind)
+                n += piece.num_rows
+    except Exception as exc:  # noqa: BLE001 - the file, not the run, failed
+        yield Chunk(block.path, block.name, block.index, block.blocks, n, b"", 0,
+                    f"{type(exc).__name__}: {str(exc)[:500]}", block.kind)
+
+
+def read_block(block: Block, chunk_lines: Optional[int] = None) -> Iterator[Chunk]:
+    """A block's lines (rows) in chunks; a read that fails part-way ends
+    with a chunk carrying the error.  Never raises for what the file holds."""
+    if block.kind != "lines":
+        yield from _table_chunks(block, max(1, chunk_lines or CHUNK_ROWS))
+        return
+    chunk_lines = chunk_lines or CHUNK_LINES
     n, buf = 0, []
 
     def chunk(error: str = "") -> Chunk:
@@ -198,18 +302,29 @@ def read_block(block: Block, chunk_lines: int = CHUNK_LINES) -> Iterator[Chunk]:
         yield chunk()
 
 
-def block_bases(counts: Iterable[Tuple[str, int, int]]) -> Dict[Tuple[str, int], int]:
-    """``(path, block index) -> lines before the block`` from the
-    ``(path, block index, lines)`` of every block."""
-    by_path: Dict[str, Dict[int, int]] = {}
-    for path, index, n in counts:
-        by_path.setdefault(path, {})[index] = n
-    out = {}
+def ends_file(chunk: Chunk) -> bool:
+    """Whether a block that ends with ``chunk`` ends its file's records: a
+    failed table block does (the whole-file reader stops there); a failed
+    line block does not (its reject is ``unreadable@<block>``)."""
+    return bool(chunk.error) and chunk.kind != "lines"
+
+
+def block_bases(counts: Iterable[Tuple]) -> Dict[Tuple[str, int], Optional[int]]:
+    """``(path, block index) -> lines (rows) before the block`` from the
+    ``(path, block index, lines[, ends file])`` of every block; ``None`` for
+    a block after one that ends its file (:func:`ends_file`): it gives
+    nothing."""
+    by_path: Dict[str, Dict[int, Tuple[int, bool]]] = {}
+    for path, index, n, *end in counts:
+        by_path.setdefault(path, {})[index] = (n, bool(end and end[0]))
+    out: Dict[Tuple[str, int], Optional[int]] = {}
     for path, blocks in by_path.items():
-        total = 0
+        total: Optional[int] = 0
         for index in sorted(blocks):
             out[(path, index)] = total
-            total += blocks[index]
+            n, end = blocks[index]
+            if total is not None:
+                total = None if end else total + n
     return out
 
 
@@ -217,31 +332,39 @@ def parse_chunk(chunk: Chunk, base: int, cfg) -> Iterator[Record]:
     """The records of a chunk whose block starts after ``base`` lines of its
     file: the same records, ids and bytes the whole-file reader gives for
     these lines."""
-    from cs_synth.pipeline.read.readers import READERS, IdSpace, _rejected
+    from cs_synth.pipeline.read.readers import READERS, IdSpace, _read_table_rows, _rejected
 
+    if base is None:  # after a block that ends the file (block_bases)
+        return
     ids = IdSpace(chunk.name, False)
     first = base + chunk.first + 1
     if chunk.error:
         where = f"{ids.label}:after{first - 1}"
-        label = "unreadable" if chunk.blocks == 1 else f"unreadable@{chunk.index}"
+        label = "unreadable" if chunk.blocks == 1 or ends_file(chunk) else f"unreadable@{chunk.index}"
         yield _rejected(ids.special(label, where), "", "", cfg, "unreadable_file",
                         f"{chunk.error} (after {first - 1} record(s) read from {chunk.path})", where)
         return
     if not chunk.count:
+        return
+    if chunk.kind != "lines":
+        import pyarrow as pa
+
+        batch = pa.ipc.open_stream(chunk.lines).read_next_batch()
+        yield from _read_table_rows(None, cfg, [batch], ids, start=first - 1)
         return
     raws = chunk.lines.split(b"\n")
     yield from READERS[cfg.format](None, cfg, ids=ids, lines=zip(range(first, first + len(raws)), raws))
 
 
 def read_split(units: Sequence[Tuple[str, str]], cfg, split_bytes: Optional[int] = None,
-               chunk_lines: int = CHUNK_LINES) -> Iterator[Record]:
+               chunk_lines: Optional[int] = None) -> Iterator[Record]:
     """Every record of the units, read block by block in one process (what
     the job does across workers; used by tests and tools)."""
-    chunks = [c for b in plan_blocks(units, split_bytes) for c in read_block(b, chunk_lines)]
-    counts = {}
-    for c in chunks:
-        key = (c.path, c.index)
-        counts[key] = counts.get(key, 0) + c.count
-    bases = block_bases((p, i, n) for (p, i), n in counts.items())
+    chunks, counts = [], []
+    for b in plan_blocks(units, split_bytes, cfg.format):
+        got = list(read_block(b, chunk_lines))
+        chunks += got
+        counts.append((b.path, b.index, sum(c.count for c in got), any(ends_file(c) for c in got)))
+    bases = block_bases(counts)
     for c in chunks:
         yield from parse_chunk(c, bases[(c.path, c.index)], cfg)

@@ -88,7 +88,9 @@ def test_what_needs_the_whole_file_is_not_split():
     assert not splits.splittable(InputConfig(format="jsonl", path="x", src_lang="en", tgt_lang="de", id_field="id"))
     assert not splits.splittable(InputConfig(format="moses", src_path="a", tgt_path="b", src_lang="en",
                                              tgt_lang="de"))
-    assert not splits.splittable(InputConfig(format="parquet", path="x", src_lang="en", tgt_lang="de"))
+    # tables are split by row group / record batch (tests/read/test_split_columnar.py), Hugging Face folders not
+    assert splits.splittable(InputConfig(format="parquet", path="x", src_lang="en", tgt_lang="de"))
+    assert not splits.splittable(InputConfig(format="hf", path="x", src_lang="en", tgt_lang="de"))
 
 
 # ------------------------------------------------------------------ the job
