@@ -28,7 +28,7 @@ from apache_beam.metrics import Metrics
 
 from cs_synth.beam_jobs import synth
 from cs_synth.beam_jobs.common import NAMESPACE, REJECTED
-from cs_synth.pipeline import stages
+from cs_synth.pipeline import resources, stages
 from cs_synth.pipeline.config import RunConfig, load_config
 from cs_synth.pipeline.interleave.documents import doc_of, read_documents
 from cs_synth.pipeline.interleave.write import (DOC_REJECT_FIELDS, DOC_REJECTED_DIR, SEQUENCE_FIELDS, SEQUENCES_DIR,
@@ -284,6 +284,10 @@ def run_job(cfg: RunConfig, out_dir: str, *, workers: int = 1, beam_args: Option
         raise ConfigError("interleave: this job needs an interleave block (see pipeline/interleave/config.py)")
     options = synth.beam_options(beam_args or [], workers)
     FileSystems.set_options(options)
+    # as in the synth job: a remote runner's workers cannot read this
+    # machine's files, each local resource must be small enough to travel
+    # with the job (and the pickled config names them by virtual paths)
+    resources.check_launch(stages.resources_used(cfg), cfg.model_dump(mode="json"), cfg.context().resolve, options)
     check_input(cfg.input, cfg.context().resolve)
     st = stages.stage(cfg, "interleave")
     if st.other_input is not None:
