@@ -86,12 +86,59 @@ class Transform(_StageDoFn):
         self.score = stages.stage(self.cfg, "score")
         self.filter = stages.stage(self.cfg, "filter")
 
+    def finished(self, out: Record) -> Record:
+        """``out`` scored and filtered (a rejected one as it is), counted."""
+        if not out.rejected:
+            out = self.filter.process(self.score.process(out))
+        for _ in route(out, "candidates_kept"):  # the counters only
+            pass
+        return out
+
     def process(self, batch):
         for outs in self.stage.process_batch(batch):
             for out in outs:
-                if not out.rejected:
-                    out = self.filter.process(self.score.process(out))
-                yield from route(out, "candidates_kept")
+                out = self.finished(out)
+                yield beam.pvalue.TaggedOutput(REJECTED, out) if out.rejected else out
+
+
+def _settle_outputs(stage, records):
+    """One pair's records -> its kept records (main), rejected ones
+    (``rejected``) and its outcome (``outcome``), counted."""
+    kept, rejected, outcome = stage.process(records)
+    # pair-level counts for the live progress (beam_jobs/common.py): read == kept + rejected
+    Metrics.counter("cs_synth", "pairs_kept" if outcome[0] == "output" else f"pairs_rejected_{outcome[1]}").inc()
+    for r in kept:
+        yield r
+    for r in rejected:
+        yield beam.pvalue.TaggedOutput(REJECTED, r)
+    yield beam.pvalue.TaggedOutput("outcome", outcome)
+
+
+class _TransformSettle(Transform):
+    """Transform, score and filter a batch, then settle each pair on the
+    spot: without dedup every record of a pair comes out of the one
+    ``process_batch`` entry of its input record, so no per-pair shuffle is
+    needed (see :func:`settle_pairs`)."""
+
+    USES = ("score", "filter", "settle")
+
+    def setup(self):
+        super().setup()
+        self.settle = stages.stage(self.cfg, "settle")
+
+    def process(self, batch):
+        for outs in self.stage.process_batch(batch):
+            yield from _settle_outputs(self.settle, [self.finished(out) for out in outs])
+
+
+class _SettleAlone(_StageDoFn):
+    """A pair rejected before the transform (read, annotate, align): its one
+    record -> where it ends."""
+
+    STAGE = "settle"
+
+    def process(self, record):
+        yield from _settle_outputs(self.stage, [record])
 
 
 class _Settle(_StageDoFn):
@@ -101,14 +148,19 @@ class _Settle(_StageDoFn):
 
     def process(self, element):
         pair_id, groups = element
-        kept, rejected, outcome = self.stage.process(list(groups["kept"]) + list(groups["rejected"]))
-        # pair-level counts for the live progress (beam_jobs/common.py): read == kept + rejected
-        Metrics.counter("cs_synth", "pairs_kept" if outcome[0] == "output" else f"pairs_rejected_{outcome[1]}").inc()
-        for r in kept:
-            yield r
-        for r in rejected:
-            yield beam.pvalue.TaggedOutput(REJECTED, r)
-        yield beam.pvalue.TaggedOutput("outcome", outcome)
+        yield from _settle_outputs(self.stage, list(groups["kept"]) + list(groups["rejected"]))
+
+
+class _Settled:
+    """The tagged outputs of a settle without a shuffle: ``.kept``,
+    ``[REJECTED]`` and ``.outcome``, as a ParDo's outputs."""
+
+    def __init__(self, kept, rejected, outcome):
+        self.kept, self.outcome = kept, outcome
+        self._rejected = rejected
+
+    def __getitem__(self, tag):
+        return {"kept": self.kept, REJECTED: self._rejected, "outcome": self.outcome}[tag]
 
 
 class _WriteShard(_StageDoFn):
@@ -119,12 +171,21 @@ class _WriteShard(_StageDoFn):
         self.out_dir, self.kind = out_dir, kind
 
     def process(self, kv, n):
-        yield self.stage.process(self.out_dir, self.kind, kv[0], n, kv[1])  # streamed, never a list
+        # the shard's records arrive encoded (see WriteShards) and are decoded
+        # one at a time as the writer takes them
+        records = (coders.decode_record(b) for b in kv[1] if b)
+        yield self.stage.process(self.out_dir, self.kind, kv[0], n, records)
 
 
 class WriteShards(beam.PTransform):
     """Deterministic sharding: shard count from the record count, shard of a
-    record from its id, rows sorted by id inside each shard."""
+    record from its id, rows sorted by id inside each shard.
+
+    The records cross the shard GroupByKey as their encoded bytes
+    (:func:`cs_synth.beam_jobs.coders.encode_record`), decoded one by one in
+    the writer: a GroupByKey's values reach the DoFn as one list, and a list
+    of a whole shard's decoded records (about ten times their encoded size)
+    was the largest single allocation of a local run (issue 17)."""
 
     def __init__(self, cfg: RunConfig, out_dir: str, kind: str):
         super().__init__()
@@ -135,11 +196,14 @@ class WriteShards(beam.PTransform):
         st = self.stage
         total = (records | "Count" >> beam.combiners.Count.Globally()
                  | "Shards" >> beam.Map(st.shard_count))
-        keyed = records | "Key" >> beam.Map(lambda r, n: (st.shard_of(r, n), r), n=beam.pvalue.AsSingleton(total))
+        keyed = records | "Key" >> beam.Map(lambda r, n: (st.shard_of(r, n), coders.encode_record(r)),
+                                            n=beam.pvalue.AsSingleton(total)).with_output_types(
+            beam.typehints.KV[int, bytes])
         # one empty placeholder per shard index so empty shards are written too
         slots = (records.pipeline | "Seed" >> beam.Create([None])
-                 | "Slots" >> beam.FlatMap(lambda _, n: [(i, None) for i in range(n)],
-                                           n=beam.pvalue.AsSingleton(total)))
+                 | "Slots" >> beam.FlatMap(lambda _, n: [(i, b"") for i in range(n)],
+                                           n=beam.pvalue.AsSingleton(total)).with_output_types(
+                    beam.typehints.KV[int, bytes]))
         return ((keyed, slots) | "Merge" >> beam.Flatten() | "Group" >> beam.GroupByKey()
                 | "Write" >> beam.ParDo(_WriteShard(self.cfg, self.out_dir, self.kind),
                                         n=beam.pvalue.AsSingleton(total)))
@@ -187,9 +251,10 @@ def sentence_manifest(*, cfg_hash, read, outcomes, kept_shards, rejected_shards,
     return manifest
 
 
-def build(p: beam.Pipeline, cfg: RunConfig, out_dir: str) -> None:
-    """Add the whole job to pipeline ``p``."""
-    _, read_count, settled = settle_pairs(p, cfg)
+def build(p: beam.Pipeline, cfg: RunConfig, out_dir: str, *, by_pair_shuffle: Optional[bool] = None) -> None:
+    """Add the whole job to pipeline ``p`` (``by_pair_shuffle``: see
+    :func:`settle_pairs`)."""
+    _, read_count, settled = settle_pairs(p, cfg, by_pair_shuffle=by_pair_shuffle)
     kept_shards = settled.kept | "WriteKept" >> WriteShards(cfg, out_dir, DATA_DIR)
     rejected_shards, outcomes, reasons = write_pair_rejects(cfg, settled, out_dir)
     _ = (p | "ManifestSeed" >> beam.Create([None])
@@ -216,11 +281,16 @@ def write_pair_rejects(cfg: RunConfig, settled, out_dir: str):
     return rejected_shards, outcomes, reasons
 
 
-def settle_pairs(p: beam.Pipeline, cfg: RunConfig):
+def settle_pairs(p: beam.Pipeline, cfg: RunConfig, *, by_pair_shuffle: Optional[bool] = None):
     """read -> annotate -> align -> transform/score/filter -> dedup -> settle
     per pair; returns (read records, read count, settled outputs with tags
     ``kept``, ``rejected`` and ``outcome``).  The interleave job continues
-    from the kept records."""
+    from the kept records.
+
+    A pair's records meet for the settle through a shuffle by pair id only
+    when dedup can reject one of them elsewhere; without dedup they settle
+    where they are made (the same records, so the same bytes).
+    ``by_pair_shuffle`` (tests) forces one way or the other."""
     records = p | "ReadInput" >> ReadRecords(cfg)
     read_count = records | "CountRead" >> beam.combiners.Count.Globally()
     ok = records | "DropReadRejects" >> beam.Filter(lambda r: not r.rejected)
@@ -235,7 +305,22 @@ def settle_pairs(p: beam.Pipeline, cfg: RunConfig):
 
         stream, align_rejected = stream | "Align" >> AlignStage(cfg)
         rejects.append(align_rejected)
-    transformed = (stream | "TransformBatches" >> beam.BatchElements(min_batch_size=1, max_batch_size=TRANSFORM_BATCH)
+    batches = stream | "TransformBatches" >> beam.BatchElements(min_batch_size=1, max_batch_size=TRANSFORM_BATCH)
+    if not (cfg.dedup if by_pair_shuffle is None else by_pair_shuffle):
+        # every record of a pair comes from one place (a read, annotate or
+        # align reject, or the transform of its input record), so each pair
+        # settles where its records are made: no shuffle of the whole
+        # corpus by pair id (the largest one a local run held, issue 17)
+        early = rejects | "EarlyRejects" >> beam.Flatten()
+        alone = early | "SettleRejected" >> beam.ParDo(_SettleAlone(cfg)).with_outputs(REJECTED, "outcome",
+                                                                                         main="kept")
+        made = batches | "Transform" >> beam.ParDo(_TransformSettle(cfg)).with_output_types(Record).with_outputs(
+            REJECTED, "outcome", main="kept")
+        settled = _Settled(kept=(made.kept, alone.kept) | "SettledKept" >> beam.Flatten(),
+                           rejected=(made[REJECTED], alone[REJECTED]) | "SettledRejected" >> beam.Flatten(),
+                           outcome=(made.outcome, alone.outcome) | "SettledOutcomes" >> beam.Flatten())
+        return records, read_count, settled
+    transformed = (batches
                    | "Transform" >> beam.ParDo(Transform(cfg)).with_output_types(Record).with_outputs(REJECTED, main="ok"))
     rejects.append(transformed[REJECTED])
     kept = transformed.ok
