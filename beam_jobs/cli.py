@@ -2,7 +2,8 @@
 
     cs-synth run CONFIG.yaml --output DIR [--workers N] [--overwrite] [beam options]
     cs-synth augment --src TEXT [--tgt TEXT] --src-lang en [--tgt-lang hi] --recipe NAME [-o key=value ...]
-    cs-synth recipes | align-eval | dialect-features | report OUTPUT_DIR
+    cs-synth recipes | align-eval | dialect-features | report OUTPUT_DIR | verify OUTPUT_DIR
+    cs-synth make-priors BIG_CORPUS.yaml --output priors.txt
 
 Subcommands other than ``run`` and ``augment`` live in their stage's
 package and are imported only when called.  The command line is part of the
@@ -29,6 +30,8 @@ SUBCOMMANDS = {
     "dialect-features": ("cs_synth.transforms.dialect.cli", "list the implemented eWAVE dialect features"),
     "report": ("cs_synth.pipeline.report", "write an HTML + JSON statistics report for an output folder"),
     "verify": ("cs_synth.pipeline.write.verify_cli", "check an output folder against its manifest (rows, sha256)"),
+    "make-priors": ("cs_synth.pipeline.align.make_priors", "eflomal priors from a larger parallel corpus, for a "
+                    "small job's align.options.priors_file"),
 }
 
 
