@@ -53,9 +53,31 @@ def _assert_same(a: Record, b: Record):
 ], ids=["full", "bare", "rejected"])
 def test_round_trip_is_exact(rec):
     data = encode_record(rec)
-    assert data[:1] == b"\x01"  # msgpack, not the fallback
+    assert data[:1] in (b"\x01", b"\x03")  # msgpack, not the fallback
     _assert_same(rec, decode_record(data))
     _assert_same(rec, pickle.loads(pickle.dumps(rec)))
+
+
+def test_texts_their_tokens_rebuild_are_written_once():
+    from dataclasses import replace
+
+    from cs_synth.pipeline.record import detokenize
+
+    rec = _full_record()
+    # the output text is its tokens joined, the sides' are not (a space before the '.')
+    assert rec.text == detokenize(rec.tokens, rec.spaces) and rec.src.text != detokenize(rec.src.tokens, rec.src.spaces)
+    data = encode_record(rec)
+    assert data[:1] == b"\x03" and rec.text.encode() not in data and rec.src.text.encode() in data
+    _assert_same(rec, decode_record(data))
+    joined = replace(rec, src=replace(rec.src, text=detokenize(rec.src.tokens, rec.src.spaces)),
+                     tgt=replace(rec.tgt, text=detokenize(rec.tgt.tokens, rec.tgt.spaces)))
+    small = encode_record(joined)
+    assert len(small) < len(data) - 40 and joined.src.text.encode() not in small
+    _assert_same(joined, decode_record(small))
+    # a text that differs from its tokens joined (one character) is kept as it is
+    other = replace(rec, text=rec.text[:-1] + "!")
+    assert encode_record(other)[:1] == b"\x01"
+    _assert_same(other, decode_record(encode_record(other)))
 
 
 def test_bytes_are_deterministic_and_smaller_than_pickle():
