@@ -35,7 +35,9 @@ checks pass every span.
     ("umklammert den anderen beim"), or a postposition doubling the English
     preposition in front ("on eine Straße entlang"); and an attributive adjective switched without
     its noun, which would carry agreement for a noun that is not there
-    ("with schwarzen hair").
+    ("with schwarzen hair"); a French "que" opening the span without the
+    first half of its conjunction ("looks on que son coéquipier trébuche",
+    from "tandis que").
 ``unaligned_edge``
     The aligned target span starts or ends with a word the aligner left
     unaligned, or a source word next to the span is an unaligned content
@@ -206,11 +208,30 @@ def _children(src, i: int) -> List[int]:
 RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom", "whose"})
 
 
+#: French words that make a conjunction with the "que" after them ("tandis
+#: que", "parce que", "ce que"): a span starting with that "que" leaves its
+#: first half behind ("looks on que son coéquipier trébuche")
+FR_QUE_LOCUTIONS = frozenset({"tandis", "pendant", "alors", "parce", "bien", "avant", "après", "dès", "sans",
+                              "pour", "afin", "depuis", "ainsi", "lors", "tant", "sorte", "moins", "peur",
+                              "mesure", "condition", "ce", "plutôt", "encore", "même"})
+
+
+def _split_locution(view, pair) -> Optional[str]:
+    if view.tgt_lang != "fr" or pair.tgt_start <= 0 or view.tgt is None:
+        return None
+    first = view.tgt.tokens[pair.tgt_start].casefold()
+    prev = view.tgt.tokens[pair.tgt_start - 1].casefold()
+    if first in ("que", "qu'", "qu\u2019") and prev in FR_QUE_LOCUTIONS:
+        return f"'{view.tgt.tokens[pair.tgt_start]}' opens the span and '{view.tgt.tokens[pair.tgt_start - 1]}' " \
+               f"of the conjunction stays behind"
+    return None
+
+
 def dangling_function_word(view, pair) -> Optional[str]:
     src = view.src
     if not src.pos:
         return None
-    why = _dangling_target_preposition(view, pair)
+    why = _dangling_target_preposition(view, pair) or _split_locution(view, pair)
     if why is not None:
         return why
     rng = _src_range(view, pair)

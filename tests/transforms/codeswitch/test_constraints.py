@@ -418,3 +418,13 @@ def test_punctuation_at_the_target_edge(nlp):
     assert "misaligned_edge" in why and "','" in why["misaligned_edge"], why
     assert "separable_verb" in why and "hoch" in why["separable_verb"], why
     assert "misaligned_edge" not in cons.explain(view, Pair(6, 8, 6, 8))  # "a pole" -> "einen Pfosten"
+
+
+def test_french_conjunction_split_before_que(nlp):
+    view = View(parsed(nlp, "A player looks on as his teammate trips .",
+                       "Un joueur regarde tandis que son coéquipier trébuche .",
+                       "0-0 1-1 2-2 3-2 4-4 5-5 6-6 7-7 8-8", tgt_lang="fr"))
+    why = cons.explain(view, Pair(4, 8, 4, 8))  # "as his teammate trips" -> "que son coéquipier trébuche"
+    assert "dangling_function_word" in why and "tandis" in why["dangling_function_word"], why
+    # the span that takes "tandis" along keeps the conjunction whole
+    assert "dangling_function_word" not in cons.explain(view, Pair(4, 8, 3, 8))
