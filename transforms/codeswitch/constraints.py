@@ -70,7 +70,8 @@ checks pass every span.
     source also has outside the span ("versprach, bis 2030" + "by 2030");
     or a target span of function words only for a
     source span with a content word ("is stopped" -> "wird": the verb is
-    lost); or a punctuation mark at a target span edge where the source
+    lost), or one source verb or noun of the span aligned only to function
+    words ("woman jumping up" -> "Frau , die"); or a punctuation mark at a target span edge where the source
     span has a word ("boy , klettert").
 ``split_compound``
     A noun compound split by the span edge: the head noun switches and its
@@ -475,6 +476,15 @@ def misaligned_edge(view, pair) -> Optional[str]:
         if content and words and all(tgt[j].casefold() in stops for j in words):
             return (f"target span '{' '.join(tgt[pair.tgt_start:pair.tgt_end])}' has only function words for "
                     f"'{view.src.tokens[content[0]]}'")
+        # one source verb or noun of the span aligned only to target function
+        # words or punctuation: its meaning is lost ("woman jumping up" ->
+        # "Frau , die")
+        for i in content:
+            links = view.s2t.get(i, ())
+            if view.src.pos[i] in ("VERB", "NOUN") and links and \
+                    all(tgt[j].casefold() in stops or _is_punct(tgt[j]) for j in links):
+                return (f"source {view.src.pos[i].lower()} '{view.src.tokens[i]}' is aligned only to function "
+                        f"words or punctuation ('{tgt[links[0]]}')")
     if rng is not None:
         # a punctuation mark at a target span edge where the source span has
         # a word: "boy is climbing" -> "boy , klettert"; "im Park ." + "."

@@ -428,3 +428,11 @@ def test_french_conjunction_split_before_que(nlp):
     assert "dangling_function_word" in why and "tandis" in why["dangling_function_word"], why
     # the span that takes "tandis" along keeps the conjunction whole
     assert "dangling_function_word" not in cons.explain(view, Pair(4, 8, 3, 8))
+
+
+def test_verb_aligned_only_to_function_words(nlp):
+    view = View(parsed(nlp, "A young woman jumping up off the floor .", "Eine junge Frau , die vom Boden hochspringt .",
+                       "0-0 1-1 2-2 3-4 4-4 5-5 6-5 7-6 8-8"))
+    why = cons.explain(view, Pair(2, 5, 2, 5))  # "woman jumping up" -> "Frau , die": the verb is lost
+    assert "misaligned_edge" in why and "jumping" in why["misaligned_edge"], why
+    assert "misaligned_edge" not in cons.explain(view, Pair(2, 3, 2, 3))  # "woman" -> "Frau"
