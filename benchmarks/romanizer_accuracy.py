@@ -23,7 +23,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from cs_synth.transforms.translit import hinglish  # noqa: E402
 from cs_synth.transforms.translit.learned import (LearnedRomanizer, PairModel, align_lexicon, english_index,  # noqa: E402
-                                         load_lexicon, loan_lexicon, split_by_word)
+                                                  load_lexicon, loan_lexicon, neural_scorer, split_by_word)
+
+#: the development split: this share of the training words (salt "dev"),
+#: the words every weight of the romanizer was tuned on; models scored on it
+#: are trained on the rest of the training words only
+DEV_PERCENT, DEV_SALT = 11, "dev"
 
 
 def category(out: str, attested, zipf) -> str:
@@ -66,11 +71,42 @@ def main(argv=None):
     ap.add_argument("--stream", help="a TSV whose 'hindi' column is the cached-stream text (HinGE)")
     ap.add_argument("--stream-lines", type=int, default=300, help="how many rows of --stream (default 300)")
     ap.add_argument("--show", type=int, default=0, help="print this many misses")
+    ap.add_argument("--dev", action="store_true", help="first the same figures on the development split "
+                    "(trained on the training words outside it)")
+    ap.add_argument("--neural", action="store_true", help="also the neural reranker (needs torch; trains "
+                    "for minutes, once per lexicon: kept in the cache folder)")
     args = ap.parse_args(argv)
     lex = load_lexicon(args.lexicon)
     train, test = split_by_word(lex, args.heldout)
     print(f"lexicon {args.lexicon}: {len(lex)} words; train {len(train)} words, held out {len(test)} words "
           f"({sum(len(e) for e in test.entries.values())} rows)")
+    if args.dev:
+        core, dev = split_by_word(train, DEV_PERCENT, salt=DEV_SALT)
+        assert not set(dev.entries) & set(test.entries) and not set(dev.entries) & set(core.entries)
+        print(f"development split: {len(dev)} of the training words (salt {DEV_SALT!r}, {DEV_PERCENT}%), "
+              f"trained on the other {len(core)}")
+        evaluate(core, dev, "dev", args.neural)
+    model, loan_model, results, scorer = evaluate(train, test, "held-out", args.neural)
+    if args.show:
+        import random
+
+        name = "pair model + loanwords + neural" if args.neural else "pair model + loanwords"
+        misses = [(w, o, [r for r, _ in test.entries[w]]) for w, o in results[name].items()
+                  if o not in [r for r, _ in test.entries[w]]]
+        _, zipf = english_index()
+        counts = {}
+        for w, o, att in misses:
+            c = category(o, att, zipf)
+            counts[c] = counts.get(c, 0) + 1
+        print(f"misses of {name!r} by category ({len(misses)}): "
+              + ", ".join(f"{c} {n}" for c, n in sorted(counts.items())))
+        for w, o, att in random.Random(0).sample(misses, min(args.show, len(misses))):
+            print(f"  miss [{category(o, att, zipf)}] {w}: {o} (attested: {', '.join(att)})")
+    if args.stream:
+        stream(args, lex, model, loan_model, scorer)
+
+
+def evaluate(train, test, label, neural=False):
     t0 = time.perf_counter()
     aligned = align_lexicon(train)
     t1 = time.perf_counter()
@@ -78,57 +114,56 @@ def main(argv=None):
     t2 = time.perf_counter()
     loan_model = PairModel(align_lexicon(loan_lexicon(train), loose=True))
     t3 = time.perf_counter()
-    print(f"training: EM alignment {t1 - t0:.1f} s, n-gram {t2 - t1:.1f} s, loanword model "
+    print(f"training ({label}): EM alignment {t1 - t0:.1f} s, n-gram {t2 - t1:.1f} s, loanword model "
           f"({len(loan_lexicon(train))} words) {t3 - t2:.1f} s")
     plain = LearnedRomanizer(train, model=model, loanwords=False)
     loan = LearnedRomanizer(train, model=model, loanwords=True, loan_model=loan_model)
     rows = [("hinglish rules", hinglish.romanize_word), ("pair model", plain.model_word),
             ("pair model + loanwords", loan.model_word)]
+    scorer = None
+    if neural:
+        t0 = time.perf_counter()
+        scorer = neural_scorer(train)
+        print(f"training ({label}): neural reranker {time.perf_counter() - t0:.1f} s (0 s when cached)")
+        both = LearnedRomanizer(train, model=model, loanwords=True, loan_model=loan_model, neural=scorer)
+        rows.append(("pair model + loanwords + neural", both.model_word))
     results = {}
-    print(f"{'held-out top-1':26s} {'any attested':>12s} {'most frequent':>14s} {'cold words/s':>13s}")
+    print(f"{label + ' top-1':32s} {'any attested':>12s} {'most frequent':>14s} {'cold words/s':>13s}")
     for name, fn in rows:
         a, t, wps, outs = score(fn, test)
         results[name] = outs
-        print(f"{name:26s} {a:12.4f} {t:14.4f} {wps:13.0f}")
-    if args.show:
-        import random
+        print(f"{name:32s} {a:12.4f} {t:14.4f} {wps:13.0f}")
+    return model, loan_model, results, scorer
 
-        misses = [(w, o, [r for r, _ in test.entries[w]]) for w, o in results["pair model + loanwords"].items()
-                  if o not in [r for r, _ in test.entries[w]]]
-        _, zipf = english_index()
-        counts = {}
-        for w, o, att in misses:
-            c = category(o, att, zipf)
-            counts[c] = counts.get(c, 0) + 1
-        print(f"misses by category ({len(misses)}): " + ", ".join(f"{c} {n}" for c, n in sorted(counts.items())))
-        for w, o, att in random.Random(0).sample(misses, min(args.show, len(misses))):
-            print(f"  miss [{category(o, att, zipf)}] {w}: {o} (attested: {', '.join(att)})")
-    if args.stream:
-        import csv
 
-        csv.field_size_limit(1 << 24)
-        with open(args.stream, encoding="utf-8", newline="") as fh:
-            rows = [row["hindi"] for _, row in zip(range(args.stream_lines), csv.DictReader(fh, delimiter="\t"))]
-        tokens = " ".join(rows).split()
-        full = LearnedRomanizer(lex, model=model, loanwords=True, loan_model=loan_model)  # full lexicon look-ups
-        t0 = time.perf_counter()
-        for tok in tokens:
-            full.romanize(tok)
-        first = time.perf_counter() - t0
-        info = full.word.cache_info()
-        t0 = time.perf_counter()
-        for tok in tokens * 3:  # a corpus repeats its words: every word is in the cache now
-            full.romanize(tok)
-        again = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        for tok in tokens * 3:
-            hinglish.romanize(tok)
-        dr = time.perf_counter() - t0
-        print(f"stream: {len(tokens)} tokens of {args.stream} ({info.misses} distinct words, "
-              f"{sum(1 for w in set(tokens) if w in lex)} of them lexicon hits):")
-        print(f"  first pass (lexicon + model + loanwords, filling the cache): {len(tokens) / first:.0f} words/s")
-        print(f"  cached (3 more passes): {3 * len(tokens) / again:.0f} words/s; rules backend on the same "
-              f"3 passes: {3 * len(tokens) / dr:.0f} words/s (ratio cached/rules {dr / again:.2f})")
+def stream(args, lex, model, loan_model, scorer=None):
+    """Speed on a cached stream: the Hindi side of --stream, through the full lexicon and the word cache."""
+    import csv
+
+    csv.field_size_limit(1 << 24)
+    with open(args.stream, encoding="utf-8", newline="") as fh:
+        rows = [row["hindi"] for _, row in zip(range(args.stream_lines), csv.DictReader(fh, delimiter="\t"))]
+    tokens = " ".join(rows).split()
+    full = LearnedRomanizer(lex, model=model, loanwords=True, loan_model=loan_model,  # full lexicon look-ups
+                            neural=scorer)
+    t0 = time.perf_counter()
+    for tok in tokens:
+        full.romanize(tok)
+    first = time.perf_counter() - t0
+    info = full.word.cache_info()
+    t0 = time.perf_counter()
+    for tok in tokens * 3:  # a corpus repeats its words: every word is in the cache now
+        full.romanize(tok)
+    again = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for tok in tokens * 3:
+        hinglish.romanize(tok)
+    dr = time.perf_counter() - t0
+    print(f"stream: {len(tokens)} tokens of {args.stream} ({info.misses} distinct words, "
+          f"{sum(1 for w in set(tokens) if w in lex)} of them lexicon hits):")
+    print(f"  first pass (lexicon + model + loanwords, filling the cache): {len(tokens) / first:.0f} words/s")
+    print(f"  cached (3 more passes): {3 * len(tokens) / again:.0f} words/s; rules backend on the same "
+          f"3 passes: {3 * len(tokens) / dr:.0f} words/s (ratio cached/rules {dr / again:.2f})")
 
 
 if __name__ == "__main__":

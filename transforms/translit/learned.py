@@ -21,7 +21,9 @@ How a word is romanized
    Phonetisaurus:
 
    * each native word is cut into units (one code point, a consonant keeps its
-     nukta), and each unit emits 0 to :data:`MAX_EMIT` Latin letters;
+     nukta), and each unit emits 0 to :data:`MAX_EMIT` Latin letters of the
+     kind it allows (vowel signs vowels, consonants a consonant first; ऋ is
+     free, as it is written *ri*);
    * expectation maximisation (forward-backward over the monotone alignment
      lattice, weighted by the counts) learns ``p(letters | unit)`` and
      Viterbi alignment turns every lexicon row into a sequence of joint tokens
@@ -30,7 +32,12 @@ How a word is romanized
      ``order`` (default 3; orders 4-6, with or without the next native unit
      in the token, scored lower on the held-out split), scores romanizations;
    * beam search gives the n-best list, reranked with a character 6-gram
-     over the lexicon's romanizations (:func:`char_model`);
+     over the lexicon's romanizations (:func:`char_model`) and, with
+     ``neural=True`` (optional, needs torch), a small character
+     encoder-decoder trained on the lexicon (:class:`NeuralScorer`; trained
+     once per lexicon, minutes on one core, and kept on disk), which then
+     reranks a 16-best list: ``pair + CHAR_LM_WEIGHT * char + NEURAL_WEIGHT *
+     neural``;
    * a word that is two lexicon words (रत्नमाला = रत्न + माला) may be spelt as
      their spellings joined, when the model scores that spelling within
      :data:`COMPOUND_MARGIN` per unit of its own best.
@@ -43,9 +50,19 @@ How a word is romanized
    words in either model's n-best list and those that share a consonant
    skeleton (within one deletion) with their top spellings; each is scored
    by the loanword model constrained to spell it, and the best one replaces
-   the native model's choice when ``delta + LOAN_WEIGHT * zipf (+ LOAN_MARK
-   for ॉ/ऑ) >= LOAN_THRESHOLD`` (delta: its per-unit log probability minus
-   the native top one's).
+   the native model's choice when ``LOAN_DELTA * delta + LOAN_WEIGHT * zipf
+   + LOAN_MARK * [ॉ/ऑ] + LOAN_SCRIPT * script + LOAN_SHORT / units >=
+   LOAN_THRESHOLD`` (delta: its per-unit log probability minus the native
+   top one's; script: how much more likely the Devanagari spelling is under
+   a unit n-gram of the lexicon's loanwords than under one of its other
+   words, :func:`script_score`; with the neural reranker, plus
+   ``NEURAL_LOAN`` times its per-unit neural score minus the top's).
+
+The weights of the reranking and of the loanword decision were chosen on a
+development split of the training words (``split_by_word(train, 11,
+salt="dev")``, disjoint from the 10% held-out split; the models scored on it
+were trained on the other training words), never on the held-out split:
+``benchmarks/romanizer_accuracy.py --dev`` prints both.
 4. A word with a unit that the lexicon never shows (a rare sign) goes to the
    rule-based ``hinglish`` romanizer (:mod:`cs_synth.transforms.translit.hinglish`).
 
@@ -67,7 +84,8 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from cs_synth.pipeline.units import ConfigError
 
-__all__ = ["align_lexicon", "loan_lexicon", "char_model", "Lexicon", "PairModel", "LearnedRomanizer", "load_lexicon", "split_by_word", "units_of", "load_romanizer"]
+__all__ = ["align_lexicon", "loan_lexicon", "char_model", "script_models", "script_score", "NeuralScorer",
+           "neural_scorer", "Lexicon", "PairModel", "LearnedRomanizer", "load_lexicon", "split_by_word", "units_of", "load_romanizer"]
 
 #: the most Latin letters one native unit may emit
 MAX_EMIT = 4
@@ -78,12 +96,21 @@ ENGLISH_WORDS = 60000
 NUKTA = "\u093c"
 ZW = ("\u200c", "\u200d")
 BOS, EOS = "<s>", "</s>"
-#: loanword decision: ``delta + LOAN_WEIGHT * zipf >= LOAN_THRESHOLD`` (tuned on a development split)
-#: (weights found by a grid search on a development split of the Dakshina
-#: training file, salt "dev", 11%, disjoint from the 10% test split)
+#: loanword decision: ``LOAN_DELTA * delta + LOAN_WEIGHT * zipf + LOAN_MARK * mark
+#: + LOAN_SCRIPT * script + LOAN_SHORT / units >= LOAN_THRESHOLD`` (see
+#: :meth:`LearnedRomanizer.loanword`).  The weights were found by coordinate
+#: ascent on accuracy over a development split of the Dakshina training
+#: file (``split_by_word(train, 11, salt="dev")``, disjoint from the 10% test
+#: split; the models scored on it were trained without it), see
+#: ``benchmarks/romanizer_accuracy.py --tune``
+LOAN_DELTA = 0.95
 LOAN_WEIGHT = 0.3
 LOAN_MARK = 1.0
+LOAN_SCRIPT = 0.35
+LOAN_SHORT = -0.4
 LOAN_THRESHOLD = 0.6
+#: order of the Devanagari unit n-grams behind the ``script`` feature
+SCRIPT_ORDER = 4
 LOAN_MIN_SIMILARITY = 0.6
 LOAN_CANDIDATES = 5
 #: a lexicon row is a loanword row (trains the loanword model) when its
@@ -242,6 +269,9 @@ _VIRAMA = "\u094d"
 _INDEPENDENT = frozenset(chr(c) for c in range(0x0904, 0x0915)) | {"\u0960", "\u0961", "\u0972", "\u0973",
                                                                    "\u0974", "\u0975", "\u0976", "\u0977"}
 _NASAL = {"\u0901", "\u0902"}
+#: the independent vowels ऋ and ॠ are written with a consonant (ऋषिकेश
+#: *rishikesh*): they may emit any letters
+_VOCALIC_R = frozenset("\u090b\u0960")
 
 
 def _kind(unit: str) -> str:
@@ -249,8 +279,10 @@ def _kind(unit: str) -> str:
     letters or nothing; ``c`` consonants emit letters starting with a
     non-vowel letter (their inherent vowel and doubling may follow); ``n``
     nasal signs emit a consonant letter run or nothing; ``x`` the virama
-    emits nothing; anything else is free."""
+    emits nothing; ऋ/ॠ and anything else is free."""
     ch = unit[0]
+    if ch in _VOCALIC_R:
+        return "f"
     if len(unit) > 1 and unit[-1] == _VIRAMA and _is_consonant(ch):
         return "cc"
     if ch == _VIRAMA:
@@ -554,6 +586,31 @@ def char_logprob(lm: PairModel, text: str) -> float:
     return total + lm.logprob(hist, EOS)
 
 
+def script_models(lexicon: "Lexicon", order: int = SCRIPT_ORDER) -> Optional[Tuple[PairModel, PairModel]]:
+    """Two Kneser-Ney n-grams over the native units of the lexicon's words
+    (each word once): its loanword words (:func:`loan_lexicon`) and all the
+    others (None when either is empty).  How English a Devanagari spelling
+    looks (ऑ, ट्र, -िंग, -ियम) is :func:`script_score`."""
+    loans = set(loan_lexicon(lexicon).entries)
+    if not loans or not set(lexicon.entries) - loans:
+        return None
+
+    def model(words):
+        seqs = [([(u, "") for u in units_of(w)], 1.0) for w in sorted(words) if units_of(w)]
+        return PairModel((seqs, {}), order=order)
+
+    return model(loans), model(w for w in lexicon.entries if w not in loans)
+
+
+def script_score(models: Optional[Tuple[PairModel, PairModel]], units: Sequence[str]) -> float:
+    """The per-unit log-likelihood ratio of a native word under the loanword
+    and the native script models of :func:`script_models` (positive: it
+    looks like an English word written in Devanagari)."""
+    if not units or models is None:
+        return 0.0
+    return (char_logprob(models[0], units) - char_logprob(models[1], units)) / len(units)
+
+
 # ------------------------------------------------------------- loanwords
 _SKELETON_MAP = str.maketrans({"c": "k", "q": "k", "x": "ks", "z": "s", "v": "w", "f": "p"})
 
@@ -655,6 +712,190 @@ def _write_cache(target: str, obj) -> None:
         pass
 
 
+# --------------------------------------------------- neural reranker
+#: the optional neural reranker (``neural=True``; needs torch): epochs, the
+#: size of the pair model's n-best list it reranks, and its weights in the
+#: reranking (``pair + CHAR_LM_WEIGHT * char + NEURAL_WEIGHT * neural``) and
+#: in the loanword value (``NEURAL_LOAN * its per-unit delta``), tuned on the
+#: development split like the loanword weights
+NEURAL_EPOCHS = 8
+NEURAL_NBEST = 16
+NEURAL_WEIGHT = 0.7
+NEURAL_LOAN = 0.1
+#: bump when the network or its training changes, so cached models are not reused
+NEURAL_VERSION = "1"
+
+
+def _torch():
+    try:
+        import torch
+    except ImportError:
+        raise ConfigError("the neural reranker of the learned romanizer needs the Python package 'torch' "
+                          "(pip install torch); without it, leave 'neural' off") from None
+    return torch
+
+
+class _OneThread:
+    """Run torch on one thread (the same sums in the same order: the same
+    bytes on every machine), restoring the caller's setting after."""
+
+    def __enter__(self):
+        torch = _torch()
+        self.n = torch.get_num_threads()
+        torch.set_num_threads(1)
+
+    def __exit__(self, *exc):
+        _torch().set_num_threads(self.n)
+
+
+def _network(n_src: int, n_tgt: int, emb: int = 64, hid: int = 96):
+    torch = _torch()
+
+    class Net(torch.nn.Module):
+        """A character encoder-decoder: a bidirectional GRU over the native
+        units, a GRU decoder over the Latin letters started from the
+        encoder's last state, dot-product attention, a softmax over letters."""
+
+        def __init__(self):
+            super().__init__()
+            self.se = torch.nn.Embedding(n_src, emb, padding_idx=0)
+            self.te = torch.nn.Embedding(n_tgt, emb, padding_idx=0)
+            self.enc = torch.nn.GRU(emb, hid, batch_first=True, bidirectional=True)
+            self.dec = torch.nn.GRU(emb, 2 * hid, batch_first=True)
+            self.out = torch.nn.Linear(4 * hid, n_tgt)
+
+        def forward(self, src, tin):
+            smask = src != 0
+            e, _ = self.enc(self.se(src))
+            lengths = smask.sum(1)
+            h0 = e[torch.arange(src.size(0)), lengths - 1].unsqueeze(0).contiguous()
+            d, _ = self.dec(self.te(tin), h0)
+            att = (d @ e.transpose(1, 2)).masked_fill(~smask.unsqueeze(1), -1e9).softmax(-1)
+            return self.out(torch.cat([d, att @ e], -1)).log_softmax(-1)
+
+    return Net()
+
+
+class NeuralScorer:
+    """``log p(spelling | native word)`` from a small character
+    encoder-decoder (:func:`_network`) trained on the lexicon's rows
+    (weighted by their counts): Adam, batches of 128, the learning rate
+    times 0.8 after every epoch, no dropout.  Deterministic: the weights
+    are initialised and the rows shuffled from a ``torch.Generator`` seeded
+    with ``seed`` (no global random state), on one thread."""
+
+    def __init__(self, lexicon: Optional["Lexicon"] = None, epochs: int = NEURAL_EPOCHS, seed: int = 0,
+                 state=None, log=None):
+        torch = _torch()
+        if state is not None:
+            self.src, self.tgt, weights = state
+            self.net = _network(len(self.src) + 2, len(self.tgt) + 3)
+            self.net.load_state_dict(weights)
+            self.net.eval()
+            return
+        rows = [(units_of(n), r, c) for n, r, c in lexicon.rows() if units_of(n)]
+        self.src = {u: i + 2 for i, u in enumerate(sorted({u for us, _, _ in rows for u in us}))}  # 0 pad, 1 unknown
+        self.tgt = {ch: i + 3 for i, ch in enumerate(sorted({ch for _, r, _ in rows for ch in r}))}  # 0 pad, 1 <s>, 2 </s>
+        with _OneThread():
+            g = torch.Generator().manual_seed(seed)
+            self.net = _network(len(self.src) + 2, len(self.tgt) + 3)
+            with torch.no_grad():
+                for _, p in sorted(self.net.named_parameters()):
+                    p.uniform_(-0.08, 0.08, generator=g)
+            opt = torch.optim.Adam(self.net.parameters(), lr=3e-3)
+            data = [(self._src(us), self._tgt(r), float(c)) for us, r, c in rows]
+            for epoch in range(epochs):
+                perm = torch.randperm(len(data), generator=g).tolist()
+                total = 0.0
+                for b in range(0, len(perm), 128):
+                    items = [data[i] for i in perm[b:b + 128]]
+                    src, tin, tout, w = self._batch(items)
+                    lp = self.net(src, tin)
+                    nll = -lp.gather(2, tout.unsqueeze(2)).squeeze(2) * (tout != 0)
+                    loss = (nll.sum(1) * w).sum() / w.sum()
+                    opt.zero_grad()
+                    loss.backward()
+                    opt.step()
+                    total += loss.item() * len(items)
+                for group in opt.param_groups:
+                    group["lr"] *= 0.8
+                if log is not None:
+                    log(f"neural epoch {epoch}: loss {total / len(data):.3f}")
+        self.net.eval()
+
+    def state(self):
+        return (self.src, self.tgt, self.net.state_dict())
+
+    def _src(self, units):
+        return [self.src.get(u, 1) for u in units]
+
+    def _tgt(self, roman):
+        return [self.tgt.get(ch, 0) for ch in roman]
+
+    def _batch(self, items):
+        torch = _torch()
+        S = max(len(s) for s, _, _ in items)
+        T = max(len(t) for _, t, _ in items) + 1
+        src = torch.zeros(len(items), S, dtype=torch.long)
+        tin = torch.zeros(len(items), T, dtype=torch.long)
+        tout = torch.zeros(len(items), T, dtype=torch.long)
+        for i, (s, t, _) in enumerate(items):
+            src[i, :len(s)] = torch.tensor(s)
+            tin[i, 0] = 1
+            if t:
+                tin[i, 1:len(t) + 1] = torch.tensor(t)
+                tout[i, :len(t)] = torch.tensor(t)
+            tout[i, len(t)] = 2
+        return src, tin, tout, torch.tensor([w for _, _, w in items])
+
+    def score(self, units: Sequence[str], spellings: Sequence[str]) -> List[float]:
+        """The log probability of each spelling (-100 for one with a letter
+        the lexicon never shows)."""
+        torch = _torch()
+        if not spellings:
+            return []
+        s = self._src(units)
+        with _OneThread(), torch.no_grad():
+            src, tin, tout, _ = self._batch([(s, self._tgt(c), 1.0) for c in spellings])
+            lp = self.net(src, tin)
+            v = (lp.gather(2, tout.unsqueeze(2)).squeeze(2) * (tout != 0)).sum(1).tolist()
+        return [x if all(ch in self.tgt for ch in c) else -100.0 for x, c in zip(v, spellings)]
+
+
+def _lexicon_digest(lexicon: "Lexicon") -> str:
+    h = hashlib.sha256()
+    for native, roman, count in lexicon.rows():
+        h.update(f"{native}\t{roman}\t{count}\n".encode("utf-8"))
+    return h.hexdigest()
+
+
+def neural_scorer(lexicon: "Lexicon", epochs: int = NEURAL_EPOCHS, seed: int = 0, log=None) -> NeuralScorer:
+    """The :class:`NeuralScorer` of a lexicon, trained once (minutes on one
+    core) and kept in :func:`cache_dir`, keyed by the SHA-256 of its rows,
+    the epochs, the seed, torch's version and :data:`NEURAL_VERSION`."""
+    torch = _torch()
+    key = hashlib.sha256(f"{_lexicon_digest(lexicon)}|{epochs}|{seed}|{torch.__version__}|{NEURAL_VERSION}"
+                         .encode()).hexdigest()[:32]
+    target = os.path.join(cache_dir(), f"{key}-neural.pt")
+    if os.path.isfile(target):
+        try:
+            return NeuralScorer(state=torch.load(target, weights_only=False))
+        except Exception:  # noqa: BLE001 - a broken cache file is rebuilt
+            pass
+    scorer = NeuralScorer(lexicon, epochs=epochs, seed=seed, log=log)
+    try:
+        import tempfile
+
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")
+        os.close(fd)
+        torch.save(scorer.state(), tmp)
+        os.replace(tmp, target)
+    except OSError:
+        pass
+    return scorer
+
+
 # ------------------------------------------------------------- romanizer
 class LearnedRomanizer:
     """Lexicon look-up, then the pair model, then the loanword check."""
@@ -662,7 +903,9 @@ class LearnedRomanizer:
     def __init__(self, lexicon: Lexicon, order: int = 3, loanwords: bool = True, beam: int = 12,
                  model: Optional["PairModel"] = None, loan_weight: float = LOAN_WEIGHT,
                  loan_threshold: float = LOAN_THRESHOLD, loan_model: Optional["PairModel"] = None,
-                 char_lm: Optional["PairModel"] = None):
+                 char_lm: Optional["PairModel"] = None,
+                 script_lms: Optional[Tuple["PairModel", "PairModel"]] = None,
+                 neural: Optional["NeuralScorer"] = None):
         self.lexicon = lexicon
         self.model = model if model is not None else PairModel(lexicon, order=order)
         self.loanwords = loanwords
@@ -670,6 +913,10 @@ class LearnedRomanizer:
             loan_model = PairModel(align_lexicon(loan_lexicon(lexicon), loose=True), order=order)
         self.loan_model = loan_model
         self.char_lm = char_lm if char_lm is not None else char_model(lexicon)
+        if loanwords and script_lms is None:
+            script_lms = script_models(lexicon)  # None for a lexicon without loanword rows
+        self.script_lms = script_lms
+        self.neural = neural
         self.loan_weight = loan_weight
         self.loan_threshold = loan_threshold
         self.beam = beam
@@ -726,20 +973,30 @@ class LearnedRomanizer:
             from cs_synth.transforms.translit.hinglish import romanize_word
 
             return romanize_word(word)
-        best = self.model.nbest(units, beam=self.beam, n=8)
+        if self.neural is None:
+            best = self.model.nbest(units, beam=self.beam, n=8)
+        else:
+            best = self.model.nbest(units, beam=max(self.beam, NEURAL_NBEST), n=NEURAL_NBEST)
         if not best:
             from cs_synth.transforms.translit.hinglish import romanize_word
 
             return romanize_word(word)
-        if CHAR_LM_WEIGHT:  # rerank by the spelling's own likelihood too (scores stay the pair model's)
-            best = sorted(best, key=lambda st: (-(st[0] + CHAR_LM_WEIGHT * char_logprob(self.char_lm, st[1])), st[1]))
+        neural: Dict[str, float] = {}
+        if self.neural is not None:
+            neural = dict(zip((t for _, t in best), self.neural.score(units, [t for _, t in best])))
+        if CHAR_LM_WEIGHT or neural:  # rerank by the spelling's own likelihood too (scores stay the pair model's)
+            best = sorted(best, key=lambda st: (-(st[0] + CHAR_LM_WEIGHT * char_logprob(self.char_lm, st[1])
+                                                  + NEURAL_WEIGHT * neural.get(st[1], 0.0)), st[1]))
+        top_neural = neural.get(best[0][1])
         compound = self.compound(word, units, best[0][0])
         if compound is not None:
+            if compound[1] != best[0][1]:
+                top_neural = None
             best = [compound] + [b for b in best if b[1] != compound[1]]
         top_score, top = best[0]
         if not self.loanwords:
             return top
-        loan = self.loanword(units, best)
+        loan = self.loanword(units, best[:8], top_neural)
         return loan if loan is not None else top
 
     def compound(self, word: str, units: Sequence[str], top_score: float) -> Optional[Tuple[float, str]]:
@@ -796,7 +1053,8 @@ class LearnedRomanizer:
             # a constrained score is (up to beam pruning) at most the loan model's best: when even
             # that, with the most frequent candidate's prior, stays below the
             # threshold, no candidate can pass (saves the constrained searches)
-            ceiling = (loan_best[0][0] - top_score) / n + self.loan_weight * max(zipf[w] for _, w in ranked) + bound
+            ceiling = LOAN_DELTA * (loan_best[0][0] - top_score) / n \
+                + self.loan_weight * max(zipf[w] for _, w in ranked) + bound
             if ceiling < self.loan_threshold:
                 return []
         loan_scores = {t: sc for sc, t in loan_best}
@@ -811,13 +1069,31 @@ class LearnedRomanizer:
             out.append((w, (sc - top_score) / n, zipf[w]))
         return out
 
-    def loanword(self, units: Sequence[str], best: List[Tuple[float, str]]) -> Optional[str]:
-        """The English spelling of a loanword, or None: the candidate with the
-        best ``delta + LOAN_WEIGHT * zipf (+ LOAN_MARK if the word has the
-        English-only vowel sign ॉ/ऑ)`` when that is at least
-        ``LOAN_THRESHOLD``."""
+    def loan_features(self, units: Sequence[str]) -> float:
+        """The part of the loanword value that does not depend on the
+        candidate: ``LOAN_MARK`` if the word has the English-only vowel sign
+        ॉ/ऑ, ``LOAN_SCRIPT`` times its :func:`script_score` and
+        ``LOAN_SHORT / units`` (short words are more often Hindi words that
+        happen to spell an English one: अस *as*, not *ass*)."""
         mark = LOAN_MARK if any(u[0] in _ENGLISH_MARKS for u in units) else 0.0
-        scored = [(d + self.loan_weight * z + mark, w) for w, d, z in self.loan_candidates(units, best, bound=mark)]
+        script = LOAN_SCRIPT * script_score(self.script_lms, units) if self.script_lms is not None else 0.0
+        return mark + script + LOAN_SHORT / len(units)
+
+    def loanword(self, units: Sequence[str], best: List[Tuple[float, str]],
+                 top_neural: Optional[float] = None) -> Optional[str]:
+        """The English spelling of a loanword, or None: the candidate with the
+        best ``LOAN_DELTA * delta + LOAN_WEIGHT * zipf +`` :meth:`loan_features`
+        when that is at least ``LOAN_THRESHOLD``.  With the neural reranker
+        (``top_neural``: its score of the top spelling) the value adds
+        ``NEURAL_LOAN`` times the candidate's neural score minus the top's, per unit."""
+        fixed = self.loan_features(units)
+        use_neural = self.neural is not None and top_neural is not None and NEURAL_LOAN != 0.0
+        cands = self.loan_candidates(units, best, bound=None if use_neural else fixed)
+        extra = [0.0] * len(cands)
+        if use_neural and cands:
+            extra = [NEURAL_LOAN * (sc - top_neural) / len(units)
+                     for sc in self.neural.score(units, [w for w, _, _ in cands])]
+        scored = [(LOAN_DELTA * d + self.loan_weight * z + fixed + x, w) for (w, d, z), x in zip(cands, extra)]
         if not scored:
             return None
         scored.sort(key=lambda sw: (-sw[0], sw[1]))
@@ -867,7 +1143,7 @@ class LearnedRomanizer:
 
 
 #: bump when the alignment changes, so cached alignments are not reused
-MODEL_VERSION = "2"
+MODEL_VERSION = "3"
 
 
 def cache_dir() -> str:
@@ -908,18 +1184,23 @@ def _cached_alignment(path: str, lexicon: Lexicon, part: str = "native"):
 
 
 @functools.lru_cache(maxsize=4)
-def _load(path: str, size: int, mtime: float, order: int, loanwords: bool) -> LearnedRomanizer:
+def _load(path: str, size: int, mtime: float, order: int, loanwords: bool, neural: bool) -> LearnedRomanizer:
     lexicon = load_lexicon(path)
     model = PairModel(_cached_alignment(path, lexicon), order=order)
     loan_model = PairModel(_cached_alignment(path, lexicon, "loan"), order=order) if loanwords else None
-    return LearnedRomanizer(lexicon, order=order, loanwords=loanwords, model=model, loan_model=loan_model)
+    scorer = neural_scorer(lexicon) if neural else None
+    return LearnedRomanizer(lexicon, order=order, loanwords=loanwords, model=model, loan_model=loan_model,
+                            neural=scorer)
 
 
-def load_romanizer(path: str, order: int = 3, loanwords: bool = True) -> LearnedRomanizer:
+def load_romanizer(path: str, order: int = 3, loanwords: bool = True, neural: bool = False) -> LearnedRomanizer:
     """The romanizer of a lexicon file, trained once per process per file
-    version (path, size, mtime) and options."""
+    version (path, size, mtime) and options (``neural``: with the neural
+    reranker, which needs torch)."""
     path = os.path.abspath(path)
     if not os.path.isfile(path):
         load_lexicon(path)  # raises the ConfigError
+    if neural:
+        _torch()
     st = os.stat(path)
-    return _load(path, st.st_size, st.st_mtime, order, loanwords)
+    return _load(path, st.st_size, st.st_mtime, order, loanwords, bool(neural))

@@ -1,0 +1,125 @@
+"""What the learned romanizer's weights were tuned on and with: the
+development split (disjoint from the held-out split and from the words the
+models scored on it were trained on), the loanword decision's features
+(deterministic; English-looking Devanagari scores as English), the vocalic
+r (ऋ), and the optional neural reranker (deterministic, and the backend works
+without torch)."""
+import sys
+
+import pytest
+
+from cs_synth.pipeline.units import ConfigError
+from cs_synth.transforms.translit import learned
+from cs_synth.transforms.translit.learned import (Lexicon, LearnedRomanizer, NeuralScorer, align_lexicon,
+                                                  load_lexicon, load_romanizer, script_models, script_score,
+                                                  split_by_word, units_of)
+
+
+@pytest.fixture(scope="module")
+def dakshina(shared_dir):
+    return load_lexicon(str(shared_dir / "data" / "dakshina" / "hi.translit.train.tsv"))
+
+
+def _bench():
+    import importlib.util
+    import pathlib
+
+    path = pathlib.Path(__file__).resolve().parents[3] / "benchmarks" / "romanizer_accuracy.py"
+    spec = importlib.util.spec_from_file_location("romanizer_accuracy", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_the_development_split_is_disjoint_and_deterministic(dakshina):
+    bench = _bench()
+    train, test = split_by_word(dakshina, 10)
+    core, dev = split_by_word(train, bench.DEV_PERCENT, salt=bench.DEV_SALT)
+    assert set(dev.entries).isdisjoint(test.entries)
+    assert set(dev.entries).isdisjoint(core.entries)
+    assert set(dev.entries) | set(core.entries) == set(train.entries)
+    assert 0.08 < len(dev) / len(train) < 0.14
+    # the salt makes it a split of its own, not the held-out split again
+    core2, dev2 = split_by_word(train, bench.DEV_PERCENT, salt=bench.DEV_SALT)
+    assert sorted(dev2.entries) == sorted(dev.entries)
+    _, unsalted = split_by_word(train, bench.DEV_PERCENT)
+    assert set(unsalted.entries) != set(dev.entries)
+
+
+@pytest.fixture(scope="module")
+def slice_lexicon(dakshina):
+    keep, _ = split_by_word(dakshina, 75, salt="test-slice")
+    return keep.subset(sorted(keep.entries)[:6000])
+
+
+def test_script_score_tells_english_looking_devanagari(slice_lexicon):
+    models = script_models(slice_lexicon)
+    english = ["स्टेडियम", "हॉस्पिटल", "कंप्यूटर", "ट्रेनिंग", "मैनेजर", "प्रोजेक्ट"]
+    native = ["बहुत", "किताब", "मेहनत", "समझदारी", "मिठाई", "त्योहार"]
+    e = [script_score(models, units_of(w)) for w in english]
+    n = [script_score(models, units_of(w)) for w in native]
+    assert sum(e) / len(e) > sum(n) / len(n) + 0.5, (e, n)
+    assert sum(x > 0 for x in e) >= 5 and sum(x < 0 for x in n) >= 5, (e, n)
+    # deterministic: rebuilt from the same lexicon, the same values
+    again = script_models(slice_lexicon)
+    assert [script_score(again, units_of(w)) for w in english + native] == e + n
+
+
+def test_the_loanword_decision_is_deterministic_and_short_words_stay_hindi(slice_lexicon):
+    r1 = LearnedRomanizer(slice_lexicon)
+    r2 = LearnedRomanizer(slice_lexicon)
+    words = ["अस्पताल", "क्वालिटी", "स्टेडियम", "बॉक्सिंग", "मोबाइल", "अस", "बज"]
+    assert [r1.romanize(w) for w in words] == [r2.romanize(w) for w in words]
+    assert [r1.loan_features(units_of(w)) for w in words] == [r2.loan_features(units_of(w)) for w in words]
+    # the length term: the same word shape scores lower the shorter it is
+    assert learned.LOAN_SHORT < 0
+    assert r1.romanize("स्टेडियम") == "stadium"
+
+
+def test_vocalic_r_emits_its_consonant():
+    lex = Lexicon({"ऋषि": (("rishi", 3),), "ऋतु": (("ritu", 2),), "ऋण": (("rin", 2),), "कर": (("kar", 2),)})
+    aligned, emit = align_lexicon(lex)
+    first = {seq[0] for seq, _ in aligned}
+    assert ("ऋ", "ri") in first, first
+    assert len(aligned) == 4  # every row has an alignment
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    rows = {"घर": (("ghar", 3),), "कर": (("kar", 2),), "घड़ी": (("ghadi", 2),), "कमरा": (("kamra", 2),),
+            "मकान": (("makan", 2), ("makaan", 1)), "नगर": (("nagar", 2),), "रस": (("ras", 1),)}
+    return Lexicon(rows)
+
+
+def test_the_neural_scorer_is_deterministic(tiny):
+    a = NeuralScorer(tiny, epochs=2, seed=3)
+    b = NeuralScorer(tiny, epochs=2, seed=3)
+    c = NeuralScorer(tiny, epochs=2, seed=4)
+    units = units_of("मगर")
+    spellings = ["magar", "mgr", "magara"]
+    assert a.score(units, spellings) == b.score(units, spellings)
+    assert a.score(units, spellings) != c.score(units, spellings)
+    # a letter the lexicon never shows cannot be spelt
+    assert a.score(units, ["maqar"])[0] == -100.0
+    # a saved state scores the same
+    again = NeuralScorer(state=a.state())
+    assert again.score(units, spellings) == a.score(units, spellings)
+
+
+def test_the_neural_reranker_learns(tiny):
+    scorer = NeuralScorer(tiny, epochs=40, seed=0)
+    units = units_of("घर")
+    right, wrong = scorer.score(units, ["ghar", "rahg"])
+    assert right > wrong
+
+
+def test_the_backend_works_without_torch(tmp_path, monkeypatch):
+    path = tmp_path / "lex.tsv"
+    path.write_text("घर\tghar\t3\nकर\tkar\t2\nनगर\tnagar\t2\n", encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "torch", None)  # import torch now raises ImportError
+    monkeypatch.setenv("CS_SYNTH_CACHE", str(tmp_path / "cache"))
+    r = load_romanizer(str(path), loanwords=False)
+    assert r.romanize("घर") == "ghar" and r.neural is None
+    assert r.romanize("नर").isascii()
+    with pytest.raises(ConfigError, match="needs the Python package 'torch'"):
+        load_romanizer(str(path), loanwords=False, neural=True)
