@@ -550,6 +550,21 @@ class WordSwitch(_Unit):
             out.append(lemma if lemma and lemma != view.base.tokens[p] else "")
         return out
 
+    @staticmethod
+    def finite_verb(view: sel.View, p: int) -> bool:
+        """Base position ``p`` is a finite verb: a verb with its own subject
+        and no auxiliary ("The children learn", "before you eat").  A
+        dictionary entry is a lemma (Spanish *aprender*, *comer*), which
+        would sit in a finite slot ("The niños aprender"); an infinitive
+        ("to swim") or a verb after an auxiliary ("don't eat") may switch."""
+        src = view.src
+        i = view.src_of[p]
+        if i is None or not src.pos or not src.heads or not src.deps or src.pos[i] != "VERB":
+            return False
+        kids = [src.deps[k] for k, h in enumerate(src.heads) if h == i and k != i]
+        return any(d in ("nsubj", "nsubjpass", "nsubj:pass") for d in kids) and \
+            not any(d in ("aux", "auxpass", "aux:pass") for d in kids)
+
     def __call__(self, record: Record, rng):
         view = self.view(record)
         allowed = [view.free(p) for p in range(view.n)]
@@ -573,6 +588,9 @@ class WordSwitch(_Unit):
                         found.setdefault((p, p + 1), {})[lang] = trans
                     else:
                         inflected.add(p)
+        for a, b in [s for s in found if s[1] - s[0] == 1 and self.finite_verb(view, s[0])]:
+            del found[(a, b)]  # a dictionary gives the lemma: never in a finite verb's slot
+            inflected.add(a)
         spans: List[tuple] = []
         for a, b in sorted(found, key=lambda s: (-(s[1] - s[0]), s[0])):
             if all(b <= x or y <= a for x, y in spans):
