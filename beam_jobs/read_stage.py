@@ -2,8 +2,9 @@
 
 TSV, JSONL and text files are read by byte blocks, Parquet and Arrow IPC
 files by row groups / record batches, on several workers, and parsed
-wherever the shuffle puts the chunks (pipeline/read/splits.py: same ids and
-bytes for any split); other inputs are read a file per worker.
+wherever the shuffle puts the chunks; Moses pairs by line ranges of both
+files (pipeline/read/splits.py: same ids and bytes for any split); other
+inputs are read a file per worker.
 """
 from __future__ import annotations
 
@@ -89,12 +90,34 @@ class _ParseChunk(beam.DoFn):
             yield rec
 
 
+class _ReadMosesBlock(beam.DoFn):
+    """One block of a Moses pair (the same lines of both files) -> its
+    records, numbered from the block's first line (known from the plan)."""
+
+    def __init__(self, cfg: RunConfig):
+        self.input = cfg.input
+        # what ReadFile carries (see _ReadBlock)
+        self.carried = resources.carry(stages.resources_used(cfg, "read"))
+        self.read = Metrics.counter("cs_synth", "read")
+
+    def setup(self):
+        resources.install(self.carried)
+
+    def process(self, block):
+        from cs_synth.pipeline.read.splits import read_moses_block
+
+        for rec in read_moses_block(block, self.input):
+            self.read.inc()
+            yield rec
+
+
 class ReadRecords(beam.PTransform):
     """The input's records.  TSV, JSONL and text files are read by byte
     blocks, Parquet files by row groups and Arrow IPC files by record
     batches, on several workers, and parsed wherever the shuffle puts the
-    chunks (pipeline/read/splits.py; same ids and bytes for any split);
-    other inputs are read a file per worker, then spread."""
+    chunks; Moses pairs by line ranges the same in both files, parsed where
+    they are read (pipeline/read/splits.py; same ids and bytes for any
+    split); other inputs are read a file per worker, then spread."""
 
     def __init__(self, cfg: RunConfig):
         super().__init__()
@@ -107,6 +130,11 @@ class ReadRecords(beam.PTransform):
         if not splits.splittable(self.cfg.input):
             return (p | "Inputs" >> beam.Create(units, reshuffle=False)
                     | "Read" >> beam.ParDo(ReadFile(self.cfg)).with_output_types(Record)
+                    | "Spread" >> beam.Reshuffle())
+        if self.cfg.input.format == "moses":  # line ranges, the same in both files
+            blocks = [b for unit in units for b in splits.plan_moses(tuple(unit))]
+            return (p | "MosesBlocks" >> beam.Create(blocks, reshuffle=len(blocks) > 1)
+                    | "ReadMoses" >> beam.ParDo(_ReadMosesBlock(self.cfg)).with_output_types(Record)
                     | "Spread" >> beam.Reshuffle())
         blocks = splits.plan_blocks(units, fmt=self.cfg.input.format)
         read = (p | "Blocks" >> beam.Create(blocks, reshuffle=len(blocks) > 1)

@@ -675,11 +675,14 @@ def read_hf(path: str, cfg, ids: Optional[IdSpace] = None) -> Iterator[Record]:
     yield from _read_table_rows(path, cfg, ds.data.to_batches(max_chunksize=4096), ids)
 
 
-def read_moses(src_path: str, tgt_path: str, cfg, ids: Optional[IdSpace] = None) -> Iterator[Record]:
+def read_moses(src_path: str, tgt_path: str, cfg, ids: Optional[IdSpace] = None, lines=None) -> Iterator[Record]:
     """A Moses-style file pair, read in lockstep.  Line counts are checked
     before the run starts (:func:`check_input`); a mismatch found here anyway
-    (e.g. a file changed under us) rejects the surplus lines."""
-    src_it, tgt_it = iter_raw_lines(src_path), iter_raw_lines(tgt_path)
+    (e.g. a file changed under us) rejects the surplus lines.  ``lines``:
+    two iterators of (1-based line number, raw bytes) to use instead of
+    reading the files (a block of a split pair, see
+    :mod:`cs_synth.pipeline.read.splits`)."""
+    src_it, tgt_it = (iter_raw_lines(src_path), iter_raw_lines(tgt_path)) if lines is None else map(iter, lines)
     ids = ids or IdSpace(os.path.basename(src_path), False)
     while True:
         a = next(src_it, None)

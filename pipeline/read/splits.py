@@ -29,13 +29,23 @@ one block, read as a stream.  A table block whose read fails ends the
 file, as the whole-file reader does: one ``unreadable_file`` reject after
 the rows read before the failure, and the blocks after it give nothing.
 
+A Moses file pair (two line-parallel files) is split by line ranges that
+are the same on both sides (:func:`plan_moses`): the source file is cut
+by bytes at line starts, and one pass over each file when the job is
+planned finds the number of each cut's line and where that line starts in
+the target file.  A block reads its lines of both files in lockstep and
+numbers them from its first line (known from the plan: no side input), so
+the records are those of the whole-pair reader.  A compressed pair is one
+block.
+
 What cannot be split is read whole, as before (:func:`splittable`):
 ``input.id_field`` (a repeated user id is a ``duplicate_id`` reject, which
-needs the whole file), documents (``doc_field``/``doc_lines``), Moses file
-pairs (two files in lockstep), Hugging Face folders and plugin readers.
+needs the whole file), documents (``doc_field``/``doc_lines``), Hugging
+Face folders and plugin readers.
 """
 from __future__ import annotations
 
+import os
 from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from cs_synth.pipeline.record import Record
@@ -68,7 +78,13 @@ class Block(NamedTuple):
     start: int
     end: Optional[int]
     blocks: int  # how many blocks the file has
-    kind: str = "lines"  # or "parquet", "arrow"
+    kind: str = "lines"  # or "parquet", "arrow", "moses"
+    #: a Moses pair's block: the target file, the bytes of the same lines in
+    #: it, and the number of the block's first line
+    tgt: str = ""
+    tgt_start: int = 0
+    tgt_end: Optional[int] = None
+    line: int = 1
 
 
 class Chunk(NamedTuple):
@@ -95,9 +111,16 @@ def splittable(cfg) -> bool:
     from cs_synth.pipeline.read.readers import READERS
     from cs_synth.pipeline.registry import get, readers
 
-    if cfg.format not in SPLIT_FORMATS or cfg.id_field:
-        return False
     if getattr(cfg, "doc_field", None) or getattr(cfg, "doc_lines", None):
+        return False
+    if cfg.format == "moses":
+        from cs_synth.pipeline.read.readers import read_moses
+
+        try:
+            return get(readers, "moses") is read_moses
+        except Exception:  # noqa: BLE001
+            return False
+    if cfg.format not in SPLIT_FORMATS or cfg.id_field:
         return False
     try:
         return get(readers, cfg.format) is READERS[cfg.format]
@@ -179,6 +202,116 @@ def plan_table(path: str, name: str, fmt: str, split_bytes: Optional[int] = None
         size += n
     ranges.append((start, len(pieces)))
     return [Block(path, name, i, a, b, len(ranges), fmt) for i, (a, b) in enumerate(ranges)]
+
+
+def _cut_lines(path: str, cuts: Sequence[int], size: int = 1 << 20) -> List[Tuple[int, int]]:
+    """(line number, offset) of the first line starting at or after each
+    byte offset in ``cuts`` (ascending, each > 0); a cut with no line
+    starting after it is left out."""
+    from apache_beam.io.filesystem import CompressionTypes
+    from apache_beam.io.filesystems import FileSystems
+
+    out: List[Tuple[int, int]] = []
+    todo = list(cuts)
+    newlines, pos = 0, 0  # newlines in the bytes before ``pos``
+    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as fh:
+        while todo:
+            chunk = fh.read(size)
+            if not chunk:
+                break
+            while todo:
+                # a line starts at the cut when the byte before it is a newline
+                i = chunk.find(b"\n", max(0, todo[0] - 1 - pos))
+                if i < 0:
+                    break
+                start = pos + i + 1
+                line = newlines + chunk.count(b"\n", 0, i + 1) + 1
+                while todo and todo[0] - 1 <= pos + i:
+                    todo.pop(0)
+                if not out or out[-1][1] != start:
+                    out.append((line, start))
+            newlines += chunk.count(b"\n")
+            pos += len(chunk)
+    return out
+
+
+def _line_offsets(path: str, lines: Sequence[int], size: int = 1 << 20) -> List[int]:
+    """The offset where each line (1-based numbers, ascending, each > 1)
+    starts: after the file's ``line - 1``-th newline; the file's size for a
+    line past its end."""
+    from apache_beam.io.filesystem import CompressionTypes
+    from apache_beam.io.filesystems import FileSystems
+
+    out: List[int] = []
+    todo = list(lines)
+    newlines, pos = 0, 0
+    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as fh:
+        while todo:
+            chunk = fh.read(size)
+            if not chunk:
+                break
+            here = chunk.count(b"\n")
+            i = -1
+            seen = newlines
+            while todo and newlines + here >= todo[0] - 1:
+                while seen < todo[0] - 1:  # the (line - 1)-th newline is in this chunk
+                    i = chunk.find(b"\n", i + 1)
+                    seen += 1
+                out.append(pos + i + 1)
+                todo.pop(0)
+            newlines += here
+            pos += len(chunk)
+    return out + [pos] * len(todo)
+
+
+def plan_moses(pair: Tuple[str, str], split_bytes: Optional[int] = None) -> List[Block]:
+    """The blocks of a Moses pair ``(src, tgt)``: line ranges cut every
+    ``split_bytes`` bytes of the source file (at the next line start) and
+    the same lines of the target file; a compressed pair is one block."""
+    from apache_beam.io.filesystems import FileSystems
+
+    from cs_synth.pipeline.read.readers import _compression
+
+    src, tgt = pair
+    name = os.path.basename(src)  # as read_file names a pair
+    if _compression(src) is not None or _compression(tgt) is not None:
+        return [Block(src, name, 0, 0, None, 1, "moses", tgt, 0, None, 1)]
+    size_of = max(MIN_SPLIT_BYTES, int(split_bytes or SPLIT_BYTES))
+    src_size = FileSystems.get_filesystem(src).size(src)
+    tgt_size = FileSystems.get_filesystem(tgt).size(tgt)
+    cuts = [(line, start) for line, start in _cut_lines(src, range(size_of, src_size, size_of))
+            if start < src_size]
+    tgt_at = _line_offsets(tgt, [line for line, _ in cuts]) if cuts else []
+    starts = [(1, 0, 0)] + [(line, s, t) for (line, s), t in zip(cuts, tgt_at)]
+    ends = [(s, t) for _, s, t in starts[1:]] + [(src_size, tgt_size)]
+    return [Block(src, name, k, s, se, len(starts), "moses", tgt, t, te, line)
+            for k, ((line, s, t), (se, te)) in enumerate(zip(starts, ends))]
+
+
+def read_moses_block(block: Block, cfg) -> Iterator[Record]:
+    """The records of a Moses block: those the whole-pair reader gives for
+    its lines.  Never raises for what the files hold: a read that fails
+    part-way ends with one ``unreadable_file`` reject."""
+    from cs_synth.pipeline.read.readers import IdSpace, _rejected, read_file, read_moses
+
+    if block.end is None:
+        yield from read_file((block.path, block.tgt), cfg)
+        return
+    ids = IdSpace(block.name, False)
+    first = block.line
+    pairs = (zip(range(first, 1 << 62), _range_lines(block.path, block.start, block.end)),
+             zip(range(first, 1 << 62), _range_lines(block.tgt, block.tgt_start, block.tgt_end)))
+    n = 0
+    try:
+        for rec in read_moses(block.path, block.tgt, cfg, ids=ids, lines=pairs):
+            n += 1
+            yield rec
+    except Exception as exc:  # noqa: BLE001 - the files, not the run, failed
+        where = f"{ids.label}:after{first - 1 + n}"
+        label = "unreadable" if block.blocks == 1 else f"unreadable@{block.index}"
+        yield _rejected(ids.special(label, where), "", "", cfg, "unreadable_file",
+                        f"{type(exc).__name__}: {str(exc)[:500]} (after {first - 1 + n} record(s) read from "
+                        f"{block.path})", where)
 
 
 def _strip_cr(raw: bytes) -> bytes:
@@ -360,6 +493,11 @@ def read_split(units: Sequence[Tuple[str, str]], cfg, split_bytes: Optional[int]
                chunk_lines: Optional[int] = None) -> Iterator[Record]:
     """Every record of the units, read block by block in one process (what
     the job does across workers; used by tests and tools)."""
+    if cfg.format == "moses":
+        for unit in units:
+            for b in plan_moses(tuple(unit), split_bytes):
+                yield from read_moses_block(b, cfg)
+        return
     chunks, counts = [], []
     for b in plan_blocks(units, split_bytes, cfg.format):
         got = list(read_block(b, chunk_lines))

@@ -1,8 +1,10 @@
 """Split reading (pipeline/read/splits.py, issue 12): a file read by byte
 blocks gives the records, ids and bytes of the whole-file reader, whatever
 the block size, for hostile lines (invalid UTF-8, CRLF, BOM, blank lines,
-no final newline, lines longer than a block); the job gives the same bytes
-with 1 and 2 workers and with a split and an unsplit (gzipped) input."""
+no final newline, lines longer than a block); so does a Moses pair read by
+line ranges of both files (also with line counts that differ); the job
+gives the same bytes with 1 and 2 workers and with a split and an unsplit
+(gzipped) input.  Table files: tests/read/test_split_columnar.py."""
 import gzip
 import hashlib
 import json
@@ -86,8 +88,9 @@ def test_what_needs_the_whole_file_is_not_split():
     assert splits.splittable(_cfg("tsv", "x.tsv"))
     assert splits.splittable(_cfg("jsonl", "x.jsonl"))
     assert not splits.splittable(InputConfig(format="jsonl", path="x", src_lang="en", tgt_lang="de", id_field="id"))
-    assert not splits.splittable(InputConfig(format="moses", src_path="a", tgt_path="b", src_lang="en",
-                                             tgt_lang="de"))
+    # a Moses pair is split by line ranges of both files (test_moses_blocks_give_the_whole_pair_records)
+    assert splits.splittable(InputConfig(format="moses", src_path="a", tgt_path="b", src_lang="en",
+                                         tgt_lang="de"))
     # tables are split by row group / record batch (tests/read/test_split_columnar.py), Hugging Face folders not
     assert splits.splittable(InputConfig(format="parquet", path="x", src_lang="en", tgt_lang="de"))
     assert not splits.splittable(InputConfig(format="hf", path="x", src_lang="en", tgt_lang="de"))
@@ -175,3 +178,72 @@ def test_a_file_name_with_glob_characters_is_split_by_its_own_size(tmp_path, mon
     assert blocks[-1].end == path.stat().st_size and len(blocks) > 5
     assert list(splits.read_split([(str(path), path.name)], cfg, split_bytes=100)) == \
         list(read_file((str(path), path.name), cfg))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(src=st.lists(_line, min_size=0, max_size=25), tgt=st.lists(_line, min_size=0, max_size=25),
+       same=st.booleans(), end=st.sampled_from([b"\n", b"\r\n"]), final=st.tuples(st.booleans(), st.booleans()),
+       bom=st.tuples(st.booleans(), st.booleans()), split=st.integers(1, 150))
+def test_moses_blocks_give_the_whole_pair_records(tmp_path_factory, monkeypatch, src, tgt, same, end, final, bom,
+                                                  split):
+    monkeypatch.setattr(splits, "MIN_SPLIT_BYTES", 1)
+    if same:  # line-parallel, as check_input wants; otherwise the surplus lines are line_count_mismatch rejects
+        tgt = (tgt + src)[: len(src)]
+    d = tmp_path_factory.mktemp("m")
+    paths = []
+    for lang, lines, fin, b in (("en", src, final[0], bom[0]), ("de", tgt, final[1], bom[1])):
+        path = d / f"p.{lang}"
+        path.write_bytes((b"\xef\xbb\xbf" if b else b"") + end.join(lines) + (end if fin and lines else b""))
+        paths.append(str(path))
+    cfg = InputConfig(format="moses", src_path=paths[0], tgt_path=paths[1], src_lang="en", tgt_lang="de")
+    whole = list(read_file(tuple(paths), cfg))
+    blocks = splits.plan_moses(tuple(paths), split)
+    size = pathlib.Path(paths[0]).stat().st_size
+    # the blocks tile both files, in order, and the source really was cut
+    for lo, hi in (("start", "end"), ("tgt_start", "tgt_end")):
+        spans = [(getattr(b, lo), getattr(b, hi)) for b in blocks]
+        assert spans[0][0] == 0 and all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
+    assert blocks[-1].end == size
+    # a cut every ``split`` source bytes, at the next line start; the same line in the target file
+    body, other = (pathlib.Path(p).read_bytes() for p in paths)
+    starts = [i + 1 for i, c in enumerate(body) if c == 10 and i + 1 < size]
+    assert [b.start for b in blocks[1:]] == sorted({min(t for t in starts if t >= c)
+                                                    for c in range(split, size, split) if starts and starts[-1] >= c})
+    newlines = [i for i, c in enumerate(other) if c == 10]
+    for b in blocks[1:]:
+        assert b.line == 1 + body[:b.start].count(b"\n")
+        assert b.tgt_start == (newlines[b.line - 2] + 1 if len(newlines) >= b.line - 1 else len(other))
+    got = list(splits.read_split([tuple(paths)], cfg, split_bytes=split))
+    assert [r.id for r in got] == [r.id for r in whole]
+    assert got == whole
+
+
+@pytest.mark.slow
+def test_moses_job_bytes_do_not_depend_on_split_or_workers(tmp_path, monkeypatch):
+    """1,500 line pairs: the pair read whole (one block) and read by many
+    line ranges on 1 and 2 workers give the same shards byte for byte."""
+    from cs_synth.beam_jobs.synth import run_job
+
+    (tmp_path / "c.en").write_text("".join(f"Größe {k} café\n" if k % 89 else "\n" for k in range(1500)),
+                                   encoding="utf-8")
+    (tmp_path / "c.de").write_text("".join(f"naïve Straße {k}\r\n" for k in range(1500)), encoding="utf-8")
+
+    def cfg():
+        return parse_config({"input": {"format": "moses", "src_path": "c.en", "tgt_path": "c.de",
+                                       "src_lang": "en", "tgt_lang": "de"},
+                             "align": None, "annotate": {"backend": "none"},
+                             "transform": [{"recipe": "translit", "options": {"backend": "icu",
+                                                                                "transform_id": "Latin-ASCII"}}],
+                             "seed": 0}, base_dir=str(tmp_path))
+
+    run_job(cfg(), str(tmp_path / "whole"), workers=1)
+    monkeypatch.setattr(splits, "MIN_SPLIT_BYTES", 1)
+    monkeypatch.setattr(splits, "SPLIT_BYTES", 2000)
+    assert len(splits.plan_moses((str(tmp_path / "c.en"), str(tmp_path / "c.de")))) > 10
+    run_job(cfg(), str(tmp_path / "w1"), workers=1)
+    run_job(cfg(), str(tmp_path / "w2"), workers=2)
+    d = [_digests(tmp_path / o) for o in ("whole", "w1", "w2")]
+    assert d[0] and d[0] == d[1] == d[2]
+    m = [json.loads((tmp_path / o / "manifest.json").read_text()) for o in ("whole", "w2")]
+    assert m[0]["read"] == m[1]["read"] == 1500
+    assert m[0]["rejected"]["by_reason"]["empty_side"] == 17 and m[0]["rejected"] == m[1]["rejected"]
