@@ -30,7 +30,8 @@ checks pass every span.
     A closed-class word at a span edge whose partner stays outside: a
     determiner without its noun, a preposition without its object, a
     conjunction or subordinator at the edge ("A man on a Pferd versucht to
-    lasso a Hund mit dem"); a possessive or genitive 's without its noun
+    lasso a Hund mit dem"); a verb particle without its verb, or a verb
+    without its particle ("enfilant son jean on"); a possessive or genitive 's without its noun
     ("and ihren parents"); a German preposition ending the target span
     ("umklammert den anderen beim"), or a postposition doubling the English
     preposition in front ("on eine Straße entlang"); and an attributive adjective switched without
@@ -45,8 +46,9 @@ checks pass every span.
     duplicate or lose a word ("Two Baseballspieler players").  Also a
     source word the switch would drop: a content word inside the span with
     no link, a determiner opening the span when the target span starts
-    with a content word ("in a hat" -> "in Hut"), or a preposition opening
-    the span with no link ("out of the water" -> "out dem Wasser").
+    with a content word ("in a hat" -> "in Hut"), or a preposition at a
+    span edge with no link ("out of the water" -> "out dem Wasser", "to
+    pass the ball to" -> "to pass le ballon").
 ``case_government``
     The target word before the span is a case-marked determiner or
     preposition that the span leaves behind, so the span's target form
@@ -276,6 +278,14 @@ def dangling_function_word(view, pair) -> Optional[str]:
                 return f"'{tok}' (ADP) switches without its object '{src.tokens[objs[0]]}'"
             if src.deps[i] == "prt" and not inside(src.heads[i]):
                 return f"particle '{tok}' switches without its verb '{src.tokens[src.heads[i]]}'"
+    if parsed:
+        # the verb switches and its particle stays: the target verb already
+        # says it ("putting his jeans on" -> "enfilant son jean on")
+        for i in words:
+            if src.pos[i] in ("VERB", "AUX"):
+                for k in _children(src, i):
+                    if src.deps[k] in ("prt", "compound:prt") and not i1 <= k < i2:
+                        return f"the verb '{src.tokens[i]}' switches without its particle '{src.tokens[k]}'"
     return None
 
 
@@ -316,10 +326,12 @@ def unaligned_edge(view, pair) -> Optional[str]:
         i = rng[0]
         if _is_determiner(src, i) and i not in view.s2t and not _edge_is_function_word(view, pair):
             return f"source determiner '{src.tokens[i]}' opening the span is unaligned: the switch would drop it"
-        # a preposition opening the span with no counterpart: "out of the
-        # water" -> "out dem Wasser" (the "aus" went to "out")
-        if src.pos[i] == "ADP" and i not in view.s2t:
-            return f"source preposition '{src.tokens[i]}' opening the span is unaligned: the switch would drop it"
+        # a preposition at a span edge with no counterpart: "out of the
+        # water" -> "out dem Wasser" (the "aus" went to "out"); a stranded
+        # one: "someone to pass the ball to" -> "to pass le ballon"
+        for i, where in ((rng[0], "opening"), (rng[1] - 1, "ending")):
+            if src.pos[i] == "ADP" and i not in view.s2t:
+                return f"source preposition '{src.tokens[i]}' {where} the span is unaligned: the switch would drop it"
     near = [(rng[0] - 1, CONTENT_POS), (rng[1], CONTENT_POS)]
     if src.pos:
         # one function word further: "piece of art" -> "Kunstwerk" for "art",

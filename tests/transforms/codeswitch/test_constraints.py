@@ -436,3 +436,17 @@ def test_verb_aligned_only_to_function_words(nlp):
     why = cons.explain(view, Pair(2, 5, 2, 5))  # "woman jumping up" -> "Frau , die": the verb is lost
     assert "misaligned_edge" in why and "jumping" in why["misaligned_edge"], why
     assert "misaligned_edge" not in cons.explain(view, Pair(2, 3, 2, 3))  # "woman" -> "Frau"
+
+
+def test_verb_without_its_particle_and_stranded_preposition(nlp):
+    view = View(parsed(nlp, "A man is putting his jeans on .", "Un homme enfile son jean .",
+                       "0-0 1-1 2-2 3-2 4-3 5-4 7-5", tgt_lang="fr"))
+    assert view.src.deps[6] == "prt" and view.src.heads[6] == 3
+    why = cons.explain(view, Pair(2, 6, 2, 5))  # "is putting his jeans" -> "enfile son jean" + "on"
+    assert "dangling_function_word" in why and "'on'" in why["dangling_function_word"], why
+    # "the ball to" -> "le ballon": the stranded "to" has no counterpart
+    view2 = View(parsed(nlp, "He looks for someone to pass the ball to .",
+                        "Il cherche quelqu'un à qui passer le ballon .",
+                        "0-0 1-1 2-1 3-2 4-3 5-5 6-6 7-7 9-8", tgt_lang="fr"))
+    why = cons.explain(view2, Pair(6, 9, 6, 8))
+    assert "unaligned_edge" in why and "'to'" in why["unaligned_edge"], why
