@@ -219,13 +219,15 @@ def _cut_lines(path: str, cuts: Sequence[int], size: int = 1 << 20) -> List[Tupl
             chunk = fh.read(size)
             if not chunk:
                 break
+            j, seen = 0, newlines  # newlines in chunk[:j]: seen - newlines
             while todo:
                 # a line starts at the cut when the byte before it is a newline
                 i = chunk.find(b"\n", max(0, todo[0] - 1 - pos))
                 if i < 0:
                     break
-                start = pos + i + 1
-                line = newlines + chunk.count(b"\n", 0, i + 1) + 1
+                seen += chunk.count(b"\n", j, i + 1)
+                j = i + 1
+                start, line = pos + i + 1, seen + 1
                 while todo and todo[0] - 1 <= pos + i:
                     todo.pop(0)
                 if not out or out[-1][1] != start:
@@ -235,7 +237,7 @@ def _cut_lines(path: str, cuts: Sequence[int], size: int = 1 << 20) -> List[Tupl
     return out
 
 
-def _line_offsets(path: str, lines: Sequence[int], size: int = 1 << 20) -> List[int]:
+def _line_offsets(path: str, lines: Sequence[int], size: int = 1 << 20, window: int = 4096) -> List[int]:
     """The offset where each line (1-based numbers, ascending, each > 1)
     starts: after the file's ``line - 1``-th newline; the file's size for a
     line past its end."""
@@ -251,13 +253,16 @@ def _line_offsets(path: str, lines: Sequence[int], size: int = 1 << 20) -> List[
             if not chunk:
                 break
             here = chunk.count(b"\n")
-            i = -1
-            seen = newlines
+            j, seen = 0, newlines  # the newlines before chunk[j] (a newline ends chunk[:j])
             while todo and newlines + here >= todo[0] - 1:
-                while seen < todo[0] - 1:  # the (line - 1)-th newline is in this chunk
-                    i = chunk.find(b"\n", i + 1)
+                want = todo[0] - 1  # the (line - 1)-th newline is in this chunk: skip to it
+                while seen + chunk.count(b"\n", j, j + window) < want:
+                    seen += chunk.count(b"\n", j, j + window)
+                    j += window
+                while seen < want:
+                    j = chunk.find(b"\n", j) + 1
                     seen += 1
-                out.append(pos + i + 1)
+                out.append(pos + j)
                 todo.pop(0)
             newlines += here
             pos += len(chunk)

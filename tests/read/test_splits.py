@@ -247,3 +247,25 @@ def test_moses_job_bytes_do_not_depend_on_split_or_workers(tmp_path, monkeypatch
     m = [json.loads((tmp_path / o / "manifest.json").read_text()) for o in ("whole", "w2")]
     assert m[0]["read"] == m[1]["read"] == 1500
     assert m[0]["rejected"]["by_reason"]["empty_side"] == 17 and m[0]["rejected"] == m[1]["rejected"]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(_line, min_size=0, max_size=30), size=st.integers(1, 9), window=st.integers(1, 9),
+       data=st.data())
+def test_moses_plan_scans_find_line_starts_across_read_chunks(tmp_path_factory, lines, size, window, data):
+    """The planning scans read the file in ``size``-byte chunks: a cut's
+    line and a line's offset do not depend on where a chunk ends."""
+    body = b"\n".join(lines) + data.draw(st.sampled_from([b"", b"\n"]))
+    path = tmp_path_factory.mktemp("o") / "f"
+    path.write_bytes(body)
+    starts = [i + 1 for i, c in enumerate(body) if c == 10]
+    cuts = sorted(set(data.draw(st.lists(st.integers(1, max(1, len(body) + 2)), max_size=6))))
+    want = []
+    for c in cuts:
+        t = [s for s in starts if s >= c]
+        if t and (not want or want[-1][1] != t[0]):
+            want.append((1 + body[: t[0]].count(b"\n"), t[0]))
+    assert splits._cut_lines(str(path), cuts, size=size) == want
+    nums = sorted(set(data.draw(st.lists(st.integers(2, len(starts) + 3), max_size=6))))
+    assert splits._line_offsets(str(path), nums, size=size, window=window) == \
+        [starts[n - 2] if n - 2 < len(starts) else len(body) for n in nums]
