@@ -565,6 +565,13 @@ class WordSwitch(_Unit):
         return any(d in ("nsubj", "nsubjpass", "nsubj:pass") for d in kids) and \
             not any(d in ("aux", "auxpass", "aux:pass") for d in kids)
 
+    @staticmethod
+    def expletive(view: sel.View, p: int) -> bool:
+        """Base position ``p`` is an expletive ("There is no sugar", "Are
+        there any ..."): a dictionary translates the place adverb instead."""
+        i = view.src_of[p]
+        return i is not None and bool(view.src.deps) and view.src.deps[i] == "expl"
+
     def __call__(self, record: Record, rng):
         view = self.view(record)
         allowed = [view.free(p) for p in range(view.n)]
@@ -591,6 +598,8 @@ class WordSwitch(_Unit):
         for a, b in [s for s in found if s[1] - s[0] == 1 and self.finite_verb(view, s[0])]:
             del found[(a, b)]  # a dictionary gives the lemma: never in a finite verb's slot
             inflected.add(a)
+        for a, b in [s for s in found if s[1] - s[0] == 1 and self.expletive(view, s[0])]:
+            del found[(a, b)]  # existential "there" is no place: not वहाँ / allí
         spans: List[tuple] = []
         for a, b in sorted(found, key=lambda s: (-(s[1] - s[0]), s[0])):
             if all(b <= x or y <= a for x, y in spans):

@@ -34,3 +34,15 @@ def test_finite_verbs_keep_their_form_infinitives_and_verbs_after_an_auxiliary_s
     rej = apply(unit, rec)[0]
     assert rej.rejected and rej.reject_reason == "no_switchable_span"
     assert "only inflected tokens (eat)" in rej.reject_detail
+
+
+def test_existential_there_is_not_the_place_adverb(tmp_path, nlp, make_record, build, apply):
+    d = tmp_path / "en-hi.tsv"
+    d.write_text("there\tवहाँ\nsugar\tचीनी\n", encoding="utf-8")
+    unit = build("word", dictionary=str(d), target_lang="hi", probability=1.0)
+    rec, doc = parsed(nlp, make_record, "There is no sugar .")
+    assert doc[0].dep_ == "expl"
+    assert apply(unit, rec)[0].tokens == ("There", "is", "no", "चीनी", ".")
+    rec, doc = parsed(nlp, make_record, "We went there .")  # the place adverb still switches
+    assert doc[2].dep_ != "expl"
+    assert apply(unit, rec)[0].tokens == ("We", "went", "वहाँ", ".")
