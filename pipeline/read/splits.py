@@ -205,9 +205,10 @@ def plan_table(path: str, name: str, fmt: str, split_bytes: Optional[int] = None
 
 
 def _cut_lines(path: str, cuts: Sequence[int], size: int = 1 << 20) -> List[Tuple[int, int]]:
-    """(line number, offset) of the first line starting at or after each
-    byte offset in ``cuts`` (ascending, each > 0); a cut with no line
-    starting after it is left out."""
+    """(line number, offset) of the first line start at or after each byte
+    offset in ``cuts`` (ascending, each > 0), once per line: the offset
+    after the first newline at or past ``cut - 1`` (the file's size after a
+    final newline); a cut with no newline after it is left out."""
     from apache_beam.io.filesystem import CompressionTypes
     from apache_beam.io.filesystems import FileSystems
 
