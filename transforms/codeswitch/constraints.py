@@ -48,7 +48,9 @@ checks pass every span.
     no link, a determiner opening the span when the target span starts
     with a content word ("in a hat" -> "in Hut"), or a preposition at a
     span edge with no link ("out of the water" -> "out dem Wasser", "to
-    pass the ball to" -> "to pass le ballon").
+    pass the ball to" -> "to pass le ballon"); and a target content word
+    inside the span with no link, which the switch would add ("trinkt im
+    Gehen ein Bier" for "drinking a beer").
 ``case_government``
     The target word before the span is a case-marked determiner or
     preposition that the span leaves behind, so the span's target form
@@ -308,6 +310,17 @@ def unaligned_edge(view, pair) -> Optional[str]:
     for j in (pair.tgt_start - 1, pair.tgt_end):
         if 0 <= j < len(tgt) and j not in view.t2s and not is_language_independent(tgt[j]):
             return f"target word '{tgt[j]}' next to the span is unaligned"
+    # a content word inside the target span with no link says what the
+    # source span does not, often what a word outside it says ("walking and
+    # drinking a beer" -> "walking and trinkt im Gehen ein Bier")
+    from cs_synth.transforms.boundary import stop_words
+
+    stops = stop_words(view.tgt_lang)
+    for j in range(pair.tgt_start + 1, pair.tgt_end - 1):
+        # (a capital inside a German sentence is a noun, stop word or not: "Gehen")
+        content = tgt[j].casefold() not in stops or (view.tgt_lang == "de" and tgt[j][:1].isupper())
+        if j not in view.t2s and len(tgt[j]) > 3 and content and not is_language_independent(tgt[j]):
+            return f"target word '{tgt[j]}' inside the span is unaligned: the switch would add it"
     rng = _src_range(view, pair)
     if rng is None:
         return None

@@ -450,3 +450,14 @@ def test_verb_without_its_particle_and_stranded_preposition(nlp):
                         "0-0 1-1 2-1 3-2 4-3 5-5 6-6 7-7 9-8", tgt_lang="fr"))
     why = cons.explain(view2, Pair(6, 9, 6, 8))
     assert "unaligned_edge" in why and "'to'" in why["unaligned_edge"], why
+
+
+def test_unaligned_content_word_inside_the_target_span(nlp):
+    view = View(parsed(nlp, "A man walking and drinking a beer .", "Ein Mann trinkt im Gehen ein Bier .",
+                       "0-0 1-1 4-2 5-5 6-6 7-7"))
+    why = cons.explain(view, Pair(4, 7, 2, 7))  # "drinking a beer" -> "trinkt im Gehen ein Bier"
+    assert "unaligned_edge" in why and "Gehen" in why["unaligned_edge"], why
+    # with "Gehen" linked inside the span the target says nothing more
+    linked = View(parsed(nlp, "A man walking and drinking a beer .", "Ein Mann trinkt im Gehen ein Bier .",
+                         "0-0 1-1 4-2 4-4 5-5 6-6 7-7"))
+    assert "unaligned_edge" not in cons.explain(linked, Pair(4, 7, 2, 7))
