@@ -24,7 +24,11 @@ Detectors (each counted once per output that shows it):
 ``identical``        a switch whose text equals what it replaced, or an output equal to its source
 ``a_an``             English a/an that does not agree with the next word
 ``lost_capital``     the source starts with a capital and the output does not
-``lemma``            a dictionary switch of an inflected source word (a lemma inserted)
+``lemma``            a dictionary switch of an inflected source word whose own form has no entry
+                     (the lemma's translation inserted); with the recipe's dictionaries given,
+                     a word with its own entry ("mountains" -> "Berge") is no lemma switch
+``word_class``       a German dictionary switch whose capital disagrees with the source word's POS
+                     (German writes nouns, and only nouns, with a capital: "help" (VERB) -> "Hilfe")
 ``stray_punctuation`` a switched punctuation mark after a space, or next to another one (``boy , klettert``)
 
 and, on each switched span, the switch-point checks (``finite_verb_clash``,
@@ -53,7 +57,7 @@ sys.path.insert(0, REPO)
 SHARED = os.environ.get("CS_SYNTH_SHARED", os.path.join(REPO, "..", "shared"))
 
 DETECTORS = ("glued", "elision_space", "duplicated_word", "identical", "a_an", "lost_capital", "lemma",
-             "stray_punctuation",
+             "stray_punctuation", "word_class",
              # the switch-point checks of transforms/codeswitch/constraints.py, on each switched span
              "finite_verb_clash", "dangling_function_word", "unaligned_edge", "case_government", "misaligned_edge",
              "split_compound", "pronoun_switch", "separable_verb")
@@ -101,6 +105,15 @@ def _links(row):
         a, _, b = tok.replace("p", "-").partition("-")
         out.append((int(a), int(b)))
     return out
+
+
+#: the word recipe's dictionaries (set by main from --options), to tell a
+#: lemma inserted for an inflected form from a form's own entry
+DICTIONARIES: list = []
+
+
+def _own_entry(token: str) -> bool:
+    return any(d.translations((token,)) for d in DICTIONARIES)
 
 
 def detect(row: dict) -> Dict[str, str]:
@@ -151,8 +164,14 @@ def detect(row: dict) -> Dict[str, str]:
                 for i in t2s.get(j, ()):
                     if not i1 <= i < i2 and i in kept_src:
                         found.setdefault("duplicated_word", f"{s_toks[i]} + {t_toks[j]}")
+        pos = src.get("pos") or []
+        if e["op"] == "dictionary" and i2 - i1 == 1 and pos and i1 < len(pos) and "lang=de" in (e.get("detail") or "") \
+                and e["after"][:1].isalpha() and " " not in e["after"] and i1 > 0:
+            noun = e["after"][:1].isupper()
+            if noun != (pos[i1] in ("NOUN", "PROPN")):
+                found.setdefault("word_class", f"{s_toks[i1]} ({pos[i1]}) -> {e['after']}")
         if e["op"] == "dictionary" and i2 - i1 == 1 and lemmas and i1 < len(lemmas):
-            if lemmas[i1] and lemmas[i1].lower() != s_toks[i1].lower():
+            if lemmas[i1] and lemmas[i1].lower() != s_toks[i1].lower() and not _own_entry(s_toks[i1]):
                 found.setdefault("lemma", f"{s_toks[i1]} -> {e['after']}")
     # the switch-point checks, run on each switched span of the output
     if edits and row.get("tgt") and row.get("alignment"):
@@ -266,6 +285,13 @@ def main(argv=None) -> int:
     ap.add_argument("--aligned-from", help="the output folder of an earlier job run on the same pairs: run RECIPE "
                     "in process on its annotated, aligned pairs instead of running the job again")
     args = ap.parse_args(argv)
+    if args.recipe == "word":
+        from cs_synth.pipeline.annotate.lexicon import load_dictionary
+
+        opts = json.loads(args.options)
+        paths = list((opts.get("dictionaries") or {}).values()) + ([opts["dictionary"]] if opts.get("dictionary") else [])
+        DICTIONARIES[:] = [load_dictionary(p if os.path.isabs(p) else os.path.join(REPO, p),
+                                           bool(opts.get("case_insensitive", True))) for p in paths]
     work = args.work or tempfile.mkdtemp(prefix="quality-")
     os.makedirs(work, exist_ok=True)
     if args.aligned_from:

@@ -515,13 +515,31 @@ def ratio_factory(ctx: Context, target_ratio: RatioTarget = 0.3, spf: Optional[P
 
 
 # ------------------------------------------------------------------- word
+#: languages that write every noun, and only nouns, with a capital: there
+#: a one-word translation's first letter says whether it is a noun
+NOUN_CAPITAL_LANGS = frozenset({"de", "lb"})
+
+
+def word_class_fits(translation: str, pos: str, lang: str) -> bool:
+    """A one-word ``translation`` into a language of ``NOUN_CAPITAL_LANGS``
+    is a noun exactly when the source word is one (``pos`` NOUN/PROPN):
+    "a dance" -> "a tanzen", "take a break" -> "take a brechen", "help"
+    (VERB) -> "Hilfe" and "New York" -> "neu York" do not fit.  Always True
+    without a POS tag, for another language, or for a phrase or a number."""
+    if not pos or lang not in NOUN_CAPITAL_LANGS or " " in translation or not translation[:1].isalpha():
+        return True
+    return translation[:1].isupper() == (pos in sel.NOUN_POS)
+
+
 class WordSwitch(_Unit):
     name = "word_swap.v1"
     recipe = "word"
 
     def __init__(self, dictionaries: Dict[str, str], probability: float = 0.3, per_token_language: bool = True,
-                 min_switches: int = 1, case_insensitive: bool = True, use_lemmas: bool = True, **kw):
+                 min_switches: int = 1, case_insensitive: bool = True, use_lemmas: bool = True,
+                 match_word_class: bool = True, **kw):
         super().__init__(**kw)
+        self.match_word_class = match_word_class
         self.use_lemmas = use_lemmas
         self.paths = dict(dictionaries)  # lang -> path, in config order
         self.langs = tuple(self.paths)
@@ -600,6 +618,22 @@ class WordSwitch(_Unit):
             inflected.add(a)
         for a, b in [s for s in found if s[1] - s[0] == 1 and self.expletive(view, s[0])]:
             del found[(a, b)]  # existential "there" is no place: not वहाँ / allí
+        mismatched: List[str] = []
+        if self.match_word_class and view.src.pos:
+            # a one-word entry of another word class than the source word
+            # (the dictionary has no POS; a German capital marks its nouns)
+            for (a, b), by_lang in list(found.items()):
+                if b - a != 1:
+                    continue
+                for lang, trans in list(by_lang.items()):
+                    fit = tuple(t for t in trans if word_class_fits(t, view.pos_of(a), lang))
+                    if fit:
+                        by_lang[lang] = fit
+                    else:
+                        del by_lang[lang]
+                        mismatched.append(f"{view.base.tokens[a]} ({view.pos_of(a)}) -> {trans[0]}")
+                if not by_lang:
+                    del found[(a, b)]
         spans: List[tuple] = []
         for a, b in sorted(found, key=lambda s: (-(s[1] - s[0]), s[0])):
             if all(b <= x or y <= a for x, y in spans):
@@ -607,6 +641,10 @@ class WordSwitch(_Unit):
         spans.sort()
         if not spans:
             dics = f"{'/'.join(self.langs)} dictionar{'y' if len(self.langs) == 1 else 'ies'}"
+            if mismatched:
+                yield self.reject(record, f"every entry found in the {dics} is another word class than the "
+                                  f"source word ({', '.join(mismatched[:5])}); match_word_class: false allows them")
+                return
             if inflected:
                 words = ", ".join(view.base.tokens[p] for p in sorted(inflected)[:5])
                 yield self.reject(record, f"only inflected tokens ({words}) have an entry in the {dics}, "
@@ -643,9 +681,13 @@ def word_factory(ctx: Context, dictionaries: Optional[Annotated[Dict[Name, Name]
                  dictionary: Optional[str] = None, target_lang: Optional[str] = None,
                  probability: Probability = 0.3, per_token_language: bool = True,
                  min_switches: Annotated[int, Field(ge=0)] = 1, case_insensitive: bool = True,
-                 use_lemmas: bool = True, protect_labels: Names = (), protect_entities: bool = False) -> WordSwitch:
+                 use_lemmas: bool = True, match_word_class: bool = True, protect_labels: Names = (),
+                 protect_entities: bool = False) -> WordSwitch:
     """``dictionaries``: target language code -> bilingual dictionary TSV,
-    e.g. ``{hi: samples/lexicons/en-hi.tsv, es: samples/lexicons/en-es.tsv}``."""
+    e.g. ``{hi: samples/lexicons/en-hi.tsv, es: samples/lexicons/en-es.tsv}``.
+    ``match_word_class`` (default on; needs source POS tags): into German,
+    where nouns and only nouns have a capital, a one-word entry of another
+    word class than the source word is not used ("a dance" -> "a tanzen")."""
     paths: Dict[str, str] = {}
     if dictionaries is not None:
         for lang, path in dictionaries.items():
@@ -662,7 +704,7 @@ def word_factory(ctx: Context, dictionaries: Optional[Annotated[Dict[Name, Name]
     for lang, path in paths.items():
         load_dictionary(path, bool(case_insensitive))  # malformed rows stop the run now, with line numbers
     return WordSwitch(paths, probability, per_token_language, min_switches, case_insensitive, use_lemmas,
-                      protect_labels=_names(protect_labels), protect_entities=protect_entities)
+                      match_word_class, protect_labels=_names(protect_labels), protect_entities=protect_entities)
 
 
 # ----------------------------------------------------------------- entity

