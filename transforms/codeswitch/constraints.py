@@ -76,7 +76,8 @@ checks pass every span.
     source span with a content word ("is stopped" -> "wird": the verb is
     lost), or one source verb or noun of the span aligned only to function
     words ("woman jumping up" -> "Frau , die"); or a punctuation mark at a target span edge where the source
-    span has a word ("boy , klettert").
+    span has a word ("boy , klettert"), or a quotation mark whose partner
+    stays outside ('„MAKE SOME NOISE"').
 ``split_compound``
     A noun compound split by the span edge: the head noun switches and its
     compound modifier stays, or the reverse ("trick Reiter", "Boston
@@ -518,6 +519,11 @@ def misaligned_edge(view, pair) -> Optional[str]:
         for t, w in ((tg[0], sg[0]), (tg[-1], sg[-1])):
             if _is_punct(t) and not _is_punct(w):
                 return f"the target span has the punctuation mark '{t}' at its edge, the source span a word"
+        # a quotation mark whose partner stays outside, in the other
+        # language's style ('„MAKE SOME NOISE"')
+        quotes = sum(ch in QUOTE_MARKS for t in tg for ch in t)
+        if quotes % 2:
+            return "the target span has a quotation mark whose partner is outside it"
     if view.tgt_lang == "de":
         # German writes every noun with a capital: a lowercase content word
         # aligned only to source nouns is another word class, anywhere in
@@ -549,6 +555,10 @@ def misaligned_edge(view, pair) -> Optional[str]:
         if not tgt_function and len(tgt[j]) > 3 and classes == {True}:
             return f"target content word '{tgt[j]}' aligned to function word '{view.src.tokens[srcs[0]]}'"
     return None
+
+
+#: double quotation marks (not the apostrophe-like single ones)
+QUOTE_MARKS = frozenset('"\u201e\u201c\u201d\u00ab\u00bb')
 
 
 def _is_punct(tok: str) -> bool:

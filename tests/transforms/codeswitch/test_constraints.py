@@ -461,3 +461,11 @@ def test_unaligned_content_word_inside_the_target_span(nlp):
     linked = View(parsed(nlp, "A man walking and drinking a beer .", "Ein Mann trinkt im Gehen ein Bier .",
                          "0-0 1-1 4-2 4-4 5-5 6-6 7-7"))
     assert "unaligned_edge" not in cons.explain(linked, Pair(4, 7, 2, 7))
+
+
+def test_quotation_mark_without_its_partner(nlp):
+    view = View(parsed(nlp, 'A shirt that reads " MAKE NOISE " .', "Ein Hemd mit der Aufschrift „ MAKE NOISE “ .",
+                       "0-0 1-1 2-2 3-4 4-5 5-6 6-7 7-8 8-9"))
+    why = cons.explain(view, Pair(4, 6, 5, 7))  # '" MAKE' -> '„ MAKE', the closing mark stays English
+    assert "misaligned_edge" in why and "quotation" in why["misaligned_edge"], why
+    assert "quotation" not in cons.explain(view, Pair(4, 8, 5, 9)).get("misaligned_edge", "")
