@@ -38,7 +38,9 @@ checks pass every span.
     its noun, which would carry agreement for a noun that is not there
     ("with schwarzen hair"); a French "que" opening the span without the
     first half of its conjunction ("looks on que son coéquipier trébuche",
-    from "tandis que").
+    from "tandis que"); a target article right before the span that stays
+    behind where the source has no determiner ("from on sommet", from
+    "depuis le sommet").
 ``unaligned_edge``
     The aligned target span starts or ends with a word the aligner left
     unaligned, or a source word next to the span is an unaligned content
@@ -222,6 +224,31 @@ FR_QUE_LOCUTIONS = frozenset({"tandis", "pendant", "alors", "parce", "bien", "av
                               "mesure", "condition", "ce", "plutôt", "encore", "même"})
 
 
+#: articles: a target article right before the span, left behind while the
+#: source has no determiner there, leaves the span's noun without one
+#: ("from on top of" -> "from on sommet", from "depuis le sommet")
+ARTICLES: Dict[str, frozenset] = {
+    "fr": frozenset({"le", "la", "les", "l'", "l\u2019", "un", "une", "des", "du"}),
+    "de": frozenset({"der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines"}),
+}
+
+
+def _left_article(view, pair) -> Optional[str]:
+    table = ARTICLES.get(view.tgt_lang)
+    if not table or pair.tgt_start <= 0 or view.tgt is None or not view.src.pos:
+        return None
+    prev = view.tgt.tokens[pair.tgt_start - 1]
+    if prev.casefold() not in table or view.tgt.tokens[pair.tgt_start].casefold() in table:
+        return None
+    rng = _src_range(view, pair)
+    if rng is None or (rng[0] > 0 and view.src.pos[rng[0] - 1] in ("DET", "NUM")) or \
+            view.src.pos[rng[0]] in ("DET", "NUM", "PRON"):
+        return None
+    if rng[0] > 0 and view.src.pos[rng[0] - 1] == "PRON" and view.src.deps and view.src.deps[rng[0] - 1] == "poss":
+        return None
+    return f"the target article '{prev}' stays behind and the source has none before the span"
+
+
 def _split_locution(view, pair) -> Optional[str]:
     if view.tgt_lang != "fr" or pair.tgt_start <= 0 or view.tgt is None:
         return None
@@ -237,7 +264,7 @@ def dangling_function_word(view, pair) -> Optional[str]:
     src = view.src
     if not src.pos:
         return None
-    why = _dangling_target_preposition(view, pair) or _split_locution(view, pair)
+    why = _dangling_target_preposition(view, pair) or _split_locution(view, pair) or _left_article(view, pair)
     if why is not None:
         return why
     rng = _src_range(view, pair)

@@ -469,3 +469,16 @@ def test_quotation_mark_without_its_partner(nlp):
     why = cons.explain(view, Pair(4, 6, 5, 7))  # '" MAKE' -> '„ MAKE', the closing mark stays English
     assert "misaligned_edge" in why and "quotation" in why["misaligned_edge"], why
     assert "quotation" not in cons.explain(view, Pair(4, 8, 5, 9)).get("misaligned_edge", "")
+
+
+def test_target_article_left_behind(nlp):
+    view = View(parsed(nlp, "A man looks down from on top of a structure .",
+                       "Un homme regarde vers le bas depuis le sommet d' une structure .",
+                       "0-0 1-1 2-2 3-3 3-4 3-5 4-6 5-7 6-8 7-9 8-10 9-11 10-12", tgt_lang="fr"))
+    why = cons.explain(view, Pair(6, 10, 8, 12))  # "top of a structure" -> "sommet d' une structure"
+    assert "dangling_function_word" in why and "'le'" in why["dangling_function_word"], why
+    # after an English article the target article is not needed
+    view2 = View(parsed(nlp, "A man looks at the top of a structure .",
+                        "Un homme regarde le sommet d' une structure .",
+                        "0-0 1-1 2-2 3-2 4-3 5-4 6-5 7-6 8-7 9-8", tgt_lang="fr"))
+    assert "dangling_function_word" not in cons.explain(view2, Pair(5, 9, 4, 8))
