@@ -147,6 +147,20 @@ def test_a_word_with_a_nukta_finds_its_spelling_without_it(romanizer):
     assert r.romanize("पड़ा") != "marker"  # ड़ is a letter of its own: पड़ा is not पडा
 
 
+def test_a_word_with_candrabindu_finds_its_anusvara_spelling(romanizer):
+    """Running text writes हूँ and गाँव; Dakshina's lexicon writes हूं and गांव."""
+    from cs_synth.transforms.translit.learned import Lexicon
+
+    r = LearnedRomanizer(Lexicon({"हूं": (("hoon", 3), ("hun", 1)), "गांव": (("gaon", 7), ("gav", 1)),
+                                  "मुफ्तां": (("muftan", 2),)}),
+                         model=romanizer.model, loan_model=romanizer.loan_model)
+    assert r.romanize("मैं हूँ").split()[-1] == "hoon"
+    assert r.romanize("गाँव") == "gaon" and r.romanize("गांव") == "gaon"
+    assert r.romanize("मुफ़्ताँ") == "muftan"  # both fallbacks at once
+    # an unseen word: the model reads the candrabindu as the anusvara it learned
+    assert r.model_word("साँप".replace("ँ", "ं")) == r.romanize("साँप")
+
+
 def test_without_loanword_detection_loans_are_spelt_as_written(small, romanizer):
     plain = LearnedRomanizer(romanizer.lexicon, loanwords=False, model=romanizer.model)
     outs = {w: plain.romanize(w) for w in LOANS}
