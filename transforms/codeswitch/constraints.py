@@ -281,6 +281,14 @@ def dangling_function_word(view, pair) -> Optional[str]:
             # language's agreement for a noun that is not there ("with schwarzen hair")
             if src.deps[i] == "amod" and not i1 <= src.heads[i] < i2:
                 return f"adjective '{src.tokens[i]}' switches without its noun '{src.tokens[src.heads[i]]}'"
+            # ... also a later conjunct of such an adjective ("a green, white,
+            # schwarzen und roten flag": "black" and "red" hang from "green")
+            h, seen = i, set()
+            while src.deps[h] == "conj" and src.pos[h] == "ADJ" and h not in seen:
+                seen.add(h)
+                h = src.heads[h]
+            if h != i and src.deps[h] == "amod" and src.pos[i] == "ADJ" and not i1 <= src.heads[h] < i2:
+                return f"adjective '{src.tokens[i]}' switches without its noun '{src.tokens[src.heads[h]]}'"
     for i in {words[0], words[-1]}:
         pos = src.pos[i]
         tok = src.tokens[i]

@@ -482,3 +482,13 @@ def test_target_article_left_behind(nlp):
                         "Un homme regarde le sommet d' une structure .",
                         "0-0 1-1 2-2 3-2 4-3 5-4 6-5 7-6 8-7 9-8", tgt_lang="fr"))
     assert "dangling_function_word" not in cons.explain(view2, Pair(5, 9, 4, 8))
+
+
+def test_conjoined_adjectives_without_their_noun(nlp):
+    view = View(parsed(nlp, "There is a picture of a green , white , black and red flag .",
+                       "Es gibt ein Bild einer grünen , weißen , schwarzen und roten Flagge .",
+                       "0-0 1-1 2-2 3-3 4-4 5-4 6-5 7-6 8-7 9-8 10-9 11-10 12-11 13-12 14-13"))
+    assert view.src.deps[10] == "conj" and view.src.deps[6] == "amod"  # the parse this test relies on
+    why = cons.explain(view, Pair(10, 13, 9, 12))  # "black and red" -> "schwarzen und roten", "flag" stays
+    assert "dangling_function_word" in why and "flag" in why["dangling_function_word"], why
+    assert "dangling_function_word" not in cons.explain(view, Pair(10, 14, 9, 13))  # with the noun
