@@ -662,14 +662,41 @@ class WordSwitch(_Unit):
             rest = [s for s in spans if s not in picked]
             rng.shuffle(rest)
             picked = sorted(picked + rest[:self.min_switches - len(picked)])
-        reps = []
+        reps, langs = [], []
         for a, b in picked:
             options = [l for l in self.langs if l in found[(a, b)]]
             lang = sentence_lang or options[rng.randrange(len(options))]
             rep = dictionary_entry(found[(a, b)][lang], lang, a, b, rng,
                                    source=" ".join(view.base.tokens[a:b]))
             reps.append(rep)
+            langs.append(lang)
+        if self.match_word_class and view.src.pos:
+            reps = self._no_bare_adjective(view, reps, langs)
+            if not reps:
+                yield self.reject(record, "the only switch would put an uninflected adjective before a noun of its "
+                                  "language; match_word_class: false allows it")
+                return
         yield self.output(record, view.base, reps)
+
+    @staticmethod
+    def _no_bare_adjective(view: sel.View, reps, langs):
+        """Drop a one-word adjective switched into a language of
+        ``NOUN_CAPITAL_LANGS`` right before a noun in that language (switched
+        in the same output or by an earlier step): the dictionary form has no
+        ending, and German agreement inside the German phrase needs one ("A
+        weiß Hund", "A jung Junge").  Before an English noun the English frame
+        gives no agreement ("a weiß fence") and the switch stays."""
+        noun_at = {r.start: l for r, l in zip(reps, langs)
+                   if r.end - r.start == 1 and view.pos_of(r.start) in sel.NOUN_POS}
+        out = []
+        for r, l in zip(reps, langs):
+            nxt = r.end
+            if l in NOUN_CAPITAL_LANGS and r.end - r.start == 1 and view.pos_of(r.start) == "ADJ" and \
+                    nxt < view.n and view.pos_of(nxt) in sel.NOUN_POS and \
+                    (noun_at.get(nxt) == l or view.base.langs[nxt] == l):
+                continue
+            out.append(r)
+        return out
 
 
 @register_recipe("word", description="word-level switching through bilingual dictionaries with a per-token "
@@ -687,7 +714,9 @@ def word_factory(ctx: Context, dictionaries: Optional[Annotated[Dict[Name, Name]
     e.g. ``{hi: samples/lexicons/en-hi.tsv, es: samples/lexicons/en-es.tsv}``.
     ``match_word_class`` (default on; needs source POS tags): into German,
     where nouns and only nouns have a capital, a one-word entry of another
-    word class than the source word is not used ("a dance" -> "a tanzen")."""
+    word class than the source word is not used ("a dance" -> "a tanzen"),
+    and an adjective is not switched right before a noun switched to German
+    too (the dictionary form has no ending: "A weiß Hund")."""
     paths: Dict[str, str] = {}
     if dictionaries is not None:
         for lang, path in dictionaries.items():

