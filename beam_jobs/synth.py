@@ -316,8 +316,11 @@ def settle_pairs(p: beam.Pipeline, cfg: RunConfig, *, by_pair_shuffle: Optional[
                                                                                          main="kept")
         made = batches | "Transform" >> beam.ParDo(_TransformSettle(cfg)).with_output_types(Record).with_outputs(
             REJECTED, "outcome", main="kept")
-        settled = _Settled(kept=(made.kept, alone.kept) | "SettledKept" >> beam.Flatten(),
-                           rejected=(made[REJECTED], alone[REJECTED]) | "SettledRejected" >> beam.Flatten(),
+        # typed, so the settled records wait for the writers in the Record coder's
+        # bytes (beam_jobs/coders.py), not pickled (about twice the size)
+        settled = _Settled(kept=(made.kept, alone.kept) | "SettledKept" >> beam.Flatten().with_output_types(Record),
+                           rejected=(made[REJECTED], alone[REJECTED])
+                           | "SettledRejected" >> beam.Flatten().with_output_types(Record),
                            outcome=(made.outcome, alone.outcome) | "SettledOutcomes" >> beam.Flatten())
         return records, read_count, settled
     transformed = (batches
@@ -337,7 +340,8 @@ def settle_pairs(p: beam.Pipeline, cfg: RunConfig, *, by_pair_shuffle: Optional[
                 "rejected": all_rejected | "KeyRejected" >> beam.Map(lambda r: (r.pair_id, r)).with_output_types(
                     beam.typehints.KV[str, Record])}
                | "ByPair" >> beam.CoGroupByKey())
-    settled = by_pair | "Settle" >> beam.ParDo(_Settle(cfg)).with_outputs(REJECTED, "outcome", main="kept")
+    settled = by_pair | "Settle" >> beam.ParDo(_Settle(cfg)).with_output_types(Record).with_outputs(
+        REJECTED, "outcome", main="kept")
     return records, read_count, settled
 
 
