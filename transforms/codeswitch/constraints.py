@@ -156,18 +156,19 @@ def _src_range(view, pair) -> Optional[Tuple[int, int]]:
     return view.src_range(pair.start, pair.end)
 
 
-def _split_dependency(view, pair, deps) -> Optional[Tuple[int, int]]:
-    """The first (dependent, head) with a label in ``deps`` that the span
-    edge separates (one inside the span, the other outside), or None."""
+def _split_dependency(view, pair, deps, pos=None) -> Optional[Tuple[int, int]]:
+    """The first (dependent, head) with a label in ``deps`` (and, with
+    ``pos``, a dependent of that POS tag) that the span edge separates (one
+    inside the span, the other outside), or None."""
     src = view.src
-    if not src.heads or not src.deps:
+    if not src.heads or not src.deps or (pos is not None and not src.pos):
         return None
     rng = _src_range(view, pair)
     if rng is None:
         return None
     i1, i2 = rng
     for i in range(len(src.tokens)):
-        if src.deps[i] not in deps:
+        if src.deps[i] not in deps or (pos is not None and src.pos[i] != pos):
             continue
         h = src.heads[i]
         if (i1 <= i < i2) != (i1 <= h < i2):
@@ -685,20 +686,11 @@ def pronoun_switch(view, pair) -> Optional[str]:
     the pronoun: a subject or object pronoun and the verb that governs it
     should be in one language (Timm 1975; rare in bilingual corpora: *Ich
     am not very good*, *Can ich borrow*, *zeigte us*)."""
-    src = view.src
-    if not src.pos or not src.heads or not src.deps:
+    hit = _split_dependency(view, pair, PRONOUN_ARG_DEPS, pos="PRON")
+    if hit is None:
         return None
-    rng = _src_range(view, pair)
-    if rng is None:
-        return None
-    i1, i2 = rng
-    for i in range(len(src.tokens)):
-        if src.pos[i] != "PRON" or src.deps[i] not in PRONOUN_ARG_DEPS:
-            continue
-        h = src.heads[i]
-        if (i1 <= i < i2) != (i1 <= h < i2):
-            return f"the pronoun '{src.tokens[i]}' and its verb '{src.tokens[h]}' would be in different languages"
-    return None
+    i, h = hit
+    return f"the pronoun '{view.src.tokens[i]}' and its verb '{view.src.tokens[h]}' would be in different languages"
 
 
 #: German separable verb particles (and adverbs used as such) that close
