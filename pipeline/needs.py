@@ -61,6 +61,9 @@ def provided(cfg) -> FrozenSet[str]:
 
 def installed_pipeline(lang: str) -> Optional[str]:
     """A trained spaCy pipeline installed for ``lang`` (first by name), or None."""
+    from cs_synth.pipeline.units import import_spacy_without_torch
+
+    import_spacy_without_torch()
     import spacy.util
 
     base = lang.split("-")[0].split("_")[0].lower()

@@ -25,11 +25,22 @@ def spacy_install_hint(name: str) -> str:
             f"or leave the model unset to use a blank tokenizer")
 
 
-def check_spacy_model(name: str) -> None:
-    """Fail fast (without loading) when a named trained pipeline is missing."""
-    import spacy.util
+def _is_package(name: str) -> bool:
+    """An installed distribution called ``name`` (what ``spacy.util.is_package``
+    checks, read from the package metadata without importing spaCy)."""
+    from importlib import metadata
 
-    if not (spacy.util.is_package(name) or _is_dir(name)):
+    try:
+        metadata.distribution(name)
+        return True
+    except Exception:  # noqa: BLE001 - spaCy's check treats any failure as "not installed"
+        return False
+
+
+def check_spacy_model(name: str) -> None:
+    """Fail fast (without loading, and without importing spaCy) when a named
+    trained pipeline is missing."""
+    if not (_is_package(name) or _is_dir(name)):
         raise ConfigError(spacy_install_hint(name))
 
 
@@ -37,7 +48,12 @@ def check_spacy_model(name: str) -> None:
 def load_spacy(lang: str, model: Optional[str] = None):
     """A trained pipeline ``model`` if given, else spaCy's blank pipeline for
     ``lang`` (Chinese segmented with jieba; languages spaCy has no class for
-    fall back to the multi-language ``xx`` tokenizer)."""
+    fall back to the multi-language ``xx`` tokenizer).  spaCy is imported
+    here, on first use (without torch where nothing needs it:
+    :func:`~cs_synth.pipeline.units.import_spacy_without_torch`)."""
+    from cs_synth.pipeline.units import import_spacy_without_torch
+
+    import_spacy_without_torch()
     import spacy
 
     if model:

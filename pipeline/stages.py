@@ -598,22 +598,13 @@ def stage(cfg, name: str):
         if obj is None:
             from cs_synth.pipeline import resources
 
-            if name in ("annotate", "transform") and _uses_spacy(cfg):
-                units.import_spacy_without_torch()  # before any unit imports spaCy (thinc would import torch)
+            # spaCy is imported where it is first used (resources.load_spacy,
+            # without torch), not here: a pretokenized side needs no spaCy
             with resources.recording() as used:  # the files its units read (carried to workers)
                 obj = STAGES[name](cfg)
             _CACHE[key] = obj
             _USED[key] = frozenset(used)
         return obj
-
-
-#: annotate backends that tokenize (and parse) with spaCy
-SPACY_BACKENDS = ("spacy", "gazetteer")
-
-
-def _uses_spacy(cfg) -> bool:
-    annotate = getattr(cfg, "annotate", None)
-    return annotate is not None and getattr(annotate, "backend", None) in SPACY_BACKENDS
 
 
 def resources_used(cfg, *names: str) -> List[str]:

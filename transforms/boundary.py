@@ -74,8 +74,37 @@ def _inflect():
     return inflect.engine()
 
 
+#: first letters after which every one of inflect's a/an rules says ``a``
+#: (its consonant rule, and its letter, ordinal and abbreviation rules for
+#: these letters), whatever follows
+_ALWAYS_A = frozenset("bcdgjkpqtvwzBCDGJKPQTVWZ")
+#: first letters after which every one of its rules says ``an``
+_ALWAYS_AN = frozenset("aiAI")
+
+
+def _plain_article(word: str):
+    """The article inflect gives ``word`` where its rules cannot disagree,
+    read off the first letters without importing inflect (which takes a
+    second or more to import: typeguard instruments it); None elsewhere
+    (``h``, ``u``, ``y``, ``o``, ``eu``, capitals such as ``FBI``, digits,
+    symbols ...).  A word holding whitespace is inflect's too (it reads a
+    leading ``a``/``an`` there as an article)."""
+    if not word or any(ch.isspace() for ch in word):
+        return None
+    first = word[0]
+    if first in _ALWAYS_A:
+        return "a"
+    if first in _ALWAYS_AN or (first in "eE" and word[1:2] not in ("u", "w", "U", "W")):
+        return "an"
+    return None
+
+
 def article_for(word: str) -> str:
-    """``a`` or ``an`` before ``word``."""
+    """``a`` or ``an`` before ``word`` (inflect's choice; the plain cases,
+    :func:`_plain_article`, are decided without importing it)."""
+    plain = _plain_article(word)
+    if plain is not None:
+        return plain
     try:
         return _inflect().a(word).split(" ", 1)[0].lower()
     except Exception:  # noqa: BLE001 - inflect refuses some inputs (empty, symbols)

@@ -6,7 +6,9 @@ With no model named, spaCy's blank pipeline for the language tokenizes
 tokenizer).  With a trained pipeline (``annotate.src_model`` /
 ``tgt_model``) the side also gets lemmas, POS, dependency heads/labels and
 entity spans.  A side that already has tokens (e.g. given with token
-labels) keeps them: the pipeline runs over those words.
+labels) keeps them: the pipeline runs over those words, and with no model
+named such a side is not handed to spaCy at all (the blank pipeline would
+add nothing to it), so pretokenized input never imports spaCy.
 """
 from __future__ import annotations
 
@@ -79,7 +81,22 @@ class SpacyAnnotator:
             return Doc(nlp.vocab, words=list(side.tokens), spaces=list(side.token_spaces()))
         return _strip_whitespace_tokens(nlp.make_doc(side.text))
 
+    def _blank_side(self, side: Side, which: str) -> Optional[Side]:
+        """What the blank pipeline makes of a side that already has its
+        tokens, without spaCy: a blank pipeline has no components, so the
+        Doc of those words carries no lemmas, tags, parse or entities and
+        :func:`doc_to_side` gives back the words and their spaces.  None when
+        a trained pipeline is named or the side has no tokens (or an empty
+        one, which spaCy refuses)."""
+        if self.langs[which][1] or not side.tokens or not all(side.tokens):
+            return None
+        return Side(text=side.text, lang=side.lang, tokens=side.tokens, spaces=side.token_spaces(),
+                    labels=side.labels)
+
     def annotate_side(self, side: Side, which: str) -> Side:
+        blank = self._blank_side(side, which)
+        if blank is not None:
+            return blank
         nlp = self._nlp(side, which)
         doc = self._make_doc(nlp, side)
         for _, proc in nlp.pipeline:
@@ -89,9 +106,11 @@ class SpacyAnnotator:
     def annotate_sides(self, sides, which: str):
         """Annotate many sides with ``nlp.pipe`` (one pipeline per language);
         each result equals :meth:`annotate_side` on that side alone."""
-        out = [None] * len(sides)
+        out = [self._blank_side(side, which) for side in sides]
         groups = {}
         for k, side in enumerate(sides):
+            if out[k] is not None:
+                continue
             groups.setdefault(side.lang or self.langs[which][0], []).append(k)
         for _, ks in sorted(groups.items()):
             nlp = self._nlp(sides[ks[0]], which)

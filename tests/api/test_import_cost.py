@@ -1,5 +1,6 @@
 """augment() latency work (issue 17): spaCy imported without torch where no
-unit needs it, and the dialect transform's parse cache."""
+unit needs it, the dialect transform's parse cache, and rule recipes over
+pretokenized input that import neither spaCy nor inflect."""
 import json
 import os
 import subprocess
@@ -12,8 +13,10 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 CHILD = r"""
 import json, sys
 from cs_synth.pipeline import augment
-out = augment("My sister works as a nurse in Leeds .", src_lang="en", recipe="word", pretokenized=True,
+# not pretokenized: spaCy's tokenizer runs (pretokenized input would not import spaCy at all)
+out = augment("My sister works as a nurse in Leeds .", src_lang="en", recipe="word",
               dictionaries={"es": sys.argv[1]}, probability=0.5)
+assert "spacy" in sys.modules
 import thinc.compat
 state = {"torch_loaded": "torch" in sys.modules, "thinc_has_torch": thinc.compat.has_torch,
          "text": [r.text for r in out]}
@@ -103,3 +106,103 @@ def test_dialect_parse_cache_is_bounded(monkeypatch):
                            "We don't like them."]):
         _dialect(s, k)
     assert len(transform._PARSES) == 2
+
+
+# ------------------------------------------------ rule recipes without spaCy
+PRETOKENIZED = r"""
+import json, sys
+lex, mode = sys.argv[1], sys.argv[2]
+if mode == "force":  # the paths the shortcuts skip: spaCy's blank pipeline over the given words, inflect
+    from cs_synth.pipeline.annotate import spacy_annotator
+    from cs_synth.transforms import boundary
+
+    spacy_annotator.SpacyAnnotator._blank_side = lambda self, side, which: None
+    boundary._plain_article = lambda word: None
+from cs_synth.pipeline import augment
+
+calls = [dict(src="My sister works as a nurse in Leeds .", src_lang="en", recipe="word", pretokenized=True,
+              dictionaries={"es": lex}, probability=0.5, record_id=f"t:{k:04d}") for k in range(6)]
+calls.append(dict(src="मैं बाजार जा रहा हूँ ।", src_lang="hi", recipe="translit", backend="hinglish", langs=["hi"],
+                  pretokenized=True))
+calls.append(dict(src="The cat sleeps .", tgt="बिल्ली सोती है ।", src_lang="en", tgt_lang="hi", recipe="word",
+                  alignment="1-0 2-1 2-2 3-3", pretokenized=True, dictionaries={"es": lex}, probability=1.0))
+records = []
+for kw in calls:
+    src, tgt = kw.pop("src"), kw.pop("tgt", None)
+    records += [repr(r) for r in augment(src, tgt, **kw)]
+print(json.dumps({"records": records,
+                  "loaded": sorted(m for m in ("spacy", "inflect", "typeguard", "torch") if m in sys.modules)}))
+"""
+
+
+def _pretokenized(mode):
+    lex = os.path.join(REPO, "samples", "lexicons", "en-es.tsv")
+    proc = subprocess.run([sys.executable, "-c", PRETOKENIZED, lex, mode], cwd=REPO, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_pretokenized_rule_recipes_import_neither_spacy_nor_inflect():
+    plain = _pretokenized("plain")
+    assert plain["loaded"] == []  # no spacy, inflect, typeguard or torch after word and translit calls
+    assert any("an enfermera" in r and "repair_article" in r for r in plain["records"])  # an article was repaired
+    assert any("bajaar" in r for r in plain["records"])
+    # the same records as through spaCy's blank pipeline and inflect
+    forced = _pretokenized("force")
+    assert "spacy" in forced["loaded"] and "inflect" in forced["loaded"]
+    assert "torch" not in forced["loaded"]
+    assert forced["records"] == plain["records"]
+
+
+NEEDS_SPACY = r"""
+import json, sys
+from cs_synth.pipeline import augment
+
+lex = sys.argv[1]
+out = augment("The cat sleeps .", "बिल्ली सोती है ।", src_lang="en", tgt_lang="hi", recipe="noun-swap",
+              alignment="1-0 2-1 2-2 3-3", pretokenized=True)
+honor = augment("I met a nurse .", src_lang="en", recipe="word", pretokenized=True, dictionaries={"es": lex},
+                probability=1.0)
+print(json.dumps({"noun_swap": [r.text for r in out], "honor": [r.text for r in honor],
+                  "loaded": sorted(m for m in ("spacy", "inflect", "torch") if m in sys.modules)}))
+"""
+
+
+def test_recipes_that_need_spacy_or_inflect_still_get_them(tmp_path):
+    lex = tmp_path / "en-es.tsv"
+    lex.write_text("nurse\thonor\nmet\tconocí\n", encoding="utf-8")  # "honor": inflect decides (an honor)
+    proc = subprocess.run([sys.executable, "-c", NEEDS_SPACY, str(lex)], cwd=REPO, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    state = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert state["noun_swap"] == ["The बिल्ली sleeps ."]  # noun-swap needs POS tags: a trained spaCy pipeline
+    assert state["honor"] == ["I conocí an honor ."]
+    assert state["loaded"] == ["inflect", "spacy"]
+
+
+def test_plain_articles_agree_with_inflect():
+    """Every word the shortcut decides gets inflect's article: all strings of
+    up to three characters over letters that start every rule of inflect's,
+    in both cases, with the marks its abbreviation and ordinal rules read."""
+    import itertools
+
+    inflect = pytest.importorskip("inflect")
+    from cs_synth.transforms import boundary
+
+    engine = inflect.engine()
+    alphabet = "abcdefghiklmnopqrstuvwxyzABEFHIKLMSTUWXY.-1' "
+    decided = 0
+    for n in (1, 2, 3):
+        for chars in itertools.product(alphabet, repeat=n):
+            word = "".join(chars)
+            plain = boundary._plain_article(word)
+            if plain is None:
+                continue
+            decided += 1
+            assert plain == engine.a(word).split(" ", 1)[0].lower(), word
+    for word in ("enfermera", "euro", "Ewe", "hour", "honest", "university", "one", "FBI", "yttrium", "x-ray", "8th"):
+        plain = boundary._plain_article(word)
+        assert plain is None or plain == engine.a(word).split(" ", 1)[0].lower(), word
+    assert decided > 30000
+    assert boundary._plain_article("hour") is None and boundary._plain_article("euro") is None
