@@ -55,11 +55,25 @@ import os
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
-import numpy as np
-
 from cs_synth.pipeline.align.base import Aligner, Links, TokenPair
 from cs_synth.pipeline.registry import aligners
 from cs_synth.pipeline.units import ConfigError, Context
+
+
+class _Numpy:
+    """numpy, imported on first use: the registry imports this module to
+    register the aligners, and a run that does not use them (a rule recipe,
+    eflomal) need not import numpy for it.  The first attribute read puts
+    the module itself in place of this stand-in."""
+
+    def __getattr__(self, name):
+        import numpy
+
+        globals()["np"] = numpy
+        return getattr(numpy, name)
+
+
+np = _Numpy()
 
 METHODS = ("argmax", "itermax", "match")
 #: SentenceAligner's matching-method letters and result keys

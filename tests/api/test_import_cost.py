@@ -131,7 +131,7 @@ for kw in calls:
     src, tgt = kw.pop("src"), kw.pop("tgt", None)
     records += [repr(r) for r in augment(src, tgt, **kw)]
 print(json.dumps({"records": records,
-                  "loaded": sorted(m for m in ("spacy", "inflect", "typeguard", "torch") if m in sys.modules)}))
+                  "loaded": sorted(m for m in ("spacy", "inflect", "typeguard", "torch", "numpy") if m in sys.modules)}))
 """
 
 
@@ -145,7 +145,7 @@ def _pretokenized(mode):
 
 def test_pretokenized_rule_recipes_import_neither_spacy_nor_inflect():
     plain = _pretokenized("plain")
-    assert plain["loaded"] == []  # no spacy, inflect, typeguard or torch after word and translit calls
+    assert plain["loaded"] == []  # no spacy, inflect, typeguard, torch or numpy after word and translit calls
     assert any("an enfermera" in r and "repair_article" in r for r in plain["records"])  # an article was repaired
     assert any("bajaar" in r for r in plain["records"])
     # the same records as through spaCy's blank pipeline and inflect
