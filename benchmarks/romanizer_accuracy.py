@@ -23,7 +23,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from cs_synth.transforms.translit import hinglish  # noqa: E402
 from cs_synth.transforms.translit.learned import (LearnedRomanizer, PairModel, align_lexicon, english_index,  # noqa: E402
-                                                  load_lexicon, loan_lexicon, neural_scorer, split_by_word)
+                                                  hindi_lexicon, load_lexicon, loan_lexicon, neural_scorer,
+                                                  split_by_word)
 
 #: the development split: this share of the training words (salt "dev"),
 #: the words every weight of the romanizer was tuned on; models scored on it
@@ -114,10 +115,14 @@ def evaluate(train, test, label, neural=False):
     t2 = time.perf_counter()
     loan_model = PairModel(align_lexicon(loan_lexicon(train), loose=True))
     t3 = time.perf_counter()
+    hindi = hindi_lexicon(train)
+    hindi_model = PairModel(align_lexicon(hindi))
+    t4 = time.perf_counter()
     print(f"training ({label}): EM alignment {t1 - t0:.1f} s, n-gram {t2 - t1:.1f} s, loanword model "
-          f"({len(loan_lexicon(train))} words) {t3 - t2:.1f} s")
+          f"({len(loan_lexicon(train))} words) {t3 - t2:.1f} s, native model without them ({len(hindi)} words, "
+          f"used with the loanword model) {t4 - t3:.1f} s")
     plain = LearnedRomanizer(train, model=model, loanwords=False)
-    loan = LearnedRomanizer(train, model=model, loanwords=True, loan_model=loan_model)
+    loan = LearnedRomanizer(train, model=hindi_model, loanwords=True, loan_model=loan_model)
     rows = [("hinglish rules", hinglish.romanize_word), ("pair model", plain.model_word),
             ("pair model + loanwords", loan.model_word)]
     scorer = None
@@ -125,7 +130,7 @@ def evaluate(train, test, label, neural=False):
         t0 = time.perf_counter()
         scorer = neural_scorer(train)
         print(f"training ({label}): neural reranker {time.perf_counter() - t0:.1f} s (0 s when cached)")
-        both = LearnedRomanizer(train, model=model, loanwords=True, loan_model=loan_model, neural=scorer)
+        both = LearnedRomanizer(train, model=hindi_model, loanwords=True, loan_model=loan_model, neural=scorer)
         rows.append(("pair model + loanwords + neural", both.model_word))
     results = {}
     print(f"{label + ' top-1':32s} {'any attested':>12s} {'most frequent':>14s} {'cold words/s':>13s}")
@@ -133,7 +138,7 @@ def evaluate(train, test, label, neural=False):
         a, t, wps, outs = score(fn, test)
         results[name] = outs
         print(f"{name:32s} {a:12.4f} {t:14.4f} {wps:13.0f}")
-    return model, loan_model, results, scorer
+    return hindi_model, loan_model, results, scorer
 
 
 def stream(args, lex, model, loan_model, scorer=None):
