@@ -60,6 +60,12 @@ class InputConfig(_Strict):
     seq_label_fields: List[str] = Field(default_factory=list)
     #: tsv: optional third column holding a Pharaoh alignment
     tsv_alignment_column: bool = False
+    #: tsv: the 0-based columns holding the source, the target (and, with
+    #: tsv_alignment_column, the alignment) of a file with more columns;
+    #: default: the file has exactly those columns, in that order
+    tsv_columns: Optional[List[int]] = None
+    #: tsv: the first line of each file is a header, not a pair
+    tsv_header: bool = False
     #: documents (see cs_synth.pipeline.interleave.documents): the field holding the
     #: document id (jsonl/parquet/arrow) and the one holding the position in it
     doc_field: Optional[str] = None
@@ -71,6 +77,18 @@ class InputConfig(_Strict):
     @classmethod
     def _reader(cls, value: str) -> str:
         return _registered("readers", value)
+
+    @field_validator("tsv_columns")
+    @classmethod
+    def _tsv_columns(cls, value, info):
+        if value is None:
+            return value
+        want = 3 if info.data.get("tsv_alignment_column") else 2
+        if len(value) != want or any(isinstance(c, bool) or not isinstance(c, int) or c < 0 for c in value) \
+                or len(set(value)) != len(value):
+            raise ValueError(f"must list {want} distinct 0-based column numbers (source, target"
+                             f"{', alignment' if want == 3 else ''}), got {value!r}")
+        return value
 
     @field_validator("src_lang", "tgt_lang", mode="before")
     @classmethod
@@ -164,6 +182,14 @@ class AlignConfig(_Strict):
     priors: Union[bool, Literal["auto"]] = "auto"
     #: priors: auto learns priors only from a first pass of at least this many pairs
     priors_min_pairs: int = Field(10000, gt=0)
+    #: an input spec (the ``input:`` block's fields) of a separate, larger
+    #: parallel corpus: the aligner's priors are learned from it, with this
+    #: run's annotate and align settings, before the job starts (cached by
+    #: its content; see ``cs_synth.pipeline.align.make_priors``).  For a
+    #: corpus too small to learn its own word pairs
+    priors_from: Optional[InputConfig] = None
+    #: priors_from: read at most this many pairs of it
+    priors_from_max_pairs: Optional[int] = Field(None, gt=0)
 
 
 class ConstraintsConfig(_Strict):

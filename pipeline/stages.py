@@ -26,6 +26,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 from cs_synth.pipeline import registry, units
 from cs_synth.pipeline.align.base import AlignmentError, parse_given
 from cs_synth.pipeline.record import Record, RecordError, detokenize
+from cs_synth.pipeline.units import ConfigError
 from cs_synth.pipeline.rng import derive_rng
 
 ERROR_REASON = "unit_error"
@@ -158,6 +159,15 @@ class AlignStage:
         if cfg.align is not None and cfg.input.tgt_lang:
             self.aligner = registry.build(registry.aligners, cfg.align.backend, cfg.context(), cfg.align.options,
                                           "align", "backend")
+            if cfg.align.priors_from is not None:
+                if not hasattr(self.aligner, "default_priors") or not self.corpus_level:
+                    raise ConfigError(f"align.priors_from: the {cfg.align.backend} backend learns no priors "
+                                      f"(use eflomal)")
+                if self.aligner.default_priors is not None:
+                    raise ConfigError("align.priors_from: give priors_from or align.options.priors_file, not both")
+                from cs_synth.pipeline.align.make_priors import priors_from_corpus
+
+                self.aligner.default_priors = priors_from_corpus(cfg)
 
     @property
     def enabled(self) -> bool:
@@ -554,7 +564,7 @@ STAGES = {
 }
 
 _CACHE: Dict[Tuple[str, str], object] = {}  # (stage name, _key)
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()  # re-entrant: align.priors_from builds the stages of its own corpus
 _USED: Dict[Tuple[str, str], frozenset] = {}  # (stage name, _key) -> resource paths read
 
 

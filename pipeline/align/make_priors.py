@@ -78,6 +78,93 @@ def make_priors(cfg, max_pairs: Optional[int] = None):
     return priors, len(pairs)
 
 
+#: bump when what a cached ``priors_from`` file holds changes meaning
+PRIORS_CACHE_VERSION = 1
+_MEMO: dict = {}
+
+
+def _priors_config(cfg):
+    """The config whose input is ``cfg.align.priors_from``, with ``cfg``'s
+    annotate and align blocks (less ``priors_from``)."""
+    align = cfg.align.model_copy(update={"priors_from": None, "priors_from_max_pairs": None})
+    return cfg.model_copy(update={"input": cfg.align.priors_from, "align": align})
+
+
+def _input_digest(pcfg) -> Optional[str]:
+    """A digest of the files the priors corpus reads (local paths only;
+    None when one is remote or missing, and then nothing is cached)."""
+    import glob
+    import hashlib
+
+    spec = pcfg.input
+    paths = [spec.src_path, spec.tgt_path] if spec.format == "moses" else spec.path
+    paths = paths if isinstance(paths, (list, tuple)) else [paths]
+    h = hashlib.sha256()
+    for p in paths:
+        p = str(p)
+        if "://" in p:
+            return None
+        full = p if os.path.isabs(p) else os.path.join(pcfg.base_dir, p)
+        found = sorted(glob.glob(full)) if glob.has_magic(full) else [full]
+        if not found or not all(os.path.isfile(f) for f in found):
+            return None
+        for f in found:
+            h.update(f.encode("utf-8") + b"\0")
+            with open(f, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(block)
+    return h.hexdigest()
+
+
+def priors_from_corpus(cfg):
+    """The eflomal priors that ``align.priors_from`` gives for ``cfg``:
+    learned from that corpus with ``cfg``'s annotate and align settings and
+    seed, once per content (cached in ``~/.cache/cs-synth/priors``, or
+    ``$CS_SYNTH_CACHE/priors``, by a digest of the corpus files and the
+    settings; in memory within a process)."""
+    import hashlib
+    import json
+
+    from cs_synth.pipeline.align.eflomal_aligner import EflomalPriors
+
+    pcfg = _priors_config(cfg)
+    digest = _input_digest(pcfg)
+    key = None
+    if digest is not None:
+        settings = json.dumps({"v": PRIORS_CACHE_VERSION, "input": pcfg.input.model_dump(mode="json"),
+                               "annotate": pcfg.annotate.model_dump(mode="json"),
+                               "align": pcfg.align.model_dump(mode="json"), "seed": pcfg.seed,
+                               "max_pairs": cfg.align.priors_from_max_pairs, "files": digest},
+                              sort_keys=True, default=str)
+        key = hashlib.sha256(settings.encode("utf-8")).hexdigest()[:24]
+        if key in _MEMO:
+            return _MEMO[key]
+        root = os.environ.get("CS_SYNTH_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "cs-synth")
+        path = os.path.join(root, "priors", key + ".txt")
+        if os.path.isfile(path):
+            with open(path, encoding="utf-8") as fh:
+                priors = EflomalPriors.from_text(fh)
+            _MEMO[key] = priors
+            return priors
+    try:
+        priors, _ = make_priors(pcfg, cfg.align.priors_from_max_pairs)
+    except ConfigError as exc:
+        raise ConfigError(f"align.priors_from: {exc}") from None
+    if priors is None or not len(priors):
+        raise ConfigError("align.priors_from: the aligner learned no priors from this corpus")
+    if key is not None:
+        _MEMO[key] = priors
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            tmp = f"{path}.{os.getpid()}.tmp"
+            with open(tmp, "w", encoding="utf-8") as fh:
+                fh.write(priors.to_text())
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only cache: learned again next time
+    return priors
+
+
 def run(args) -> int:
     from cs_synth.pipeline.config import load_config
 

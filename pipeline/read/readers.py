@@ -349,9 +349,18 @@ def read_tsv(path: Optional[str], cfg, ids: Optional[IdSpace] = None, lines=None
         if bad:
             yield bad
             continue
+        if cfg.tsv_header and source.rsplit(":", 1)[-1] == "1":
+            continue  # the file's header line (input.tsv_header)
         parts = text.split("\t")
         want = 3 if cfg.tsv_alignment_column else 2
-        if len(parts) != want:
+        if cfg.tsv_columns:
+            if len(parts) <= max(cfg.tsv_columns):
+                yield _rejected(rid, text[:_PREVIEW], "", cfg, "malformed_line",
+                                f"expected at least {max(cfg.tsv_columns) + 1} tab-separated columns "
+                                f"(input.tsv_columns), found {len(parts)}", source, b64(raw))
+                continue
+            parts = [parts[c] for c in cfg.tsv_columns]
+        elif len(parts) != want:
             yield _rejected(rid, text[:_PREVIEW], "", cfg, "malformed_line",
                             f"expected {want} tab-separated columns, found {len(parts)}", source, b64(raw))
             continue

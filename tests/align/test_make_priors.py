@@ -47,3 +47,76 @@ def test_a_config_without_a_priors_aligner_is_a_clean_error(enfr, tmp_path, caps
     assert main(["make-priors", cfg, "--output", str(tmp_path / "p.txt")]) == 2
     assert "make-priors needs a corpus-level aligner" in capsys.readouterr().err
     assert not (tmp_path / "p.txt").exists()
+
+
+def _priors_from_job(tmp_path, pairs, extra_options=""):
+    """A small job (the held-out batch) whose ``align.priors_from`` names the
+    large corpus, written as a 4-column table with a header."""
+    with open(tmp_path / "table.tsv", "w", encoding="utf-8") as fh:
+        fh.write("id\tenglish\tfrench\tnote\n")
+        for k, (s, t) in enumerate(pairs):
+            if k not in HELD:
+                fh.write(f"{k}\t{' '.join(s)}\t{' '.join(t)}\tx\n")
+    with open(tmp_path / "small.tsv", "w", encoding="utf-8") as fh:
+        for k in HELD:
+            fh.write(" ".join(pairs[k][0]) + "\t" + " ".join(pairs[k][1]) + "\n")
+    cfg = tmp_path / "small.yaml"
+    cfg.write_text("input: {format: tsv, path: small.tsv, src_lang: en, tgt_lang: fr}\n"
+                   f"align: {{backend: eflomal, options: {{rel_iterations: 0.3{extra_options}}},\n"
+                   "        priors_from: {format: tsv, path: table.tsv, src_lang: en, tgt_lang: fr,\n"
+                   "                      tsv_columns: [1, 2], tsv_header: true}}\n"
+                   "transform: [{recipe: span-ec}]\nseed: 0\n", encoding="utf-8")
+    return str(cfg)
+
+
+def test_priors_from_learns_what_make_priors_does_once_and_caches_it(enfr, tmp_path, monkeypatch, capsys):
+    from cs_synth.pipeline import stages
+    from cs_synth.pipeline.align import make_priors as mp
+    from cs_synth.pipeline.config import load_config
+
+    monkeypatch.setenv("CS_SYNTH_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(mp, "_MEMO", {})
+    pairs, gold = enfr
+    small = _priors_from_job(tmp_path, pairs)
+    # the reference: make-priors on the same corpus, as a plain 2-column file
+    ref = _big_corpus(tmp_path, pairs)
+    assert main(["make-priors", ref, "--output", str(tmp_path / "priors.txt")]) == 0
+    expected = (tmp_path / "priors.txt").read_text(encoding="utf-8")
+
+    cfg = load_config(small)
+    aligner = stages.AlignStage(cfg).aligner
+    assert aligner.default_priors is not None
+    assert aligner.default_priors.to_text() == expected
+    cached = list((tmp_path / "cache" / "priors").iterdir())
+    assert len(cached) == 1 and cached[0].read_text(encoding="utf-8") == expected
+    # a new process (no memo) reads the cache and learns nothing again
+    monkeypatch.setattr(mp, "_MEMO", {})
+
+    def no_learning(*a, **k):
+        raise AssertionError("learned again despite the cache")
+
+    monkeypatch.setattr(mp, "make_priors", no_learning)
+    assert stages.AlignStage(cfg).aligner.default_priors.to_text() == expected
+    # they help the small job's batch as the priors file does
+    batch = slice(HELD.start, HELD.stop)
+    alone = eflomal_factory(Context(seed=0), rel_iterations=0.3).align(pairs[batch])
+    helped = stages.AlignStage(cfg).aligner.align(pairs[batch])
+    assert corpus_counts(helped, gold[batch]).aer < corpus_counts(alone, gold[batch]).aer - 0.05
+    # a changed corpus is a new cache entry
+    monkeypatch.undo()
+    monkeypatch.setenv("CS_SYNTH_CACHE", str(tmp_path / "cache"))
+    with open(tmp_path / "table.tsv", "a", encoding="utf-8") as fh:
+        fh.write("9999\tOne more line .\tUne ligne de plus .\tx\n")
+    stages.AlignStage(load_config(small))
+    assert len(list((tmp_path / "cache" / "priors").iterdir())) == 2
+
+
+def test_priors_from_and_a_priors_file_is_a_config_error_naming_the_field(enfr, tmp_path, monkeypatch):
+    from cs_synth.pipeline import stages
+    from cs_synth.pipeline.config import load_config
+    from cs_synth.pipeline.units import ConfigError
+
+    (tmp_path / "p.txt").write_text("", encoding="utf-8")
+    small = _priors_from_job(tmp_path, enfr[0][:260], extra_options=", priors_file: p.txt")
+    with pytest.raises(ConfigError, match="align.priors_from"):
+        stages.AlignStage(load_config(small))

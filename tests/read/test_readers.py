@@ -47,6 +47,33 @@ def test_tsv_alignment_column(tmp_path):
     assert r.given_alignment == "0-0 1-1"
 
 
+def test_tsv_columns_and_header(tmp_path):
+    # a table with more columns than the pair (HinGE's layout: english, hindi, hinglish, rating)
+    (tmp_path / "t.tsv").write_text("english\thindi\thinglish\trating\n"
+                                    "Good morning\tसुप्रभात\tgood morning ji\t7\n"
+                                    "only two\tcolumns\n"
+                                    "Thank you\tधन्यवाद\tthank you\t9\n", encoding="utf-8")
+    recs = records(cfg(path="t.tsv", tsv_columns=[0, 1], tsv_header=True), tmp_path)
+    # the header line is no pair; ids keep the file's line numbers
+    assert [r.id for r in recs] == ["t.tsv:00000002", "t.tsv:00000003", "t.tsv:00000004"]
+    assert [r.reject_reason for r in recs] == ["", "", ""]
+    assert (recs[0].src.text, recs[0].tgt.text) == ("Good morning", "सुप्रभात")
+    # other columns, in any order
+    recs = records(cfg(path="t.tsv", tsv_columns=[2, 1], tsv_header=True), tmp_path)
+    assert (recs[0].src.text, recs[0].tgt.text) == ("good morning ji", "सुप्रभात")
+    assert recs[1].reject_reason == "malformed_line" and "input.tsv_columns" in recs[1].reject_detail
+    # without tsv_header the header is read as a pair; without tsv_columns a 4-column row is malformed
+    recs = records(cfg(path="t.tsv", tsv_columns=[0, 1]), tmp_path)
+    assert recs[0].src.text == "english" and len(recs) == 4
+    assert records(cfg(path="t.tsv"), tmp_path)[1].reject_reason == "malformed_line"
+
+
+@pytest.mark.parametrize("cols", [[0], [1, 1], [0, -1], [0, 1, 2]])
+def test_tsv_columns_must_name_source_and_target(cols):
+    with pytest.raises(ValueError, match="tsv_columns"):
+        cfg(tsv_columns=cols)
+
+
 def test_jsonl_fields_and_errors(tmp_path):
     lines = [
         json.dumps({"id": "k1", "en": "Hi there", "hi": "नमस्ते", "ner": ["O", "O"], "topic": "greet"}),
