@@ -75,6 +75,10 @@ How a word is romanized
    words, :func:`script_score`; with the neural reranker, plus
    ``NEURAL_LOAN`` times its per-unit neural score minus the top's).
 
+   An English stem with a Hindi plural or oblique ending (स्कूलों
+   *schoolon*, डिविजनों *divisionon*) keeps the stem's English spelling
+   (:meth:`LearnedRomanizer.inflected_loanword`).
+
 The weights of the reranking and of the loanword decision were chosen on a
 development split of the training words (``split_by_word(train, 11,
 salt="dev")``, disjoint from the 10% held-out split; the models scored on it
@@ -136,6 +140,8 @@ LOAN_THRESHOLD = 1.2
 #: model's alignment (एक्युरेसी as *acres*, कैक्टस as *cats*, टेडी as *ted*;
 #: :func:`silent_units`), tuned on the development split
 LOAN_SILENT = -0.6
+#: Hindi endings on an English stem (:meth:`LearnedRomanizer.inflected_loanword`)
+LOAN_SUFFIXES = (("\u094b\u0902", "on"), ("\u0947\u0902", "en"))
 #: order of the Devanagari unit n-grams behind the ``script`` feature
 SCRIPT_ORDER = 4
 LOAN_MIN_SIMILARITY = 0.6
@@ -1162,8 +1168,30 @@ class LearnedRomanizer:
         top_score, top = best[0]
         if not self.loanwords:
             return top
+        inflected = self.inflected_loanword(word, units) if LOAN_SUFFIXES else None
+        if inflected is not None:
+            return inflected
         loan = self.loanword(units, best[:8], top_neural)
         return loan if loan is not None else top
+
+    def inflected_loanword(self, word: str, units: Sequence[str]) -> Optional[str]:
+        """An English word with a Hindi plural or oblique ending (स्कूलों
+        *schoolon*, वेबसाइटें *websiten*): when the word ends in one of
+        :data:`LOAN_SUFFIXES` after a consonant and its stem romanizes (the
+        lexicon, else the model) as an English word (Zipf at least
+        :data:`TIE_ENGLISH_ZIPF`), that spelling with the ending's; else None."""
+        for suffix, letters in LOAN_SUFFIXES:
+            if not word.endswith(suffix) or len(units) < len(suffix) + 3:
+                continue
+            stem = word[:-len(suffix)]
+            if not _is_consonant(stem[-1]) and stem[-1] != NUKTA:
+                return None
+            spelt = self.word(stem)
+            _, zipf = english_index()
+            if zipf.get(spelt, 0.0) >= TIE_ENGLISH_ZIPF and not spelt.endswith(("a", "e", "i", "o", "u", "y")):
+                return spelt + letters
+            return None
+        return None
 
     def schwa_candidates(self, units: Sequence[str], best: List[tuple]):
         """The n-best list ``(score, letters, per-unit letters)`` as ``(score,

@@ -5,7 +5,7 @@ learns from the lexicon's Hindi words only (:func:`hindi_lexicon`)."""
 import pytest
 
 from cs_synth.transforms.translit import learned
-from cs_synth.transforms.translit.learned import (LearnedRomanizer, PairModel, align_lexicon, hindi_lexicon,
+from cs_synth.transforms.translit.learned import (Lexicon, LearnedRomanizer, PairModel, align_lexicon, hindi_lexicon,
                                                   load_lexicon, loan_lexicon, schwa_pattern, schwa_variant,
                                                   schwa_violations, short_variant, silent_units, split_by_word,
                                                   units_of)
@@ -87,10 +87,14 @@ def test_the_consistency_check_counts_what_an_english_word_leaves_unwritten(loan
     assert _silent(loan_model, "वर्जीनिया", "virginia") == 0
 
 
-def test_the_loanword_value_pays_for_silent_units(slice_lexicon, loan_model):
+@pytest.fixture(scope="module")
+def rom(slice_lexicon, loan_model):
+    return LearnedRomanizer(slice_lexicon, loanwords=True, loan_model=loan_model,
+                            model=PairModel(align_lexicon(hindi_lexicon(slice_lexicon))))
+
+
+def test_the_loanword_value_pays_for_silent_units(rom):
     assert learned.LOAN_SILENT < 0
-    rom = LearnedRomanizer(slice_lexicon, loanwords=True, loan_model=loan_model,
-                           model=PairModel(align_lexicon(hindi_lexicon(slice_lexicon))))
     units = units_of("एक्युरेसी")
     best = rom.model.nbest(units, beam=12, n=8)
     cands = {w: silent for w, _, _, silent in rom.loan_candidates(units, best)}
@@ -109,3 +113,20 @@ def test_the_native_model_learns_from_the_hindi_words_only(slice_lexicon):
     english = next(w for w, e in sorted(loans.entries.items()) if len(w) > 3)
     assert english not in hindi
     assert any(w in hindi for w in ("बहुत", "किताब", "मेहनत", "दोस्ती", "पहाड़", "सपना")) or len(hindi) > 3000
+
+
+def test_an_english_stem_keeps_its_spelling_before_a_hindi_ending(slice_lexicon, rom):
+    entries = dict(slice_lexicon.entries)
+    for w in ("स्कूलों", "बहुतों"):  # the model, not a look-up
+        entries.pop(w, None)
+    entries["स्कूल"] = (("school", 5),)
+    entries["बहुत"] = (("bahut", 5),)
+    with_stem = LearnedRomanizer(Lexicon(entries), loanwords=True, loan_model=rom.loan_model, model=rom.model,
+                                 char_lm=rom.char_lm, script_lms=rom.script_lms)
+    assert with_stem.word("स्कूलों") == "schoolon"
+    assert with_stem.inflected_loanword("स्कूलों", units_of("स्कूलों")) == "schoolon"
+    # a Hindi stem goes the usual way
+    assert with_stem.inflected_loanword("बहुतों", units_of("बहुतों")) is None
+    # without the ending rule the word is the model's
+    off = LearnedRomanizer(Lexicon(entries), loanwords=False, model=rom.model, char_lm=rom.char_lm)
+    assert off.word("स्कूलों") != "schoolon"
