@@ -25,7 +25,8 @@ checks pass every span.
     auxiliary before a finite target verb; switching the auxiliary alone
     gives a target auxiliary before an English participle.  The same for a
     verb coordinated with one that has the auxiliary ("are sitting and
-    essen").
+    essen").  A negation stays with its verb too ("has नहीं lost", "does
+    nicht like").
 ``dangling_function_word``
     A closed-class word at a span edge whose partner stays outside: a
     determiner without its noun, a preposition without its object, a
@@ -40,7 +41,9 @@ checks pass every span.
     first half of its conjunction ("looks on que son coéquipier trébuche",
     from "tandis que"); a target article right before the span that stays
     behind where the source has no determiner ("from on sommet", from
-    "depuis le sommet").
+    "depuis le sommet"); a Hindi postposition opening the span (its noun
+    stays outside: "villages का संपर्क"), or ending it while an English
+    preposition before the span says it again ("at अपने ... खेत पर farm").
 ``unaligned_edge``
     The aligned target span starts or ends with a word the aligner left
     unaligned, or a source word next to the span is an unaligned content
@@ -52,7 +55,9 @@ checks pass every span.
     span edge with no link ("out of the water" -> "out dem Wasser", "to
     pass the ball to" -> "to pass le ballon"); and a target content word
     inside the span with no link, which the switch would add ("trinkt im
-    Gehen ein Bier" for "drinking a beer").
+    Gehen ein Bier" for "drinking a beer"); and an unaligned copula inside
+    the span whose complement stays outside ("The screen is bright" ->
+    "The स्क्रीन bright").
 ``case_government``
     The target word before the span is a case-marked determiner or
     preposition that the span leaves behind, so the span's target form
@@ -64,7 +69,9 @@ checks pass every span.
     article not after "of" ("catching eines übereifrigen Spielers"), a
     dative article not after a preposition, or an attributive adjective
     whose strong ending disagrees with the English article left in front
-    of it ("wearing a bright grüner Kleidung", "a kleinem Hund").  And a
+    of it ("wearing a bright grüner Kleidung", "a kleinem Hund").  In
+    Hindi an oblique plural ending the span while its postposition stays
+    outside ("काहिरा के अधिकारियों" + "को").  And a
     German preposition left behind by the span when no English preposition
     governs it ("wearing Wintermänteln" from "in Wintermänteln").
     Per-language tables below.
@@ -79,12 +86,19 @@ checks pass every span.
     lost), or one source verb or noun of the span aligned only to function
     words ("woman jumping up" -> "Frau , die"); or a punctuation mark at a target span edge where the source
     span has a word ("boy , klettert"), or a quotation mark whose partner
-    stays outside ('„MAKE SOME NOISE"').
+    stays outside ('„MAKE SOME NOISE"'); an edge word whose one source word
+    is also linked to a target word 4 or more words away inside the span (a
+    stray link that stretched it); and, for Hindi targets, a loanword pair
+    that the edge separates: a Devanagari word written like an English word
+    (the same consonant skeleton once romanized) on one side and that word
+    on the other ("We ordered मँगवाया" with "पिज़्ज़ा" left behind).
 ``split_compound``
     A noun compound split by the span edge: the head noun switches and its
     compound modifier stays, or the reverse ("trick Reiter", "Boston
     Spielers" alone).  German writes most compounds as one word, so the
-    target span usually holds both meanings and one is said twice.
+    target span usually holds both meanings and one is said twice.  Also an
+    edge inside one written word, on either side: a hyphenated word
+    ("sister-in-law" -> "भाभी-in-law", "दादा-दादी") or two unspaced word parts.
 ``pronoun_switch``
     A subject or object pronoun switched without the verb that governs it,
     or the verb without its pronoun ("Ich am not very good", "Can ich
@@ -111,6 +125,12 @@ CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "ADV", "NUM"})
 NOMINAL_POS = frozenset({"NOUN", "PROPN", "ADJ"})
 #: dependency labels (spaCy English / ClearNLP and UD) of auxiliaries
 AUX_DEPS = frozenset({"aux", "auxpass", "aux:pass"})
+#: dependency labels of a negation particle ("not", "n't"): it stays in the
+#: language of its verb ("has नहीं lost", "does nicht like")
+NEG_DEPS = frozenset({"neg"})
+#: dependency labels of a copula's complement (spaCy English: the copula
+#: heads its clause, "is" -> "bright" acomp)
+COPULA_COMPLEMENT_DEPS = frozenset({"acomp", "attr", "oprd", "prep", "xcomp", "ccomp", "advcl", "npadvmod"})
 #: objects of a preposition (ClearNLP-style parses, where the preposition heads the phrase)
 PREP_OBJ_DEPS = frozenset({"pobj", "pcomp"})
 
@@ -177,7 +197,7 @@ def _split_dependency(view, pair, deps, pos=None) -> Optional[Tuple[int, int]]:
 
 
 def finite_verb_clash(view, pair) -> Optional[str]:
-    hit = _split_dependency(view, pair, AUX_DEPS)
+    hit = _split_dependency(view, pair, AUX_DEPS | NEG_DEPS)
     if hit is not None:
         i, h = hit
         return f"'{view.src.tokens[i]}' and its verb '{view.src.tokens[h]}' would be in different languages"
@@ -369,6 +389,18 @@ def unaligned_edge(view, pair) -> Optional[str]:
         for i in range(*rng):
             if src.pos[i] in NOMINAL_POS | {"VERB"} and i not in view.s2t:
                 return f"source word '{src.tokens[i]}' inside the span is unaligned: the switch would drop it"
+        # a copula inside the span with no counterpart whose complement stays
+        # outside: the English clause loses its verb ("The screen is bright"
+        # -> "The स्क्रीन bright", "These shoes are too small" -> "ये जूते too small")
+        if src.heads and src.deps:
+            for i in range(*rng):
+                if src.pos[i] != "AUX" or i in view.s2t or src.deps[i] in AUX_DEPS:
+                    continue
+                out = [k for k in _children(src, i)
+                       if src.deps[k] in COPULA_COMPLEMENT_DEPS and not rng[0] <= k < rng[1]]
+                if out:
+                    return (f"source verb '{src.tokens[i]}' inside the span is unaligned and its complement "
+                            f"'{src.tokens[out[0]]}' stays outside: the switch would drop the verb")
         # an article or possessive opening the span with no counterpart, and
         # a target span that starts with a content word: the noun arrives
         # bare where the English frame wants its determiner ("in a hat" ->
@@ -468,7 +500,7 @@ def _span_start_case(view, pair) -> Optional[str]:
 def case_government(view, pair) -> Optional[str]:
     if pair.tgt_start < 0 or view.tgt is None:
         return None
-    why = _contraction(view, pair) or _span_start_case(view, pair)
+    why = _contraction(view, pair) or _span_start_case(view, pair) or _hindi_oblique(view, pair)
     if why is not None:
         return why
     if pair.tgt_start == 0:
@@ -525,6 +557,9 @@ def misaligned_edge(view, pair) -> Optional[str]:
         return None
     tgt = view.tgt.tokens
     rng = _src_range(view, pair)
+    why = _split_loanword(view, pair, rng)
+    if why is not None:
+        return why
     if rng is not None:
         outside = {view.src.tokens[i].casefold() for i in range(len(view.src.tokens))
                    if not rng[0] <= i < rng[1] and any(ch.isalnum() for ch in view.src.tokens[i])}
@@ -579,6 +614,16 @@ def misaligned_edge(view, pair) -> Optional[str]:
         if is_language_independent(tgt[j]):
             continue
         srcs = [i for i in view.t2s.get(j, ()) if not is_language_independent(view.src.tokens[i])]
+        # a stray link: the edge word's only source word is also aligned to
+        # a target word far from it, and the span was stretched to take both
+        # ("before the twentieth of December" -> "बीस दिसंबर से पहले पूरा
+        # कर लें", with "December" also linked to "लें")
+        if len(srcs) == 1 and tgt[j].casefold() not in DE_SEPARABLE_PARTICLES:
+            far = [k for k in view.s2t.get(srcs[0], ())
+                   if abs(k - j) >= FAR_LINK and pair.tgt_start <= k < pair.tgt_end]
+            if far:
+                return (f"target word '{tgt[j]}' at the span edge shares '{view.src.tokens[srcs[0]]}' with "
+                        f"'{tgt[far[0]]}', {abs(far[0] - j)} words away: a stray link")
         if not srcs:
             if view.t2s.get(j) and tgt[j].casefold() not in stops and len(tgt[j]) > 2:
                 # a content word aligned to punctuation only ("," -> ", braucht")
@@ -593,6 +638,68 @@ def misaligned_edge(view, pair) -> Optional[str]:
     return None
 
 
+def _loan_keys(view):
+    """Consonant skeletons of the source words and of the romanized
+    Devanagari target words (Hindi targets only), computed once per view:
+    {index: skeleton} for each side, only for words long enough that a
+    match is not chance."""
+    keys = getattr(view, "_loan_keys_cache", None)
+    if keys is not None:
+        return keys
+    keys = ({}, {})
+    if view.tgt_lang == "hi" and view.tgt is not None:
+        from cs_synth.transforms.translit.hinglish import romanize_word
+        from cs_synth.transforms.translit.learned import skeleton
+
+        def key(word):
+            k = skeleton(word)
+            return k if len(k) >= 3 or (len(k) == 2 and len(word) >= 5) else None
+
+        for i, w in enumerate(view.src.tokens):
+            if w.isalpha() and w.isascii() and (k := key(w)) is not None:
+                keys[0][i] = k
+        for j, w in enumerate(view.tgt.tokens):
+            if any("\u0900" <= ch <= "\u097f" for ch in w):
+                r = romanize_word(w)
+                if len(r) >= 4 and (k := key(r)) is not None:
+                    keys[1][j] = k
+    view._loan_keys_cache = keys
+    return keys
+
+
+def _split_loanword(view, pair, rng) -> Optional[str]:
+    """A loanword pair that the span cuts: a Hindi target word written like
+    an English word (same consonant skeleton once romanized) on one side of
+    the span edge and that English word on the other ("We ordered pizza"
+    -> "We ordered मँगवाया" with "पिज़्ज़ा" left behind; "forgot our वेटर"
+    with "waiter" outside).  The aligner put the link in the wrong place."""
+    if rng is None or pair.tgt_start < 0:
+        return None
+    src_keys, tgt_keys = _loan_keys(view)
+    if not tgt_keys:
+        return None
+    inside_src = {src_keys[i] for i in range(*rng) if i in src_keys}
+    outside_src = {k: i for i, k in src_keys.items() if not rng[0] <= i < rng[1]}
+    inside_tgt = {tgt_keys[j] for j in range(pair.tgt_start, pair.tgt_end) if j in tgt_keys}
+    for j in range(pair.tgt_start, pair.tgt_end):
+        k = tgt_keys.get(j)
+        if k is not None and k in outside_src and k not in inside_src:
+            return (f"target word '{view.tgt.tokens[j]}' is the loanword '{view.src.tokens[outside_src[k]]}', "
+                    f"which stays outside the span")
+    for i in range(*rng):
+        k = src_keys.get(i)
+        if k is None or k in inside_tgt:
+            continue
+        out = [j for j, kk in tgt_keys.items() if kk == k and not pair.tgt_start <= j < pair.tgt_end]
+        if out:
+            return (f"source word '{view.src.tokens[i]}' is the loanword '{view.tgt.tokens[out[0]]}', "
+                    f"which stays outside the target span")
+    return None
+
+
+#: how far apart (in target words) two links of one source word must be
+#: for the one at a span edge to count as stray
+FAR_LINK = 4
 #: double quotation marks (not the apostrophe-like single ones)
 QUOTE_MARKS = frozenset('"\u201e\u201c\u201d\u00ab\u00bb')
 
@@ -648,7 +755,57 @@ DE_POSTPOSITIONS = frozenset({"entlang", "hinunter", "hinauf", "herunter", "hera
                               "zufolge", "entgegen", "herum", "hinein", "heraus", "hinaus", "herab", "hinab"})
 
 
+#: Hindi postpositions (the simple ones, and the first word of the
+#: compound ones: "के लिए", "के बारे में", "की तरह").  They follow their
+#: noun phrase, so a span that starts with one has left its noun behind
+HI_POSTPOSITIONS = frozenset({"का", "की", "के", "को", "से", "में", "पर", "ने", "तक", "वाला", "वाली", "वाले",
+                              "लिए", "बारे", "बाद", "साथ", "दौरान", "तरह", "द्वारा"})
+#: Hindi oblique plural endings (-ों, -ियों, -ओं): the form a noun takes
+#: before a postposition, wrong without one ("काहिरा के अधिकारियों expect")
+HI_OBLIQUE_PLURAL = ("ों", "ओं")
+
+
+def _dangling_hindi_postposition(view, pair) -> Optional[str]:
+    """A Hindi span that starts with a postposition (its noun stays
+    outside: "Several villages का संपर्क", "by a runner ने जीती"), or ends
+    with one while an English preposition before the span says it again
+    ("at अपने दादा-दादी के खेत पर farm")."""
+    if view.tgt_lang != "hi" or pair.tgt_start < 0 or view.tgt is None:
+        return None
+    edges = _edge_words(view.tgt.tokens, pair)
+    if not edges:
+        return None
+    first, last = view.tgt.tokens[edges[0]], view.tgt.tokens[edges[-1]]
+    if first in HI_POSTPOSITIONS:
+        return f"Hindi postposition '{first}' opens the span: the noun it follows stays outside"
+    rng = _src_range(view, pair)
+    if last not in HI_POSTPOSITIONS or not view.src.pos or rng is None or view.src.pos[rng[0]] == "ADP":
+        return None
+    # the English preposition left in front, over the determiners and
+    # adjectives also left there ("at the खेत पर")
+    i = rng[0] - 1
+    while i >= 0 and view.src.pos[i] in ("DET", "NUM", "ADJ") or (i >= 0 and view.src.deps and
+                                                                 view.src.deps[i] == "poss"):
+        i -= 1
+    if i >= 0 and view.src.pos[i] == "ADP":
+        return f"Hindi postposition '{last}' ends the span and '{view.src.tokens[i]}' before it says it again"
+    return None
+
+
+def _hindi_oblique(view, pair) -> Optional[str]:
+    """A Hindi oblique plural ending the span while its postposition stays
+    outside ("काहिरा के अधिकारियों" + "को")."""
+    if view.tgt_lang != "hi" or pair.tgt_start < 0 or view.tgt is None or pair.tgt_end >= len(view.tgt.tokens):
+        return None
+    last, after = view.tgt.tokens[pair.tgt_end - 1], view.tgt.tokens[pair.tgt_end]
+    if last.endswith(HI_OBLIQUE_PLURAL) and after in HI_POSTPOSITIONS:
+        return f"Hindi oblique plural '{last}' needs the postposition '{after}', which stays outside"
+    return None
+
+
 def _dangling_target_preposition(view, pair) -> Optional[str]:
+    if view.tgt_lang == "hi":
+        return _dangling_hindi_postposition(view, pair)
     if view.tgt_lang != "de" or pair.tgt_start < 0:
         return None
     edges = _edge_words(view.tgt.tokens, pair)
@@ -669,7 +826,40 @@ def _dangling_target_preposition(view, pair) -> Optional[str]:
     return None
 
 
+#: hyphens and dashes that join the parts of one written word ("sister-in-law", "दादा-दादी")
+HYPHENS = frozenset({"-", "\u2010", "\u2011"})
+
+
+def _inside_word(tokens: Sequence[str], spaces: Sequence[bool], cut: int) -> bool:
+    """A span edge between ``tokens[cut - 1]`` and ``tokens[cut]`` falls
+    inside one written word: no space between them, and they are two word
+    parts ("can"+"not") or a hyphen joined on both sides to word parts."""
+    if not 0 < cut < len(tokens) or not spaces or spaces[cut - 1]:
+        return False
+    a, b = tokens[cut - 1], tokens[cut]
+    if a.isalnum() and b.isalnum():
+        return True
+    if b in HYPHENS:  # "sister" | "-in-law"
+        return cut + 1 < len(tokens) and not spaces[cut] and tokens[cut + 1][:1].isalnum()
+    if a in HYPHENS:  # "sister-" | "in-law"
+        return cut >= 2 and not spaces[cut - 2] and tokens[cut - 2][-1:].isalnum()
+    return False
+
+
 def split_compound(view, pair) -> Optional[str]:
+    # a hyphenated (or unspaced) word cut by the span edge, on either side:
+    # "sister-in-law" -> "भाभी-in-law"
+    rng = _src_range(view, pair)
+    if rng is not None and view.src.spaces:
+        for cut in rng:
+            if _inside_word(view.src.tokens, view.src.spaces, cut):
+                return (f"the span edge cuts the word '{view.src.tokens[cut - 1]}{view.src.tokens[cut]}' "
+                        f"in the source")
+    if pair.tgt_start >= 0 and view.tgt is not None and view.tgt.spaces:
+        for cut in (pair.tgt_start, pair.tgt_end):
+            if _inside_word(view.tgt.tokens, view.tgt.spaces, cut):
+                return (f"the span edge cuts the word '{view.tgt.tokens[cut - 1]}{view.tgt.tokens[cut]}' "
+                        f"in the target")
     hit = _split_dependency(view, pair, ("compound",))
     if hit is None:
         return None

@@ -492,3 +492,74 @@ def test_conjoined_adjectives_without_their_noun(nlp):
     why = cons.explain(view, Pair(10, 13, 9, 12))  # "black and red" -> "schwarzen und roten", "flag" stays
     assert "dangling_function_word" in why and "flag" in why["dangling_function_word"], why
     assert "dangling_function_word" not in cons.explain(view, Pair(10, 14, 9, 13))  # with the noun
+
+
+# ------------------------------------------------- English-Hindi switch points
+def test_copula_dropped_with_its_complement_outside(nlp):
+    # "is" has no counterpart (Hindi puts "है" at the end); switching "screen is"
+    # to "स्क्रीन" leaves "The स्क्रीन bright enough"
+    view = View(parsed(nlp, "The screen is bright enough .", "स्क्रीन काफ़ी चमकीली है ।", "1-0 3-2 4-1 5-4",
+                       tgt_lang="hi"))
+    assert view.src.pos[2] == "AUX" and view.src.deps[3] == "acomp"  # the parse this test relies on
+    why = cons.explain(view, Pair(1, 3, 0, 1))
+    assert "unaligned_edge" in why and "'is'" in why["unaligned_edge"], why
+    assert "unaligned_edge" not in cons.explain(view, Pair(1, 2, 0, 1))  # "screen" alone keeps "is"
+
+
+def test_negation_stays_with_its_verb(nlp):
+    view = View(parsed(nlp, "Our team has not lost a game .", "हमारी टीम एक भी मैच नहीं हारी है ।",
+                       "0-0 1-1 2-7 3-5 4-6 5-2 6-4 7-8", tgt_lang="hi"))
+    why = cons.explain(view, Pair(3, 4, 5, 6))  # "has नहीं lost"
+    assert "finite_verb_clash" in why and "'not'" in why["finite_verb_clash"], why
+
+
+def test_span_edge_inside_a_hyphenated_word(nlp):
+    view = View(parsed(nlp, "My sister-in-law works as a nurse .", "मेरी भाभी नर्स का काम करती हैं ।",
+                       "0-0 1-1 3-1 5-1 6-5 9-2 10-7", tgt_lang="hi"))
+    assert view.src.tokens[1:6] == ("sister", "-", "in", "-", "law")
+    why = cons.explain(view, Pair(1, 2, 1, 2))
+    assert "split_compound" in why and "sister-" in why["split_compound"], why
+    assert "split_compound" not in cons.explain(view, Pair(1, 6, 1, 2))  # the whole word
+    # the same on the target side: "दादा - दादी" written without spaces
+    rec = parsed(nlp, "their grandparents ' farm", "अपने दादा - दादी के खेत", "0-0 1-1 1-3 3-5", tgt_lang="hi")
+    rec = rec.evolve(tgt=Side(rec.tgt.text, "hi", rec.tgt.tokens, (True, False, False, True, True, False)))
+    assert "split_compound" in cons.explain(View(rec), Pair(1, 2, 1, 2))
+
+
+def test_hindi_postposition_opening_or_doubling_the_span(nlp):
+    view = View(parsed(nlp, "They spend summers at the farm .", "वे गर्मियाँ खेत पर बिताते हैं ।",
+                       "0-0 1-4 2-1 3-3 5-2 6-6", tgt_lang="hi"))
+    # "at" stays and the span brings "पर" too: "at खेत पर"
+    why = cons.explain(view, Pair(5, 6, 2, 4))
+    assert "dangling_function_word" in why and "'पर'" in why["dangling_function_word"], why
+    # a span that opens with the postposition has left its noun behind
+    assert "postposition 'पर' opens" in cons.explain(view, Pair(3, 4, 3, 4)).get("dangling_function_word", "")
+    assert "dangling_function_word" not in cons.explain(view, Pair(3, 6, 2, 4))  # "at the farm" -> "खेत पर"
+
+
+def test_hindi_oblique_plural_without_its_postposition(nlp):
+    view = View(parsed(nlp, "Officials expect rain .", "अधिकारियों को बारिश की उम्मीद है ।", "0-0 1-4 2-2 3-6",
+                       tgt_lang="hi"))
+    why = cons.explain(view, Pair(0, 1, 0, 1))
+    assert "case_government" in why and "'को'" in why["case_government"], why
+    assert "case_government" not in cons.explain(view, Pair(2, 3, 2, 3))  # "बारिश" is not oblique plural
+
+
+def test_loanword_on_the_other_side_of_the_edge(nlp):
+    # the aligner put "pizza" on the verb: "We ordered मँगवाया"
+    view = View(parsed(nlp, "We ordered pizza today .", "हमने आज पिज़्ज़ा मँगवाया ।", "0-0 1-2 2-3 3-1 4-4",
+                       tgt_lang="hi"))
+    why = cons.explain(view, Pair(2, 3, 3, 4))
+    assert "misaligned_edge" in why and "पिज़्ज़ा" in why["misaligned_edge"], why
+    assert "misaligned_edge" not in cons.explain(view, Pair(2, 3, 2, 3))  # "pizza" -> "पिज़्ज़ा"
+    # the reverse: the loanword switched in, its English word left outside
+    why = cons.explain(view, Pair(1, 2, 2, 3))
+    assert "misaligned_edge" in why and "pizza" in why["misaligned_edge"], why
+
+
+def test_stray_far_link_at_the_span_edge(nlp):
+    view = View(parsed(nlp, "Finish the work before Friday .", "काम शुक्रवार से पहले पूरा कर लें ।",
+                       "0-4 2-0 3-3 4-1 4-6 5-7", tgt_lang="hi"))
+    why = cons.explain(view, Pair(3, 5, 1, 7))  # stretched to "लें" by the stray Friday-लें link
+    assert "misaligned_edge" in why and "stray link" in why["misaligned_edge"], why
+    assert "misaligned_edge" not in cons.explain(view, Pair(3, 5, 1, 4))
