@@ -126,6 +126,12 @@ _VIRTUAL_BASE: Dict[str, str] = {}
 _VIRTUAL_FILES: Dict[str, str] = {}
 
 
+def cache_root() -> str:
+    """The folder of cs-synth's on-disk caches (trained romanizer parts,
+    ``align.priors_from`` priors): ``$CS_SYNTH_CACHE`` or ``~/.cache/cs-synth``."""
+    return os.environ.get("CS_SYNTH_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "cs-synth")
+
+
 def is_url(path: str) -> bool:
     return "://" in str(path)
 

@@ -139,8 +139,9 @@ def priors_from_corpus(cfg):
         key = hashlib.sha256(settings.encode("utf-8")).hexdigest()[:24]
         if key in _MEMO:
             return _MEMO[key]
-        root = os.environ.get("CS_SYNTH_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "cs-synth")
-        path = os.path.join(root, "priors", key + ".txt")
+        from cs_synth.pipeline.resources import cache_root
+
+        path = os.path.join(cache_root(), "priors", key + ".txt")
         if os.path.isfile(path):
             with open(path, encoding="utf-8") as fh:
                 priors = EflomalPriors.from_text(fh)

@@ -1369,8 +1369,9 @@ MODEL_VERSION = "3"
 def cache_dir() -> str:
     """Where trained alignments are kept: ``$CS_SYNTH_CACHE`` or
     ``~/.cache/cs-synth``, subfolder ``romanizer``."""
-    base = os.environ.get("CS_SYNTH_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "cs-synth")
-    return os.path.join(base, "romanizer")
+    from cs_synth.pipeline.resources import cache_root
+
+    return os.path.join(cache_root(), "romanizer")
 
 
 def _cached_alignment(path: str, lexicon: Lexicon, part: str = "native"):
