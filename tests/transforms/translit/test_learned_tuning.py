@@ -123,3 +123,29 @@ def test_the_backend_works_without_torch(tmp_path, monkeypatch):
     assert r.romanize("नर").isascii()
     with pytest.raises(ConfigError, match="needs the Python package 'torch'"):
         load_romanizer(str(path), loanwords=False, neural=True)
+
+
+def test_the_bigram_model_joins_the_reranking(slice_lexicon, monkeypatch):
+    """The romanizer builds a bigram over its trigram's alignment and adds
+    LOW_ORDER_WEIGHT times its constrained score of each spelling: with the
+    weight at 0 the choice is the trigram-and-rules rank; with a large
+    weight it is the bigram's own best among the same candidates."""
+    r = LearnedRomanizer(slice_lexicon, loanwords=False)
+    assert r.low_model is not None and r.low_model.order == learned.LOW_ORDER < r.model.order
+    assert r.low_model.aligned[0] is r.model.aligned[0]
+    words = sorted(slice_lexicon.entries)[::37][:120]
+    default = [r.model_word(w) for w in words]
+    monkeypatch.setattr(learned, "LOW_ORDER_WEIGHT", 0.0)
+    off = [r.model_word(w) for w in words]
+    monkeypatch.setattr(learned, "LOW_ORDER_WEIGHT", 1000.0)
+    heavy = [r.model_word(w) for w in words]
+    assert default != off  # the bigram moves some choices
+    # a heavy bigram weight moves choices towards the bigram's favourite (a compound split, which
+    # overrides the rank, may not follow)
+    low = [(r.low_model.constrained(units_of(w), h, beam=r.beam), r.low_model.constrained(units_of(w), o, beam=r.beam))
+           for w, h, o in zip(words, heavy, off)]
+    assert sum(h >= o - 1e-9 for h, o in low) >= 0.95 * len(words)
+    assert any(h > o + 1e-9 for h, o in low)
+    # the same romanizer twice gives the same spellings (no state between words)
+    monkeypatch.setattr(learned, "LOW_ORDER_WEIGHT", 0.5)
+    assert [r.model_word(w) for w in words] == default
