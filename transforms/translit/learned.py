@@ -1133,19 +1133,27 @@ class LearnedRomanizer:
     def lexicon_choice(self, word: str, entry) -> str:
         """The most frequent attested spelling.  When several share the top
         count (Dakshina has many words with three spellings seen once each:
-        पिछले pchhale / pichhale / pichhle), an English word among them (with
-        loanword detection on: टोरंटो toronto) wins, else the one the pair
-        model scores best per unit (*pichhle*), then the alphabetically first."""
+        पिछले pchhale / pichhale / pichhle), the model's own spelling of the
+        word wins when it is one of them (पाई *pai*, not *pie*; टोरंटो
+        *toronto*), else an English word among them (with loanword detection
+        on), else the one the pair model scores best per unit, then the
+        alphabetically first."""
         top = entry[0][1]
         tied = [r for r, c in entry if c == top]
         if len(tied) == 1:
             return tied[0]
+        units = units_of(word)
+        if self.model.knows(units):
+            # the model's own spelling (with its loanword decision) when it is one of them:
+            # पाई (pai / paai / pie, once each) is the Hindi verb *pai*, टोरंटो is *toronto*
+            own = self.model_word(word)
+            if own in tied:
+                return own
         if self.loanwords:
             _, zipf = english_index()
             english = sorted((r for r in tied if zipf.get(r, 0.0) >= TIE_ENGLISH_ZIPF), key=lambda r: (-zipf[r], r))
             if english:
                 return english[0]
-        units = units_of(word)
         if not self.model.knows(units):
             return tied[0]
         scored = []

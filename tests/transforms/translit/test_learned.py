@@ -132,6 +132,11 @@ def test_a_tie_among_the_most_frequent_spellings_goes_to_the_model(romanizer):
     assert r.romanize("पिछले") in ("pichhale", "pichhle")
     assert r.romanize("दीजिए") in ("dijiye", "dijiae")
     assert r.romanize("टोरंटो") == "toronto"  # an English word among the tied spellings
+    # a Hindi word that one of its typists spelt as an English word keeps its Hindi spelling:
+    # Dakshina's पाई (the verb 'found') has paai, pai and pie, once each
+    r = LearnedRomanizer(Lexicon({"पाई": (("paai", 1), ("pai", 1), ("pie", 1))}), model=romanizer.model,
+                         loan_model=romanizer.loan_model)
+    assert r.romanize("पाई") in ("pai", "paai")
     # a clear winner is never overruled
     r = LearnedRomanizer(Lexicon({"पिछले": (("pchhale", 2), ("pichhle", 1))}), model=romanizer.model,
                          loan_model=romanizer.loan_model)
