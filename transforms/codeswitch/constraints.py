@@ -26,7 +26,9 @@ checks pass every span.
     gives a target auxiliary before an English participle.  The same for a
     verb coordinated with one that has the auxiliary ("are sitting and
     essen").  A negation stays with its verb too ("has नहीं lost", "does
-    nicht like").
+    nicht like").  In a Hindi frame (``matrix: tgt``), an English verb is
+    not inserted without a Hindi light verb ("main mans nahin eat"), unless
+    the Hindi word it replaces is that English word (ग्रिल "grilled").
 ``dangling_function_word``
     A closed-class word at a span edge whose partner stays outside: a
     determiner without its noun, a preposition without its object, a
@@ -91,7 +93,10 @@ checks pass every span.
     stray link that stretched it); and, for Hindi targets, a loanword pair
     that the edge separates: a Devanagari word written like an English word
     (the same consonant skeleton once romanized) on one side and that word
-    on the other ("We ordered मँगवाया" with "पिज़्ज़ा" left behind).
+    on the other ("We ordered मँगवाया" with "पिज़्ज़ा" left behind).  In a
+    Hindi frame (``matrix: tgt``), also an English noun aligned to the
+    span's last Hindi word where that is the verb position (clause end, or
+    a participle before है/हैं/था...): "dalni cartridge" for डालनी होगी.
 ``split_compound``
     A noun compound split by the span edge: the head noun switches and its
     compound modifier stays, or the reverse ("trick Reiter", "Boston
@@ -201,7 +206,30 @@ def finite_verb_clash(view, pair) -> Optional[str]:
     if hit is not None:
         i, h = hit
         return f"'{view.src.tokens[i]}' and its verb '{view.src.tokens[h]}' would be in different languages"
-    return _coordinated_verb(view, pair)
+    return _coordinated_verb(view, pair) or _english_verb_in_hindi_frame(view, pair)
+
+
+def _english_verb_in_hindi_frame(view, pair) -> Optional[str]:
+    """A Hindi frame (``matrix: tgt`` on an en-hi pair) takes an English
+    verb only with a Hindi light verb (*eat karta*, *grill kiya*): an English
+    verb or auxiliary in the inserted span that stands for Hindi verb forms
+    gives "main mans nahin eat", "mere father cooks ka khana".  An English
+    verb whose Hindi partner is the same loanword (ग्रिल for "grilled") leaves
+    the Hindi light verb outside, and may switch.  Needs POS tags on the
+    English side (annotate it)."""
+    if view.src_lang != "hi" or view.tgt is None or not view.tgt.pos or pair.tgt_start < 0:
+        return None
+    tgt = view.tgt
+    src_keys, tgt_keys = _loan_keys(view)
+    for j in range(pair.tgt_start, pair.tgt_end):
+        if tgt.pos[j] not in ("VERB", "AUX"):
+            continue
+        k = tgt_keys.get(j)
+        if k is not None and any(src_keys.get(i) == k for i in view.t2s.get(j, ())):
+            continue
+        return (f"English {tgt.pos[j].lower()} '{tgt.tokens[j]}' would stand in a Hindi frame without a "
+                f"Hindi light verb")
+    return None
 
 
 def _coordinated_verb(view, pair) -> Optional[str]:
@@ -548,7 +576,12 @@ def misaligned_edge(view, pair) -> Optional[str]:
     words for the language) aligned only to source content words, or a
     target content word aligned only to source function words.  Both are
     the aligner's mistakes ("people playing" -> "Leute , die")."""
-    if pair.tgt_start < 0 or view.tgt is None or not view.src.pos:
+    if pair.tgt_start < 0 or view.tgt is None:
+        return None
+    if view.src_lang == "hi" and not view.src.pos:
+        # a Hindi frame (matrix: tgt) has no POS tags: the loanword and verb-position checks still run
+        return _split_loanword(view, pair, _src_range(view, pair)) or _hindi_verb_position(view, pair)
+    if not view.src.pos:
         return None
     from cs_synth.transforms.boundary import stop_words
 
@@ -639,15 +672,17 @@ def misaligned_edge(view, pair) -> Optional[str]:
 
 
 def _loan_keys(view):
-    """Consonant skeletons of the source words and of the romanized
-    Devanagari target words (Hindi targets only), computed once per view:
+    """Consonant skeletons of the English words and of the romanized
+    Devanagari words (a pair with Hindi on either side: a Hindi target, or a
+    Hindi frame from ``matrix: tgt``), computed once per view:
     {index: skeleton} for each side, only for words long enough that a
     match is not chance."""
     keys = getattr(view, "_loan_keys_cache", None)
     if keys is not None:
         return keys
     keys = ({}, {})
-    if view.tgt_lang == "hi" and view.tgt is not None:
+    hindi_side = 1 if view.tgt_lang == "hi" else 0 if view.src_lang == "hi" else None
+    if hindi_side is not None and view.tgt is not None:
         from cs_synth.transforms.translit.hinglish import romanize_word
         from cs_synth.transforms.translit.learned import skeleton
 
@@ -655,16 +690,59 @@ def _loan_keys(view):
             k = skeleton(word)
             return k if len(k) >= 3 or (len(k) == 2 and len(word) >= 5) else None
 
-        for i, w in enumerate(view.src.tokens):
+        english, hindi = (view.tgt, view.src) if hindi_side == 0 else (view.src, view.tgt)
+        for i, w in enumerate(english.tokens):
             if w.isalpha() and w.isascii() and (k := key(w)) is not None:
-                keys[0][i] = k
-        for j, w in enumerate(view.tgt.tokens):
+                keys[1 - hindi_side][i] = k
+        for j, w in enumerate(hindi.tokens):
             if any("\u0900" <= ch <= "\u097f" for ch in w):
                 r = romanize_word(w)
                 if len(r) >= 4 and (k := key(r)) is not None:
-                    keys[1][j] = k
+                    keys[hindi_side][j] = k
     view._loan_keys_cache = keys
     return keys
+
+
+#: Hindi forms of होना that follow a verb's participle (लगते हैं, सीखा था)
+HI_AUXILIARIES = frozenset("है हैं था थी थे हूँ हूं हो होगा होगी होंगे".split())
+#: endings of Hindi imperfective and perfective participles (सीखते, लगता, लौटाए, आई, गया)
+HI_PARTICIPLE_ENDINGS = ("ते", "ता", "ती", "या", "ये", "यी", "ए", "ई")
+#: sentence or clause punctuation (the danda too)
+CLAUSE_END = frozenset("। ॥ . ? ! , ; :".split())
+
+
+def _hindi_verb_position(view, pair) -> Optional[str]:
+    """In a Hindi frame (``matrix: tgt``), the span's last Hindi word is
+    where a Hindi clause puts its verb (Hindi is verb-final): at the end of
+    a clause, or a participle before a form of होना (सीखते हैं).  An English
+    noun aligned to that word is the aligner's mistake of pairing the two
+    sentence ends ("printer mein ... dalni cartridge" for डालनी होगी,
+    "tairna grade hain" for सीखते हैं): the Hindi verb would be lost.  A
+    loanword partner (ग्रिल "grill") is exempt.  Needs POS tags on the
+    English side."""
+    if view.tgt is None or not view.tgt.pos or pair.tgt_start < 0:
+        return None
+    rng = _src_range(view, pair)
+    if rng is None:
+        return None
+    src = view.src.tokens
+    last = rng[1] - 1
+    nxt = src[rng[1]] if rng[1] < len(src) else None
+    word = src[last]
+    if nxt is None or nxt in CLAUSE_END:
+        verb = True
+    elif nxt in HI_AUXILIARIES:
+        verb = word.endswith(HI_PARTICIPLE_ENDINGS)
+    else:
+        verb = False
+    if not verb or not any("\u0900" <= ch <= "\u097f" for ch in word):
+        return None
+    src_keys, tgt_keys = _loan_keys(view)
+    for j in view.s2t.get(last, ()):
+        if view.tgt.pos[j] in ("NOUN", "PROPN") and not (src_keys.get(last) and src_keys.get(last) == tgt_keys.get(j)):
+            return (f"the Hindi word '{word}' in the verb position is aligned to the English noun "
+                    f"'{view.tgt.tokens[j]}': the Hindi verb would be lost")
+    return None
 
 
 def _split_loanword(view, pair, rng) -> Optional[str]:

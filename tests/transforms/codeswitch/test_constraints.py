@@ -563,3 +563,41 @@ def test_stray_far_link_at_the_span_edge(nlp):
     why = cons.explain(view, Pair(3, 5, 1, 7))  # stretched to "लें" by the stray Friday-लें link
     assert "misaligned_edge" in why and "stray link" in why["misaligned_edge"], why
     assert "misaligned_edge" not in cons.explain(view, Pair(3, 5, 1, 4))
+
+
+def _hindi_frame(nlp, en: str, hi: str, links: str) -> View:
+    """The view a ``matrix: tgt`` step sees: Hindi is the frame (no POS tags,
+    as there is no Hindi spaCy pipeline), English the embedded side, parsed."""
+    from cs_synth.transforms.codeswitch.matrix import swap_sides
+
+    return View(swap_sides(parsed(nlp, en, hi, links, tgt_lang="hi")))
+
+
+def test_english_verb_needs_a_light_verb_in_a_hindi_frame(nlp):
+    # "main mans nahin eat": खाता (habitual participle) replaced by the bare English verb
+    view = _hindi_frame(nlp, "I do n't eat meat .", "मैं मांस नहीं खाता ।", "0-0 1-2 2-2 3-3 4-1 5-4")
+    assert view.src_lang == "hi" and view.tgt.pos[3] == "VERB"
+    why = cons.explain(view, Pair(3, 4, 3, 4))
+    assert "finite_verb_clash" in why and "'eat'" in why["finite_verb_clash"], why
+    assert "finite_verb_clash" not in cons.explain(view, Pair(1, 2, 4, 5))  # मांस -> meat
+    # a Hindi loanword verb stem with its light verb outside may switch: "chicken grill karte hain"
+    view = _hindi_frame(nlp, "They grill chicken .", "वे चिकन ग्रिल करते हैं ।", "0-0 1-2 2-1 3-5")
+    assert view.tgt.pos[1] == "VERB"
+    assert "finite_verb_clash" not in cons.explain(view, Pair(2, 3, 1, 2))
+
+
+def test_english_noun_in_the_hindi_verb_position(nlp):
+    # the aligner paired the sentence ends: "grade" -> सीखते (before हैं), and कक्षा
+    view = _hindi_frame(nlp, "The children learn to swim in the third grade .",
+                        "बच्चे तीसरी कक्षा में तैरना सीखते हैं ।", "1-0 2-6 4-4 5-3 7-1 8-2 8-5 9-7")
+    why = cons.explain(view, Pair(5, 6, 8, 9))
+    assert "misaligned_edge" in why and "verb position" in why["misaligned_edge"], why
+    assert "misaligned_edge" not in cons.explain(view, Pair(2, 3, 8, 9))  # कक्षा -> grade
+    # at the end of a clause the last Hindi word is the verb too ("dalni cartridge" for होगी)
+    view = _hindi_frame(nlp, "We need a new key .", "हमें नई चाबी चाहिए ।", "0-0 1-3 3-1 4-2 4-3 5-4")
+    assert "verb position" in cons.explain(view, Pair(3, 4, 4, 5)).get("misaligned_edge", ""), \
+        cons.explain(view, Pair(3, 4, 4, 5))
+    # the English side without POS tags: the check cannot tell a noun, and passes
+    bare = View(Record(id="r", src=view.src, tgt=Side(view.tgt.text, "en", view.tgt.tokens),
+                       alignment=view.record.alignment))
+    assert "misaligned_edge" not in cons.explain(bare, Pair(3, 4, 4, 5))
