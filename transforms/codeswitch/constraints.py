@@ -44,8 +44,10 @@ checks pass every span.
     from "tandis que"); a target article right before the span that stays
     behind where the source has no determiner ("from on sommet", from
     "depuis le sommet"); a Hindi postposition opening the span (its noun
-    stays outside: "villages का संपर्क"), or ending it while an English
-    preposition before the span says it again ("at अपने ... खेत पर farm").
+    stays outside: "villages का संपर्क"), a Hindi case marker ending a span
+    whose English side has no preposition ("The नदी में flooded"), or a
+    postposition ending it while an English preposition before the span
+    says it again ("at अपने ... खेत पर farm").
 ``unaligned_edge``
     The aligned target span starts or ends with a word the aligner left
     unaligned, or a source word next to the span is an unaligned content
@@ -96,7 +98,10 @@ checks pass every span.
     on the other ("We ordered मँगवाया" with "पिज़्ज़ा" left behind).  In a
     Hindi frame (``matrix: tgt``), also an English noun aligned to the
     span's last Hindi word where that is the verb position (clause end, or
-    a participle before है/हैं/था...): "dalni cartridge" for डालनी होगी.
+    a participle before है/हैं/था...): "dalni cartridge" for डालनी होगी.  For a
+    Hindi target, a span that runs to the end of its Hindi clause (the verb
+    position) while the English span has no verb ("checked मेरा ब्लड प्रेशर
+    और तापमान जाँचा").
 ``split_compound``
     A noun compound split by the span edge: the head noun switches and its
     compound modifier stays, or the reverse ("trick Reiter", "Boston
@@ -668,7 +673,7 @@ def misaligned_edge(view, pair) -> Optional[str]:
             return f"target function word '{tgt[j]}' aligned to content word '{view.src.tokens[srcs[0]]}'"
         if not tgt_function and len(tgt[j]) > 3 and classes == {True}:
             return f"target content word '{tgt[j]}' aligned to function word '{view.src.tokens[srcs[0]]}'"
-    return None
+    return _hindi_clause_verb(view, pair, rng)
 
 
 def _loan_keys(view):
@@ -709,6 +714,28 @@ HI_AUXILIARIES = frozenset("है हैं था थी थे हूँ ह�
 HI_PARTICIPLE_ENDINGS = ("ते", "ता", "ती", "या", "ये", "यी", "ए", "ई")
 #: sentence or clause punctuation (the danda too)
 CLAUSE_END = frozenset("। ॥ . ? ! , ; :".split())
+
+
+def _hindi_clause_verb(view, pair, rng) -> Optional[str]:
+    """A Hindi target span that runs to the end of its clause takes the
+    clause's verb (Hindi is verb-final); when the English span has no verb,
+    the English verb outside says it again ("The nurse checked मेरा ब्लड
+    प्रेशर और तापमान जाँचा")."""
+    if view.tgt_lang != "hi" or rng is None or view.tgt is None or not view.src.pos:
+        return None
+    tgt = view.tgt.tokens
+    after = tgt[pair.tgt_end] if pair.tgt_end < len(tgt) else None
+    if after is not None and after not in CLAUSE_END:
+        return None
+    last = tgt[pair.tgt_end - 1]
+    if last in CLAUSE_END or not any("\u0900" <= ch <= "\u097f" for ch in last):
+        return None
+    if any(view.src.pos[i] in ("VERB", "AUX") for i in range(*rng)):
+        return None
+    if not any(view.src.pos[i] in ("VERB", "AUX") for i in range(len(view.src.tokens)) if not rng[0] <= i < rng[1]):
+        return None
+    return (f"the Hindi span ends its clause with '{last}', the verb position, and the English span has no "
+            f"verb: the verb would be said twice")
 
 
 def _hindi_verb_position(view, pair) -> Optional[str]:
@@ -838,6 +865,20 @@ DE_POSTPOSITIONS = frozenset({"entlang", "hinunter", "hinauf", "herunter", "hera
 #: noun phrase, so a span that starts with one has left its noun behind
 HI_POSTPOSITIONS = frozenset({"का", "की", "के", "को", "से", "में", "पर", "ने", "तक", "वाला", "वाली", "वाले",
                               "लिए", "बारे", "बाद", "साथ", "दौरान", "तरह", "द्वारा"})
+#: the Hindi case markers among them: one ending a span stands for an
+#: English preposition (or 's, or the "to" of a purpose clause) in it
+HI_CASE_MARKERS = frozenset({"का", "की", "के", "को", "से", "में", "पर", "ने", "तक", "लिए", "बाद", "साथ", "द्वारा"})
+ENGLISH_CASE_WORDS = frozenset({"'s", "'", "to", "s'"})
+#: second parts of Hindi compound postpositions (के किनारे "by", के पास
+#: "near", की तरह "like"): a span ending in the के or की before one cuts it
+HI_COMPOUND_POSTPOSITIONS = frozenset({"किनारे", "पास", "बाद", "लिए", "साथ", "बारे", "ऊपर", "नीचे", "अंदर", "भीतर",
+                                       "बाहर", "पीछे", "सामने", "दौरान", "कारण", "बीच", "तरफ़", "तरफ", "तरह",
+                                       "बिना", "द्वारा", "वजह", "जैसे", "पहले", "आसपास", "ख़िलाफ़", "खिलाफ",
+                                       "अलावा", "बजाय", "मुताबिक", "अनुसार"})
+#: Hindi determiners that only stand before a noun (oblique demonstratives, हर, किसी)
+HI_DETERMINERS = frozenset({"इस", "उस", "इन", "उन", "हर", "किसी", "प्रत्येक"})
+#: the Hindi genitive postposition (its three agreement forms)
+HI_GENITIVE = frozenset({"का", "की", "के"})
 #: Hindi oblique plural endings (-ों, -ियों, -ओं): the form a noun takes
 #: before a postposition, wrong without one ("काहिरा के अधिकारियों expect")
 HI_OBLIQUE_PLURAL = ("ों", "ओं")
@@ -845,9 +886,17 @@ HI_OBLIQUE_PLURAL = ("ों", "ओं")
 
 def _dangling_hindi_postposition(view, pair) -> Optional[str]:
     """A Hindi span that starts with a postposition (its noun stays
-    outside: "Several villages का संपर्क", "by a runner ने जीती"), or ends
-    with one while an English preposition before the span says it again
-    ("at अपने दादा-दादी के खेत पर farm")."""
+    outside: "Several villages का संपर्क", "by a runner ने जीती"); that ends
+    with a case marker while the English span has no preposition, so the
+    case has no source in the English frame ("The नदी में flooded", "गाइड
+    ने showed us", "attended संगीत समारोह में in Rio"); that ends with a
+    genitive for an English "of" phrase, or a phrase after a noun, after
+    its head ("this part देश के", "Scientists चिली के"); that ends with a
+    determiner whose noun stays outside ("most of छात्र इस"); that ends in the
+    के of a compound postposition ("cooler समुद्र के" + "किनारे");
+    or that ends with
+    one while an English preposition before the span says it again ("at
+    अपने दादा-दादी के खेत पर farm")."""
     if view.tgt_lang != "hi" or pair.tgt_start < 0 or view.tgt is None:
         return None
     edges = _edge_words(view.tgt.tokens, pair)
@@ -857,6 +906,23 @@ def _dangling_hindi_postposition(view, pair) -> Optional[str]:
     if first in HI_POSTPOSITIONS:
         return f"Hindi postposition '{first}' opens the span: the noun it follows stays outside"
     rng = _src_range(view, pair)
+    if last in HI_CASE_MARKERS and view.src.pos and rng is not None and not any(
+            view.src.pos[i] == "ADP" or view.src.tokens[i].casefold() in ENGLISH_CASE_WORDS for i in range(*rng)):
+        # "The river" -> "नदी में", "the concert" -> "संगीत समारोह में" + "in Rio", "The guide" -> "गाइड ने"
+        return (f"Hindi postposition '{last}' ends the span and the English span has no preposition: "
+                f"it marks a case the English frame does not give")
+    if last in HI_DETERMINERS:
+        return f"Hindi determiner '{last}' ends the span: its noun stays outside"
+    tgt = view.tgt.tokens
+    if last in ("के", "की") and pair.tgt_end < len(tgt) and tgt[pair.tgt_end] in HI_COMPOUND_POSTPOSITIONS:
+        return f"the span cuts the Hindi postposition '{last} {tgt[pair.tgt_end]}'"
+    if last in HI_GENITIVE and rng is not None and rng[0] > 0 and (
+            view.src.tokens[rng[0]].casefold() == "of" or (view.src.pos and view.src.pos[rng[0]] == "ADP" and
+                                                           view.src.pos[rng[0] - 1] in ("NOUN", "PROPN"))):
+        # "this part of the country" -> "this part देश के", "Scientists in Chile" -> "Scientists चिली के":
+        # a Hindi genitive goes before its head
+        return (f"Hindi genitive '{last}' ends the span after its head '{view.src.tokens[rng[0] - 1]}': "
+                f"Hindi puts it before the head")
     if last not in HI_POSTPOSITIONS or not view.src.pos or rng is None or view.src.pos[rng[0]] == "ADP":
         return None
     # the English preposition left in front, over the determiners and

@@ -601,3 +601,50 @@ def test_english_noun_in_the_hindi_verb_position(nlp):
     bare = View(Record(id="r", src=view.src, tgt=Side(view.tgt.text, "en", view.tgt.tokens),
                        alignment=view.record.alignment))
     assert "misaligned_edge" not in cons.explain(bare, Pair(3, 4, 4, 5))
+
+
+def test_hindi_case_marker_needs_an_english_preposition(nlp):
+    # "The river" -> "नदी में": the span's में has no preposition in the English span
+    view = View(parsed(nlp, "The river flooded after the rain .", "बारिश के बाद नदी में बाढ़ आ गई ।",
+                       "0-3 1-3 2-5 3-2 5-0 6-8", tgt_lang="hi"))
+    why = cons.explain(view, Pair(0, 2, 3, 5))
+    assert "dangling_function_word" in why and "'में'" in why["dangling_function_word"], why
+    # with its preposition in the span the postposition stands for it: "after बारिश के बाद"
+    assert "dangling_function_word" not in cons.explain(view, Pair(3, 6, 0, 3))
+
+
+def test_hindi_genitive_after_its_head(nlp):
+    view = View(parsed(nlp, "It never snows in this part of the country .",
+                       "देश के इस हिस्से में कभी बर्फ़ नहीं गिरती ।", "0-7 1-5 2-7 3-3 4-2 5-3 6-1 7-0 8-0 9-8",
+                       tgt_lang="hi"))
+    why = cons.explain(view, Pair(6, 9, 0, 2))  # "of the country" -> "देश के" after "part"
+    assert "dangling_function_word" in why and "genitive" in why["dangling_function_word"], why
+
+
+def test_hindi_span_taking_the_clause_verb(nlp):
+    # "my blood pressure and temperature" -> "मेरा ब्लड प्रेशर और तापमान जाँचा": जाँचा ends the clause
+    view = View(parsed(nlp, "The nurse checked my blood pressure and temperature .",
+                       "नर्स ने मेरा ब्लड प्रेशर और तापमान जाँचा ।", "1-0 2-6 3-2 4-3 5-4 6-5 7-6 8-8",
+                       tgt_lang="hi"))
+    why = cons.explain(view, Pair(3, 8, 2, 8))
+    assert "misaligned_edge" in why and "verb position" in why["misaligned_edge"], why
+    assert "verb position" not in cons.explain(view, Pair(3, 8, 2, 7)).get("misaligned_edge", "")
+
+
+def test_hindi_genitive_after_a_noun_and_a_dangling_determiner(nlp):
+    view = View(parsed(nlp, "Scientists in Chile discovered a frog .", "चिली के वैज्ञानिकों ने एक मेंढक खोजा ।",
+                       "0-2 1-1 2-0 3-6 4-4 5-5 6-7", tgt_lang="hi"))
+    why = cons.explain(view, Pair(1, 3, 0, 2))  # "Scientists चिली के discovered"
+    assert "dangling_function_word" in why and "genitive" in why["dangling_function_word"], why
+    view = View(parsed(nlp, "Most students agreed with this .", "ज़्यादातर छात्र इस बात से सहमत थे ।",
+                       "0-0 1-1 2-5 2-6 3-4 4-2 4-3 5-7", tgt_lang="hi"))
+    why = cons.explain(view, Pair(1, 2, 1, 3))  # "Most छात्र इस agreed"
+    assert "dangling_function_word" in why and "'इस'" in why["dangling_function_word"], why
+
+
+def test_hindi_compound_postposition_cut(nlp):
+    view = View(parsed(nlp, "It is cooler by the sea .", "समुद्र के किनारे ठंडक है ।",
+                       "0-4 1-4 2-3 3-1 3-2 4-0 5-0 6-5", tgt_lang="hi"))
+    why = cons.explain(view, Pair(3, 6, 0, 2))  # "cooler समुद्र के" with किनारे left outside
+    assert "dangling_function_word" in why and "के किनारे" in why["dangling_function_word"], why
+    assert "dangling_function_word" not in cons.explain(view, Pair(3, 6, 0, 3))  # "by the sea" whole
