@@ -98,7 +98,9 @@ checks pass every span.
     on the other ("We ordered मँगवाया" with "पिज़्ज़ा" left behind).  In a
     Hindi frame (``matrix: tgt``), also an English noun aligned to the
     span's last Hindi word where that is the verb position (clause end, or
-    a participle before है/हैं/था...): "dalni cartridge" for डालनी होगी.  For a
+    a participle before है/हैं/था...): "dalni cartridge" for डालनी होगी;
+    or a span that reaches that position while its English side has no
+    verb ("is soup mein thoda aur salt" for नमक डालिए).  For a
     Hindi target, a span that runs to the end of its Hindi clause (the verb
     position) while the English span has no verb ("checked मेरा ब्लड प्रेशर
     और तापमान जाँचा").
@@ -455,11 +457,19 @@ def unaligned_edge(view, pair) -> Optional[str]:
             near.append((rng[0] - 2, NOMINAL_POS))
         if rng[1] + 1 < len(src.tokens) and src.pos[rng[1]] in FUNCTION_POS:
             near.append((rng[1] + 1, NOMINAL_POS))
+    src_stops = stop_words(view.src_lang) if not src.pos else frozenset()
+    if src_stops:
+        # no POS tags (a Hindi frame, matrix: tgt): the source language's stop words are the function
+        # words ("रात" -> "Dinner" with "का खाना" unaligned gives "Dinner ka khana")
+        if rng[0] >= 2 and src.tokens[rng[0] - 1] in src_stops:
+            near.append((rng[0] - 2, NOMINAL_POS))
+        if rng[1] + 1 < len(src.tokens) and src.tokens[rng[1]] in src_stops:
+            near.append((rng[1] + 1, NOMINAL_POS))
     for i, classes in near:
         if not 0 <= i < len(src.tokens) or i in view.s2t or is_language_independent(src.tokens[i]):
             continue
         pos = src.pos[i] if src.pos else ""
-        if (pos in classes) if pos else len(src.tokens[i]) > 3:
+        if (pos in classes) if pos else len(src.tokens[i]) > 3 and src.tokens[i] not in src_stops:
             where = "next to" if i in (rng[0] - 1, rng[1]) else "near"
             return f"source word '{src.tokens[i]}' {where} the span is unaligned"
     return None
@@ -764,6 +774,10 @@ def _hindi_verb_position(view, pair) -> Optional[str]:
         verb = False
     if not verb or not any("\u0900" <= ch <= "\u097f" for ch in word):
         return None
+    if not any(view.tgt.pos[j] in ("VERB", "AUX") for j in range(pair.tgt_start, pair.tgt_end)):
+        # "is soup mein thoda aur salt" for "नमक डालिए", "kya aap credit cards hain" for "... लेते हैं"
+        return (f"the Hindi span ends with '{word}' in the verb position and the English span has no verb: "
+                f"the Hindi verb would be lost")
     src_keys, tgt_keys = _loan_keys(view)
     for j in view.s2t.get(last, ()):
         if view.tgt.pos[j] in ("NOUN", "PROPN") and not (src_keys.get(last) and src_keys.get(last) == tgt_keys.get(j)):

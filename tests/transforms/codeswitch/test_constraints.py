@@ -648,3 +648,21 @@ def test_hindi_compound_postposition_cut(nlp):
     why = cons.explain(view, Pair(3, 6, 0, 2))  # "cooler समुद्र के" with किनारे left outside
     assert "dangling_function_word" in why and "के किनारे" in why["dangling_function_word"], why
     assert "dangling_function_word" not in cons.explain(view, Pair(3, 6, 0, 3))  # "by the sea" whole
+
+
+def test_unaligned_hindi_word_one_function_word_from_the_span(nlp):
+    # a Hindi frame: "रात" -> "Dinner" with "का खाना" unaligned gives "Dinner ka khana"
+    view = _hindi_frame(nlp, "Dinner will be ready in twenty minutes .", "रात का खाना बीस मिनट में तैयार हो जाएगा ।",
+                        "0-0 1-8 2-7 3-6 4-5 5-3 6-4 7-9")
+    why = cons.explain(view, Pair(0, 1, 0, 1))
+    assert "unaligned_edge" in why and "'खाना'" in why["unaligned_edge"], why
+    assert "unaligned_edge" not in cons.explain(view, Pair(4, 5, 6, 7))  # मिनट -> minutes
+
+
+def test_hindi_frame_span_taking_the_verb_without_an_english_verb(nlp):
+    # "नमक डालिए" -> "salt": "is soup mein thoda aur salt", the Hindi verb lost
+    view = _hindi_frame(nlp, "Add a little more salt to this soup .", "इस सूप में थोड़ा और नमक डालिए ।",
+                        "0-6 1-3 2-3 3-4 4-5 5-2 6-0 7-1 8-7")
+    why = cons.explain(view, Pair(5, 7, 4, 5))
+    assert "misaligned_edge" in why and "no verb" in why["misaligned_edge"], why
+    assert "misaligned_edge" not in cons.explain(view, Pair(5, 6, 4, 5))  # नमक -> salt alone
