@@ -456,7 +456,8 @@ def unaligned_edge(view, pair) -> Optional[str]:
         if rng[0] >= 2 and src.pos[rng[0] - 1] in FUNCTION_POS:
             near.append((rng[0] - 2, NOMINAL_POS))
         if rng[1] + 1 < len(src.tokens) and src.pos[rng[1]] in FUNCTION_POS:
-            near.append((rng[1] + 1, NOMINAL_POS))
+            # (a number too: "groups of four" -> "Vierergruppen" with "four" unaligned)
+            near.append((rng[1] + 1, NOMINAL_POS | {"NUM"}))
     src_stops = stop_words(view.src_lang) if not src.pos else frozenset()
     if src_stops:
         # no POS tags (a Hindi frame, matrix: tgt): the source language's stop words are the function
@@ -673,8 +674,10 @@ def misaligned_edge(view, pair) -> Optional[str]:
                 return (f"target word '{tgt[j]}' at the span edge shares '{view.src.tokens[srcs[0]]}' with "
                         f"'{tgt[far[0]]}', {abs(far[0] - j)} words away: a stray link")
         if not srcs:
-            if view.t2s.get(j) and tgt[j].casefold() not in stops and len(tgt[j]) > 2:
-                # a content word aligned to punctuation only ("," -> ", braucht")
+            if view.t2s.get(j) and any(ch.isalnum() for ch in tgt[j]) and (
+                    tgt[j].casefold() not in stops and len(tgt[j]) > 2 or
+                    any(_is_punct(view.src.tokens[i]) for i in view.t2s[j])):
+                # a word aligned to punctuation only ("," -> ", braucht"; "male ," -> "Mann und")
                 return f"target word '{tgt[j]}' at the span edge is aligned only to punctuation"
             continue
         classes = {view.src.pos[i] in FUNCTION_POS for i in srcs}
@@ -1073,7 +1076,9 @@ def separable_verb(view, pair) -> Optional[str]:
     if not verbs:
         return None
     j = pair.tgt_end
-    if j < len(tgt) and tgt[j].casefold() == DE_REFLEXIVE and j not in view.t2s:
+    if j < len(tgt) and tgt[j].casefold() == DE_REFLEXIVE:
+        # unaligned, or aligned to a reciprocal outside ("unterhalten sich" for "conversing with one
+        # another" gives "Menschen unterhalten with one another", the verb without its reflexive)
         return f"the reflexive 'sich' of '{tgt[verbs[0]]}' stays outside the span"
     # the clause-final particle: the last word before the next punctuation
     # mark (or the end of the sentence), left unaligned by the aligner

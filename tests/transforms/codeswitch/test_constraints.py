@@ -666,3 +666,23 @@ def test_hindi_frame_span_taking_the_verb_without_an_english_verb(nlp):
     why = cons.explain(view, Pair(5, 7, 4, 5))
     assert "misaligned_edge" in why and "no verb" in why["misaligned_edge"], why
     assert "misaligned_edge" not in cons.explain(view, Pair(5, 6, 4, 5))  # नमक -> salt alone
+
+
+def test_multi30k_slips_at_29k(nlp):
+    # "male ," -> "Mann und": a function word aligned only to the comma
+    view = View(parsed(nlp, "Two dancers , one male , one female .", "Zwei Tänzer – ein Mann und eine Frau .",
+                       "0-0 1-1 2-2 3-3 4-4 5-5 6-6 7-7 8-8"))
+    why = cons.explain(view, Pair(4, 6, 4, 6))
+    assert "misaligned_edge" in why and "'und'" in why["misaligned_edge"], why
+    assert "misaligned_edge" not in cons.explain(view, Pair(4, 5, 4, 5))
+    # "unterhalten sich" for "conversing with one another": sich aligned outside still goes with its verb
+    view = View(parsed(nlp, "People are conversing with one another .", "Menschen unterhalten sich .",
+                       "0-0 1-1 2-1 4-2 5-2 6-3"))
+    why = cons.explain(view, Pair(0, 3, 0, 2))
+    assert "separable_verb" in why and "sich" in why["separable_verb"], why
+    # "groups of four" -> "Vierergruppen" with "of four" unaligned: the number is said twice
+    view = View(parsed(nlp, "Kids do experiments in three groups of four .",
+                       "Kinder machen Experimente in drei Vierergruppen .", "0-0 1-1 2-2 3-3 4-4 5-5 8-6"))
+    assert view.src.pos[7] == "NUM"
+    why = cons.explain(view, Pair(5, 6, 5, 6))
+    assert "unaligned_edge" in why and "'four'" in why["unaligned_edge"], why
