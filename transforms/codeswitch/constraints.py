@@ -401,6 +401,8 @@ def unaligned_edge(view, pair) -> Optional[str]:
             return f"target word '{tgt[j]}' at the span edge is unaligned"
     for j in (pair.tgt_start - 1, pair.tgt_end):
         if 0 <= j < len(tgt) and j not in view.t2s and not is_language_independent(tgt[j]):
+            if view.tgt_lang == "hi" and j == pair.tgt_end and tgt[j] in HI_POSTPOSITIONS:
+                continue  # the ergative ने, the object's को: no English word says them
             return f"target word '{tgt[j]}' next to the span is unaligned"
     # a content word inside the target span with no link says what the
     # source span does not, often what a word outside it says ("walking and
@@ -659,6 +661,12 @@ def misaligned_edge(view, pair) -> Optional[str]:
         if edges and tgt[edges[-1]].casefold() in DE_FINITE_AUX and rng is not None and \
                 any(not is_language_independent(t) for t in view.src.tokens[rng[1]:]):
             return f"German '{tgt[edges[-1]]}' ends the span and its verb is not in it"
+    if rng is not None and rng[1] < len(view.src.tokens) and pair.tgt_end > pair.tgt_start:
+        # the last target word also spells the clitic after the source span ("Applebee" -> "Applebee's"
+        # with "'s" outside gives "Applebee's's")
+        nxt = view.src.tokens[rng[1]]
+        if nxt[:1] in ("'", "\u2019") and len(nxt) <= 3 and tgt[pair.tgt_end - 1].casefold().endswith(nxt.casefold()):
+            return f"target word '{tgt[pair.tgt_end - 1]}' also spells '{nxt}', which stays outside the span"
     for j in _edge_words(tgt, pair):
         if is_language_independent(tgt[j]):
             continue

@@ -23,6 +23,8 @@ target side frames the sentence and source spans are inserted into it
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import functools
 from typing import Any, Dict, List, Literal, Optional, Sequence, Tuple, Union
 
@@ -753,6 +755,17 @@ def bio_spans(seq: Sequence[str]) -> List[Span]:
     return out
 
 
+def _inside_longer_name(tokens: Sequence[str], start: int, end: int) -> bool:
+    """A lexicon match that is part of a longer name: a capitalized word
+    (not the sentence's first) right before or after it ("New Mexico" is
+    not Mexico, "William Shakespeare and Company" is a shop, "Team USA" a
+    team)."""
+    def name_word(i: int) -> bool:
+        return 0 < i < len(tokens) and tokens[i][:1].isupper() and tokens[i].isalpha()
+
+    return name_word(start - 1) or name_word(end)
+
+
 ENTITY_SOURCES = ("auto", "lexicon", "annotations")
 #: spaCy / OntoNotes entity types that are not named entities
 NUMERIC_TYPES = ("DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL")
@@ -794,8 +807,9 @@ class EntitySwitch(_Unit):
         found: List[Span] = []
         if lex is not None and self.entities in ("auto", "lexicon"):
             allowed = [view.free(p) for p in range(view.n)]
-            found = list(find_entities(view.base.tokens, lex, view.src_lang,
-                                       case_insensitive=self.case_insensitive, allowed=allowed))
+            found = [e for e in find_entities(view.base.tokens, lex, view.src_lang,
+                                              case_insensitive=self.case_insensitive, allowed=allowed)
+                     if not _inside_longer_name(view.base.tokens, e.start, e.end)]
         if self.entities in ("auto", "annotations"):
             ann = [e for e in view.base.entities if e.label not in self.skip_types]
             if self.from_labels:
@@ -839,22 +853,38 @@ class EntitySwitch(_Unit):
                 rep = None
                 if lex is not None and e.kb_id and e.kb_id in lex:
                     rep = lexicon_label(lex, e.kb_id, lang, e.start, e.end, e.label)
+                    if rep is not None and " ".join(rep.tokens).casefold() in {
+                            n.casefold() for n in lex[e.kb_id].names(view.src_lang)}:
+                        # the label is also a name of the entity in the source language ("New York
+                        # City" -> "New York", "Messi" -> "Lionel Messi"): no switch
+                        identical.append(" ".join(rep.tokens))
+                        continue
                 if rep is None and can_project and lang == view.tgt_lang:
                     pair = view.pair_for(e.start, e.end)
+                    if pair is not None and not _identical(view, pair):
+                        # a projection is an aligned span like any other: the switch-point
+                        # constraints apply ("Chelsea-Fußballspieler soccer player", "an
+                        # asiatisches couple"); a lexicon label is a name, and passes
+                        kept, why = cons.apply(view, [pair], self.constraints)
+                        if not kept:
+                            removed.update(why)
+                            pair = None
                     if pair is not None:
                         rep = aligned_target(view, pair, op="entity_projection",
                                              entity=Span(0, 1, e.label, e.kb_id),
                                              detail=f"entity={e.kb_id or '-'} lang={lang} source=alignment")
                 if rep is None:
                     continue
-                # honest counting: a name written alike in both languages is no switch
-                if tuple(rep.tokens) == tuple(view.base.tokens[rep.start:rep.end]):
+                # honest counting: a name written alike in both languages (up to case: "new york"
+                # -> "New York", or its tokenization: "Sara's" for "Sara 's")
+                if "".join(rep.tokens).casefold() == "".join(view.base.tokens[rep.start:rep.end]).casefold():
                     identical.append(" ".join(rep.tokens))
                 else:
                     reps.append(rep)
             return reps
 
         identical: List[str] = []
+        removed: Counter = Counter()
         # the K languages are drawn among those in which some entity changes
         all_langs = self.targets(record, rng, draw=False)
         if not all_langs:
@@ -866,6 +896,10 @@ class EntitySwitch(_Unit):
         for lang in langs:  # all entities of one output switch to the same language
             yield self.output(record, view.base, by_lang[lang], index)
             index += 1
+        if index == 0 and removed:
+            yield self.reject(record, f"{len(ents)} entit{'y' if len(ents) == 1 else 'ies'} found; every aligned "
+                              f"projection breaks a switch-point constraint ({cons.summary(removed)})", cons.REJECT)
+            return
         if index == 0 and identical:
             yield self.reject(record, f"every entity label or projection in {'/'.join(all_langs)} is the text "
                               f"it would replace ({', '.join(sorted(set(identical)))[:200]})", NO_CHANGE)

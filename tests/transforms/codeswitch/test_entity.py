@@ -152,3 +152,57 @@ def test_entities_from_bio_labels_of_fine_tuning_data(make_record, build, apply,
                           from_labels="ner"), paris)
     assert len(only_fr) == 1 and only_fr[0].reject_reason == "no_change"
     assert "Paris" in only_fr[0].reject_detail and "Kofi Mensah" in only_fr[0].reject_detail
+
+
+def test_projected_entities_meet_the_switch_point_constraints(make_record, build, apply, lexicon_dir):
+    """A projection is an aligned span: the constraints apply to it (the
+    aligner put "Fußballspieler" into the span of "Chelsea", and "soccer
+    player" would be said twice); a lexicon label is a name, and passes."""
+    rec = make_record("A Chelsea soccer player kicks the ball .", "Ein Chelsea-Fußballspieler tritt den Ball .",
+                      "0-0 1-1 4-2 5-3 6-4 7-5", tgt_lang="de", src_kw={"entities": (Span(1, 2, "ORG"),)})
+    unit = build("entity", entities="annotations", tgt_lang="de")
+    (rej,) = apply(unit, rec)
+    assert rej.rejected and rej.reject_reason == "switch_point_constraint", rej
+    assert "unaligned_edge" in rej.reject_detail or "misaligned_edge" in rej.reject_detail, rej.reject_detail
+    # the same sentence with the constraints off projects the compound
+    unit.constraints = type(unit.constraints)(**{f: False for f in type(unit.constraints).model_fields})
+    (out,) = apply(unit, rec)
+    assert not out.rejected and "Chelsea-Fußballspieler" in out.tokens
+
+
+def test_a_projection_differing_only_in_case_is_no_switch(make_record, build, apply):
+    rec = make_record("A church in new york .", "Eine Kirche in New York .", "0-0 1-1 2-2 3-3 4-4 5-5",
+                      tgt_lang="de", src_kw={"entities": (Span(3, 5, "GPE"),)})
+    (rej,) = apply(build("entity", entities="annotations", tgt_lang="de"), rec)
+    assert rej.rejected and rej.reject_reason == "no_change", rej
+
+
+def test_a_projection_spelling_the_clitic_outside_is_rejected(make_record, build, apply):
+    # "Applebee" -> "Applebee's" with "'s" left outside would give "Applebee's's"
+    rec = make_record("A shot of Applebee 's restaurant .", "Ein Foto von Applebee's Restaurant .",
+                      "0-0 1-1 2-2 3-3 5-4 6-5", tgt_lang="de",
+                      src_kw={"entities": (Span(3, 4, "ORG"),),
+                              "pos": ("DET", "NOUN", "ADP", "PROPN", "PART", "NOUN", "PUNCT")})
+    (rej,) = apply(build("entity", entities="annotations", tgt_lang="de"), rec)
+    assert rej.rejected and "misaligned_edge" in rej.reject_detail, rej
+
+
+def test_a_lexicon_match_inside_a_longer_name_is_no_entity(make_record, build, apply, lexicon_dir):
+    """"Mexico" in "New Mexico" is not the country: no lexicon switch (the
+    entities.tsv sample has Mexico -> Mexiko)."""
+    unit = build("entity", lexicon=str(lexicon_dir / "entities.tsv"), target_langs=["de"], entities="lexicon")
+    (rej,) = apply(unit, make_record("The former New Mexico governor spoke .", tgt=None))
+    assert rej.rejected, rej
+    (out,) = apply(unit, make_record("The governor of Mexico spoke .", tgt=None))
+    assert "Mexiko" in out.tokens
+
+
+def test_a_label_that_is_also_a_source_name_is_no_switch(make_record, build, apply, tmp_path):
+    lex = tmp_path / "ents.tsv"
+    lex.write_text("id\ttype\ten\tde\nloc:nyc\tLOC\tNew York City|New York\tNew York\n"
+                   "loc:de\tLOC\tGermany\tDeutschland\n", encoding="utf-8")
+    unit = build("entity", lexicon=str(lex), target_langs=["de"], entities="lexicon")
+    (rej,) = apply(unit, make_record("A man in New York City .", tgt=None))
+    assert rej.rejected and rej.reject_reason == "no_change", rej
+    (out,) = apply(unit, make_record("A man in Germany .", tgt=None))
+    assert "Deutschland" in out.tokens

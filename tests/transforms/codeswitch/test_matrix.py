@@ -67,7 +67,7 @@ def test_word_recipe_frames_in_the_target_with_a_target_side_dictionary(make_rec
 
 
 def test_entity_recipe_frames_in_the_target(make_record, apply):
-    rec = make_record("Priya lives in Delhi", "प्रिया दिल्ली में रहती है", "0-0 1-3 1-4 3-1",
+    rec = make_record("Priya lives in Delhi", "प्रिया दिल्ली में रहती है", "0-0 1-3 1-4 2-2 3-1",
                       src_lang="en", tgt_lang="hi",
                       tgt_kw={"entities": (__import__("cs_synth.pipeline.record", fromlist=["Span"]).Span(1, 2, "GPE"),)})
     unit = build_in("entity", matrix="tgt", entities="annotations")
