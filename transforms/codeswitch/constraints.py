@@ -663,10 +663,16 @@ def misaligned_edge(view, pair) -> Optional[str]:
             return f"German '{tgt[edges[-1]]}' ends the span and its verb is not in it"
     if rng is not None and rng[1] < len(view.src.tokens) and pair.tgt_end > pair.tgt_start:
         # the last target word also spells the clitic after the source span ("Applebee" -> "Applebee's"
-        # with "'s" outside gives "Applebee's's")
+        # with "'s" outside gives "Applebee's's"; "John" -> "John'" gives "John''s")
         nxt = view.src.tokens[rng[1]]
-        if nxt[:1] in ("'", "\u2019") and len(nxt) <= 3 and tgt[pair.tgt_end - 1].casefold().endswith(nxt.casefold()):
+        last = tgt[pair.tgt_end - 1].casefold()
+        if nxt[:1] in ("'", "\u2019") and len(nxt) <= 3 and (last.endswith(nxt.casefold()) or
+                                                            last.endswith(("'", "\u2019"))):  # "John'" + "'s"
             return f"target word '{tgt[pair.tgt_end - 1]}' also spells '{nxt}', which stays outside the span"
+    if pair.tgt_end > pair.tgt_start and len(tgt[pair.tgt_end - 1]) > 3 and \
+            tgt[pair.tgt_end - 1].endswith(("'", "\u2019")) and tgt[pair.tgt_end - 1][:1].isupper():
+        # a name cut by the target tokenizer ("McDonald's" -> "McDonald'" + "s"): the span ends inside a word
+        return f"target word '{tgt[pair.tgt_end - 1]}' ends the span with an apostrophe: a word cut in two"
     for j in _edge_words(tgt, pair):
         if is_language_independent(tgt[j]):
             continue

@@ -875,6 +875,10 @@ class EntitySwitch(_Unit):
                                              detail=f"entity={e.kb_id or '-'} lang={lang} source=alignment")
                 if rep is None:
                     continue
+                if lex is not None and rep.op == "entity_projection" and lex.lookup(rep.tokens, view.src_lang):
+                    # the projection is a name in the source language too ("NY" -> "New York"): no switch
+                    identical.append(" ".join(rep.tokens))
+                    continue
                 # honest counting: a name written alike in both languages (up to case: "new york"
                 # -> "New York", or its tokenization: "Sara's" for "Sara 's")
                 if "".join(rep.tokens).casefold() == "".join(view.base.tokens[rep.start:rep.end]).casefold():

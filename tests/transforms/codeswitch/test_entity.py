@@ -206,3 +206,31 @@ def test_a_label_that_is_also_a_source_name_is_no_switch(make_record, build, app
     assert rej.rejected and rej.reject_reason == "no_change", rej
     (out,) = apply(unit, make_record("A man in Germany .", tgt=None))
     assert "Deutschland" in out.tokens
+
+
+def test_a_projection_ending_in_an_apostrophe_before_the_clitic_is_rejected(make_record, build, apply):
+    # a French tokenization "John'" + "s" aligned to "John": "John''s Pizza"
+    rec = make_record("A sign for John 's Pizza .", "Une enseigne pour John' s Pizza .",
+                      "0-0 1-1 2-2 3-3 4-4 5-5 6-6", tgt_lang="fr",
+                      src_kw={"entities": (Span(3, 4, "PERSON"),),
+                              "pos": ("DET", "NOUN", "ADP", "PROPN", "PART", "PROPN", "PUNCT")})
+    (rej,) = apply(build("entity", entities="annotations", tgt_lang="fr"), rec)
+    assert rej.rejected and "misaligned_edge" in rej.reject_detail, rej
+
+
+def test_a_projection_cut_at_an_apostrophe_is_rejected(make_record, build, apply):
+    # "McDonald's" -> "McDonald'" (the target tokenizer split "McDonald's" as "McDonald'" + "s")
+    rec = make_record("Signs for McDonald's and Subway .", "Des enseignes pour McDonald' s et Subway .",
+                      "0-1 1-2 2-3 3-4 3-5 4-6 5-7", tgt_lang="fr",
+                      src_kw={"entities": (Span(2, 3, "ORG"),), "pos": ("NOUN", "ADP", "PROPN", "CCONJ", "PROPN", "PUNCT")})
+    (rej,) = apply(build("entity", entities="annotations", tgt_lang="fr"), rec)
+    assert rej.rejected and "misaligned_edge" in rej.reject_detail, rej
+
+
+def test_a_projection_that_is_a_source_language_name_is_no_switch(make_record, build, apply, tmp_path):
+    lex = tmp_path / "ents.tsv"
+    lex.write_text("id\ttype\ten\tfr\nloc:nyc\tLOC\tNew York City|New York\t\n", encoding="utf-8")
+    rec = make_record("A restaurant in NY .", "Un restaurant à New York .", "0-0 1-1 2-2 3-3 3-4 4-5",
+                      tgt_lang="fr", src_kw={"entities": (Span(3, 4, "GPE"),)})
+    (rej,) = apply(build("entity", lexicon=str(lex), entities="annotations", tgt_lang="fr"), rec)
+    assert rej.rejected and rej.reject_reason == "no_change", rej
