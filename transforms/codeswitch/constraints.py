@@ -28,7 +28,9 @@ checks pass every span.
     essen").  A negation stays with its verb too ("has नहीं lost", "does
     nicht like").  In a Hindi frame (``matrix: tgt``), an English verb is
     not inserted without a Hindi light verb ("main mans nahin eat"), unless
-    the Hindi word it replaces is that English word (ग्रिल "grilled").
+    the Hindi word it replaces is that English word (ग्रिल "grilled").  In an
+    English frame, a Hindi span holding a form of होना switches only with its
+    whole clause ("The मीठा था too sweet" is rejected).
 ``dangling_function_word``
     A closed-class word at a span edge whose partner stays outside: a
     determiner without its noun, a preposition without its object, a
@@ -213,7 +215,33 @@ def finite_verb_clash(view, pair) -> Optional[str]:
     if hit is not None:
         i, h = hit
         return f"'{view.src.tokens[i]}' and its verb '{view.src.tokens[h]}' would be in different languages"
-    return _coordinated_verb(view, pair) or _english_verb_in_hindi_frame(view, pair)
+    return _coordinated_verb(view, pair) or _english_verb_in_hindi_frame(view, pair) or \
+        _hindi_finite_verb_in_english_clause(view, pair)
+
+
+def _hindi_finite_verb_in_english_clause(view, pair) -> Optional[str]:
+    """An English frame with Hindi spans (en-hi, ``matrix: src``): a Hindi
+    span that holds a form of होना (है, था, ...) carries a Hindi finite verb;
+    it may switch only with its whole clause, the English subject included
+    ("समुद्र तट पर भीड़ थी, so we walked"), not inside an English clause
+    ("The मीठा था too sweet", "Where है the fitting room?")."""
+    if view.tgt_lang != "hi" or view.tgt is None or pair.tgt_start < 0 or not view.src.pos or not view.src.deps:
+        return None
+    tgt = view.tgt.tokens
+    aux = [j for j in range(pair.tgt_start, pair.tgt_end) if tgt[j] in HI_AUXILIARIES]
+    if not aux:
+        return None
+    rng = _src_range(view, pair)
+    if rng is None:
+        return None
+    src = view.src
+    inside = range(*rng)
+    verbs = [i for i in inside if src.pos[i] in ("VERB", "AUX") and src.deps[i] not in AUX_DEPS]
+    for v in verbs:
+        subj = [k for k in _children(src, v) if src.deps[k] in ("nsubj", "nsubjpass", "expl")]
+        if subj and all(k in inside for k in subj):
+            return None
+    return f"Hindi finite verb '{tgt[aux[0]]}' would stand inside an English clause whose subject stays outside"
 
 
 def _english_verb_in_hindi_frame(view, pair) -> Optional[str]:

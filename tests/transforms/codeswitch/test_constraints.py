@@ -686,3 +686,12 @@ def test_multi30k_slips_at_29k(nlp):
     assert view.src.pos[7] == "NUM"
     why = cons.explain(view, Pair(5, 6, 5, 6))
     assert "unaligned_edge" in why and "'four'" in why["unaligned_edge"], why
+
+
+def test_hindi_copula_inside_an_english_clause(nlp):
+    view = View(parsed(nlp, "The cake was too sweet .", "केक बहुत मीठा था ।", "1-0 2-3 3-1 4-2 5-4",
+                       tgt_lang="hi"))
+    why = cons.explain(view, Pair(2, 5, 1, 4))  # "The केक ... बहुत मीठा था": was too sweet, subject outside
+    assert "finite_verb_clash" in why and "'था'" in why["finite_verb_clash"], why
+    # the whole clause, subject and all, may switch
+    assert "finite_verb_clash" not in cons.explain(view, Pair(0, 5, 0, 4))
