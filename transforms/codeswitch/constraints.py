@@ -626,7 +626,8 @@ def misaligned_edge(view, pair) -> Optional[str]:
         return None
     if view.src_lang == "hi" and not view.src.pos:
         # a Hindi frame (matrix: tgt) has no POS tags: the loanword and verb-position checks still run
-        return _split_loanword(view, pair, _src_range(view, pair)) or _hindi_verb_position(view, pair)
+        rng = _src_range(view, pair)
+        return _split_loanword(view, pair, rng) or _hindi_verb_position(view, pair, rng)
     if not view.src.pos:
         return None
     from cs_synth.transforms.boundary import stop_words
@@ -731,6 +732,11 @@ def misaligned_edge(view, pair) -> Optional[str]:
     return _hindi_clause_verb(view, pair, rng)
 
 
+def _is_devanagari(word: str) -> bool:
+    """The word has a letter or sign of the Devanagari block (U+0900-U+097F)."""
+    return any("\u0900" <= ch <= "\u097f" for ch in word)
+
+
 def _loan_keys(view):
     """Consonant skeletons of the English words and of the romanized
     Devanagari words (a pair with Hindi on either side: a Hindi target, or a
@@ -755,7 +761,7 @@ def _loan_keys(view):
             if w.isalpha() and w.isascii() and (k := key(w)) is not None:
                 keys[1 - hindi_side][i] = k
         for j, w in enumerate(hindi.tokens):
-            if any("\u0900" <= ch <= "\u097f" for ch in w):
+            if _is_devanagari(w):
                 r = romanize_word(w)
                 if len(r) >= 4 and (k := key(r)) is not None:
                     keys[hindi_side][j] = k
@@ -783,7 +789,7 @@ def _hindi_clause_verb(view, pair, rng) -> Optional[str]:
     if after is not None and after not in CLAUSE_END:
         return None
     last = tgt[pair.tgt_end - 1]
-    if last in CLAUSE_END or not any("\u0900" <= ch <= "\u097f" for ch in last):
+    if last in CLAUSE_END or not _is_devanagari(last):
         return None
     if any(view.src.pos[i] in ("VERB", "AUX") for i in range(*rng)):
         return None
@@ -793,7 +799,7 @@ def _hindi_clause_verb(view, pair, rng) -> Optional[str]:
             f"verb: the verb would be said twice")
 
 
-def _hindi_verb_position(view, pair) -> Optional[str]:
+def _hindi_verb_position(view, pair, rng) -> Optional[str]:
     """In a Hindi frame (``matrix: tgt``), the span's last Hindi word is
     where a Hindi clause puts its verb (Hindi is verb-final): at the end of
     a clause, or a participle before a form of होना (सीखते हैं).  An English
@@ -802,10 +808,7 @@ def _hindi_verb_position(view, pair) -> Optional[str]:
     "tairna grade hain" for सीखते हैं): the Hindi verb would be lost.  A
     loanword partner (ग्रिल "grill") is exempt.  Needs POS tags on the
     English side."""
-    if view.tgt is None or not view.tgt.pos or pair.tgt_start < 0:
-        return None
-    rng = _src_range(view, pair)
-    if rng is None:
+    if view.tgt is None or not view.tgt.pos or pair.tgt_start < 0 or rng is None:
         return None
     src = view.src.tokens
     last = rng[1] - 1
@@ -817,7 +820,7 @@ def _hindi_verb_position(view, pair) -> Optional[str]:
         verb = word.endswith(HI_PARTICIPLE_ENDINGS)
     else:
         verb = False
-    if not verb or not any("\u0900" <= ch <= "\u097f" for ch in word):
+    if not verb or not _is_devanagari(word):
         return None
     if not any(view.tgt.pos[j] in ("VERB", "AUX") for j in range(pair.tgt_start, pair.tgt_end)):
         # "is soup mein thoda aur salt" for "नमक डालिए", "kya aap credit cards hain" for "... लेते हैं"
@@ -951,17 +954,17 @@ def _dangling_hindi_postposition(view, pair) -> Optional[str]:
     ने showed us", "attended संगीत समारोह में in Rio"); that ends with a
     genitive for an English "of" phrase, or a phrase after a noun, after
     its head ("this part देश के", "Scientists चिली के"); that ends with a
-    determiner whose noun stays outside ("most of छात्र इस"); that ends in the
-    के of a compound postposition ("cooler समुद्र के" + "किनारे");
-    or that ends with
-    one while an English preposition before the span says it again ("at
-    अपने दादा-दादी के खेत पर farm")."""
+    determiner whose noun stays outside ("most of छात्र इस"); that ends in
+    the के of a compound postposition ("cooler समुद्र के" + "किनारे"); or
+    that ends with one while an English preposition before the span says it
+    again ("at अपने दादा-दादी के खेत पर farm")."""
     if view.tgt_lang != "hi" or pair.tgt_start < 0 or view.tgt is None:
         return None
-    edges = _edge_words(view.tgt.tokens, pair)
+    tgt = view.tgt.tokens
+    edges = _edge_words(tgt, pair)
     if not edges:
         return None
-    first, last = view.tgt.tokens[edges[0]], view.tgt.tokens[edges[-1]]
+    first, last = tgt[edges[0]], tgt[edges[-1]]
     if first in HI_POSTPOSITIONS:
         return f"Hindi postposition '{first}' opens the span: the noun it follows stays outside"
     rng = _src_range(view, pair)
@@ -972,7 +975,6 @@ def _dangling_hindi_postposition(view, pair) -> Optional[str]:
                 f"it marks a case the English frame does not give")
     if last in HI_DETERMINERS:
         return f"Hindi determiner '{last}' ends the span: its noun stays outside"
-    tgt = view.tgt.tokens
     if last in ("के", "की") and pair.tgt_end < len(tgt) and tgt[pair.tgt_end] in HI_COMPOUND_POSTPOSITIONS:
         return f"the span cuts the Hindi postposition '{last} {tgt[pair.tgt_end]}'"
     if last in HI_GENITIVE and rng is not None and rng[0] > 0 and (

@@ -23,9 +23,8 @@ target side frames the sentence and source spans are inserted into it
 """
 from __future__ import annotations
 
-from collections import Counter
-
 import functools
+from collections import Counter
 from typing import Any, Dict, List, Literal, Optional, Sequence, Tuple, Union
 
 from pydantic import Field
@@ -853,12 +852,6 @@ class EntitySwitch(_Unit):
                 rep = None
                 if lex is not None and e.kb_id and e.kb_id in lex:
                     rep = lexicon_label(lex, e.kb_id, lang, e.start, e.end, e.label)
-                    if rep is not None and " ".join(rep.tokens).casefold() in {
-                            n.casefold() for n in lex[e.kb_id].names(view.src_lang)}:
-                        # the label is also a name of the entity in the source language ("New York
-                        # City" -> "New York", "Messi" -> "Lionel Messi"): no switch
-                        identical.append(" ".join(rep.tokens))
-                        continue
                 if rep is None and can_project and lang == view.tgt_lang:
                     pair = view.pair_for(e.start, e.end)
                     if pair is not None and not _identical(view, pair):
@@ -875,17 +868,26 @@ class EntitySwitch(_Unit):
                                              detail=f"entity={e.kb_id or '-'} lang={lang} source=alignment")
                 if rep is None:
                     continue
-                if lex is not None and rep.op == "entity_projection" and lex.lookup(rep.tokens, view.src_lang):
-                    # the projection is a name in the source language too ("NY" -> "New York"): no switch
-                    identical.append(" ".join(rep.tokens))
-                    continue
-                # honest counting: a name written alike in both languages (up to case: "new york"
-                # -> "New York", or its tokenization: "Sara's" for "Sara 's")
-                if "".join(rep.tokens).casefold() == "".join(view.base.tokens[rep.start:rep.end]).casefold():
+                if no_switch(e, rep):
                     identical.append(" ".join(rep.tokens))
                 else:
                     reps.append(rep)
             return reps
+
+        def no_switch(e, rep) -> bool:
+            """Honest counting: the new text is no switch when it is the old one up to case or
+            tokenization ("new york" -> "New York", "Sara's" for "Sara 's"), or a name in the source
+            language too: a label that is also a source name of the entity ("New York City" -> "New
+            York", "Messi" -> "Lionel Messi"), a projection that is a source name in the lexicon
+            ("NY" -> "New York")."""
+            if "".join(rep.tokens).casefold() == "".join(view.base.tokens[rep.start:rep.end]).casefold():
+                return True
+            if lex is None:
+                return False
+            if rep.op == "entity_label":
+                names = {n.casefold() for n in lex[e.kb_id].names(view.src_lang)}
+                return " ".join(rep.tokens).casefold() in names
+            return lex.lookup(rep.tokens, view.src_lang) is not None
 
         identical: List[str] = []
         removed: Counter = Counter()

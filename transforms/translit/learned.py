@@ -1156,10 +1156,7 @@ class LearnedRomanizer:
                 return english[0]
         if not self.model.knows(units):
             return tied[0]
-        scored = []
-        for r in tied:
-            res = self.model.nbest(units, beam=self.beam, n=1, allowed=r)
-            scored.append((res[0][0] if res else -math.inf, r))
+        scored = [(self.model.constrained(units, r, beam=self.beam), r) for r in tied]
         scored.sort(key=lambda sr: (-sr[0], sr[1]))
         return scored[0][1]
 
