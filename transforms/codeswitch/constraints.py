@@ -929,7 +929,7 @@ HI_POSTPOSITIONS = frozenset({"का", "की", "के", "को", "से", 
                               "लिए", "बारे", "बाद", "साथ", "दौरान", "तरह", "द्वारा"})
 #: the Hindi case markers among them: one ending a span stands for an
 #: English preposition (or 's, or the "to" of a purpose clause) in it
-HI_CASE_MARKERS = frozenset({"का", "की", "के", "को", "से", "में", "पर", "ने", "तक", "लिए", "बाद", "साथ", "द्वारा"})
+HI_CASE_MARKERS = HI_POSTPOSITIONS - frozenset({"वाला", "वाली", "वाले", "बारे", "दौरान", "तरह"})
 ENGLISH_CASE_WORDS = frozenset({"'s", "'", "to", "s'"})
 #: second parts of Hindi compound postpositions (के किनारे "by", के पास
 #: "near", की तरह "like"): a span ending in the के or की before one cuts it
