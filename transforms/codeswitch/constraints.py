@@ -127,6 +127,7 @@ checks pass every span.
 """
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -216,7 +217,7 @@ def finite_verb_clash(view, pair) -> Optional[str]:
         i, h = hit
         return f"'{view.src.tokens[i]}' and its verb '{view.src.tokens[h]}' would be in different languages"
     return _coordinated_verb(view, pair) or _english_verb_in_hindi_frame(view, pair) or \
-        _hindi_finite_verb_in_english_clause(view, pair)
+        _hindi_finite_verb_in_english_clause(view, pair) or _hindi_verb_in_english_frame(view, pair)
 
 
 def _hindi_finite_verb_in_english_clause(view, pair) -> Optional[str]:
@@ -242,6 +243,47 @@ def _hindi_finite_verb_in_english_clause(view, pair) -> Optional[str]:
         if subj and all(k in inside for k in subj):
             return None
     return f"Hindi finite verb '{tgt[aux[0]]}' would stand inside an English clause whose subject stays outside"
+
+
+def _subtree(src, i: int) -> set:
+    """``i`` and every word that depends on it, directly or not."""
+    out, todo = {i}, [i]
+    while todo:
+        h = todo.pop()
+        for k in _children(src, h):
+            if k not in out:
+                out.add(k)
+                todo.append(k)
+    return out
+
+
+def _hindi_verb_in_english_frame(view, pair) -> Optional[str]:
+    """An English frame with Hindi spans (en-hi, ``matrix: src``): an
+    English verb is replaced by Hindi only together with everything that
+    depends on it, its whole clause or verb phrase.  A Hindi verb alone in
+    an English clause brings Hindi inflection and word order into the
+    English frame, which bilinguals avoid: Hindi verbs are not inserted into
+    English clauses, English verbs enter Hindi with a light verb (the
+    asymmetry of the Matrix Language Frame).  Alignments add their own
+    errors here, since a Hindi verb is often a noun plus light verb
+    ("marched" -> मार्च of मार्च निकाला, "to read" -> पढ़ने को, "sitting"
+    -> मेज़)."""
+    if view.tgt_lang != "hi" or view.tgt is None or pair.tgt_start < 0 or not view.src.pos or not view.src.deps \
+            or not view.src.heads:
+        return None
+    rng = _src_range(view, pair)
+    if rng is None:
+        return None
+    src = view.src
+    i1, i2 = rng
+    for i in range(i1, i2):
+        if src.pos[i] != "VERB" or src.deps[i] in AUX_DEPS:
+            continue
+        outside = sorted(k for k in _subtree(src, i) if not i1 <= k < i2 and src.pos[k] != "PUNCT")
+        if outside:
+            return (f"the English verb '{src.tokens[i]}' would become Hindi while its dependent "
+                    f"'{src.tokens[outside[0]]}' stays English")
+    return None
 
 
 def _english_verb_in_hindi_frame(view, pair) -> Optional[str]:
@@ -627,7 +669,8 @@ def misaligned_edge(view, pair) -> Optional[str]:
     if view.src_lang == "hi" and not view.src.pos:
         # a Hindi frame (matrix: tgt) has no POS tags: the loanword and verb-position checks still run
         rng = _src_range(view, pair)
-        return _split_loanword(view, pair, rng) or _hindi_verb_position(view, pair, rng)
+        return _split_loanword(view, pair, rng) or _hindi_verb_position(view, pair, rng) or \
+            _hindi_frame_postposition(view, rng)
     if not view.src.pos:
         return None
     from cs_synth.transforms.boundary import stop_words
@@ -773,6 +816,10 @@ def _loan_keys(view):
 HI_AUXILIARIES = frozenset("है हैं था थी थे हूँ हूं हो होगा होगी होंगे".split())
 #: endings of Hindi imperfective and perfective participles (सीखते, लगता, लौटाए, आई, गया)
 HI_PARTICIPLE_ENDINGS = ("ते", "ता", "ती", "या", "ये", "यी", "ए", "ई")
+#: what follows a Hindi participle in a verb group: forms of होना, and of जाना
+#: (passive and compound verbs: किए जाएँगे, टूट गया)
+HI_VERB_FOLLOWERS = HI_AUXILIARIES | frozenset("जा जाता जाती जाते जाएगा जाएगी जाएँगे जाएंगे जायेगा जायेगी जायेंगे "
+                                               "गया गई गए गयी गये".split())
 #: sentence or clause punctuation (the danda too)
 CLAUSE_END = frozenset("। ॥ . ? ! , ; :".split())
 
@@ -781,15 +828,24 @@ def _hindi_clause_verb(view, pair, rng) -> Optional[str]:
     """A Hindi target span that runs to the end of its clause takes the
     clause's verb (Hindi is verb-final); when the English span has no verb,
     the English verb outside says it again ("The nurse checked मेरा ब्लड
-    प्रेशर और तापमान जाँचा")."""
+    प्रेशर और तापमान जाँचा"), or the aligner paired the two sentence ends
+    ("because of the आई।" for "the ice").  A span that takes the clause's
+    punctuation too ends its clause; so does a participle before a form of
+    होना or जाना ("The किए will be published" for किए जाएँगे)."""
     if view.tgt_lang != "hi" or rng is None or view.tgt is None or not view.src.pos:
         return None
     tgt = view.tgt.tokens
-    after = tgt[pair.tgt_end] if pair.tgt_end < len(tgt) else None
-    if after is not None and after not in CLAUSE_END:
+    end = pair.tgt_end
+    while end > pair.tgt_start and tgt[end - 1] in CLAUSE_END:
+        end -= 1
+    if end == pair.tgt_start:
         return None
-    last = tgt[pair.tgt_end - 1]
-    if last in CLAUSE_END or not _is_devanagari(last):
+    last = tgt[end - 1]
+    if not _is_devanagari(last):
+        return None
+    after = tgt[pair.tgt_end] if pair.tgt_end < len(tgt) else None
+    if end == pair.tgt_end and after is not None and after not in CLAUSE_END and \
+            not (after in HI_VERB_FOLLOWERS and last.endswith(HI_PARTICIPLE_ENDINGS)):
         return None
     if any(view.src.pos[i] in ("VERB", "AUX") for i in range(*rng)):
         return None
@@ -797,6 +853,20 @@ def _hindi_clause_verb(view, pair, rng) -> Optional[str]:
         return None
     return (f"the Hindi span ends its clause with '{last}', the verb position, and the English span has no "
             f"verb: the verb would be said twice")
+
+
+def _hindi_frame_postposition(view, rng) -> Optional[str]:
+    """In a Hindi frame (``matrix: tgt``), a Hindi span that opens with the
+    second half of a compound postposition, its genitive left outside: the
+    English word it was aligned to can only be the aligner's mistake
+    ("apne luggage rakhen" for अपने पास "with you")."""
+    if rng is None or rng[0] == 0:
+        return None
+    src = view.src.tokens
+    first, before = src[rng[0]], src[rng[0] - 1]
+    if first in HI_COMPOUND_POSTPOSITIONS and before in HI_GENITIVE_FORMS:
+        return f"the span opens inside the Hindi postposition '{before} {first}', whose first half stays outside"
+    return None
 
 
 def _hindi_verb_position(view, pair, rng) -> Optional[str]:
@@ -922,6 +992,14 @@ DE_POSTPOSITIONS = frozenset({"entlang", "hinunter", "hinauf", "herunter", "hera
                               "zufolge", "entgegen", "herum", "hinein", "heraus", "hinaus", "herab", "hinab"})
 
 
+#: Hindi particles that lean on the word before them
+HI_ENCLITICS = frozenset({"भी", "ही", "तो"})
+#: Hindi personal pronouns, direct, oblique and dative forms
+HI_PRONOUNS = frozenset("मैं मुझे मुझको मुझसे हम हमें हमको तुम तुम्हें तुमको आप आपको वह वो वे उसे उसको उसने उन्हें "
+                        "उनको उन्होंने इसे इसको इन्हें मैंने हमने तुमने आपने".split())
+#: the genitive forms a compound postposition follows (के बाद, अपने पास, मेरे साथ)
+HI_GENITIVE_FORMS = frozenset("के की अपने अपनी मेरे मेरी तेरे तेरी हमारे हमारी तुम्हारे तुम्हारी आपके आपकी उसके उसकी "
+                              "उनके उनकी इसके इसकी".split())
 #: Hindi postpositions (the simple ones, and the first word of the
 #: compound ones: "के लिए", "के बारे में", "की तरह").  They follow their
 #: noun phrase, so a span that starts with one has left its noun behind
@@ -965,8 +1043,21 @@ def _dangling_hindi_postposition(view, pair) -> Optional[str]:
     if not edges:
         return None
     first, last = tgt[edges[0]], tgt[edges[-1]]
+    rng0 = _src_range(view, pair)
     if first in HI_POSTPOSITIONS:
         return f"Hindi postposition '{first}' opens the span: the noun it follows stays outside"
+    if first in HI_ENCLITICS:
+        # "still भी वारंटी" for "अभी भी": भी, ही, तो lean on the word before them
+        return f"Hindi particle '{first}' opens the span: the word it leans on stays outside"
+    if view.src.pos and rng0 is not None and not any(view.src.pos[i] == "PRON" for i in range(*rng0)):
+        pron = next((tgt[j] for j in (edges[0], edges[-1]) if tgt[j] in HI_PRONOUNS), None)
+        if pron is not None:
+            # "wear a cast उसे छह हफ़्ते" for "for six weeks"
+            return f"Hindi pronoun '{pron}' at the span edge and no English pronoun in the span"
+    if first in HI_COMPOUND_POSTPOSITIONS and edges[0] > 0 and tgt[edges[0] - 1] in HI_GENITIVE_FORMS:
+        # "keep your पास" for "luggage": पास is the second half of "अपने पास" (with you)
+        return (f"the span opens inside the Hindi postposition '{tgt[edges[0] - 1]} {first}', whose first half "
+                f"stays outside")
     rng = _src_range(view, pair)
     if last in HI_CASE_MARKERS and view.src.pos and rng is not None and not any(
             view.src.pos[i] == "ADP" or view.src.tokens[i].casefold() in ENGLISH_CASE_WORDS for i in range(*rng)):
@@ -1035,19 +1126,30 @@ def _dangling_target_preposition(view, pair) -> Optional[str]:
 HYPHENS = frozenset({"-", "\u2010", "\u2011"})
 
 
+def _word_char(ch: str) -> bool:
+    """A letter, digit or combining mark: Devanagari words end in vowel
+    signs and nuktas, which ``str.isalnum`` does not count."""
+    return bool(ch) and unicodedata.category(ch)[0] in "LNM"
+
+
+def _word_part(tok: str) -> bool:
+    return bool(tok) and all(_word_char(ch) for ch in tok)
+
+
 def _inside_word(tokens: Sequence[str], spaces: Sequence[bool], cut: int) -> bool:
     """A span edge between ``tokens[cut - 1]`` and ``tokens[cut]`` falls
     inside one written word: no space between them, and they are two word
-    parts ("can"+"not") or a hyphen joined on both sides to word parts."""
+    parts ("can"+"not") or a hyphen joined on both sides to word parts
+    ("sister-in-law", "सर्दी-ज़ुकाम")."""
     if not 0 < cut < len(tokens) or not spaces or spaces[cut - 1]:
         return False
     a, b = tokens[cut - 1], tokens[cut]
-    if a.isalnum() and b.isalnum():
+    if _word_part(a) and _word_part(b):
         return True
     if b in HYPHENS:  # "sister" | "-in-law"
-        return cut + 1 < len(tokens) and not spaces[cut] and tokens[cut + 1][:1].isalnum()
+        return cut + 1 < len(tokens) and not spaces[cut] and _word_char(tokens[cut + 1][:1])
     if a in HYPHENS:  # "sister-" | "in-law"
-        return cut >= 2 and not spaces[cut - 2] and tokens[cut - 2][-1:].isalnum()
+        return cut >= 2 and not spaces[cut - 2] and _word_char(tokens[cut - 2][-1:])
     return False
 
 

@@ -695,3 +695,69 @@ def test_hindi_copula_inside_an_english_clause(nlp):
     assert "finite_verb_clash" in why and "'था'" in why["finite_verb_clash"], why
     # the whole clause, subject and all, may switch
     assert "finite_verb_clash" not in cons.explain(view, Pair(0, 5, 0, 4))
+
+
+def test_hindi_verb_alone_in_an_english_clause(nlp):
+    # "asked us पढ़ने को two अध्याय": "to read" becomes Hindi, its object stays English
+    view = View(parsed(nlp, "The teacher asked us to read two chapters .", "शिक्षक ने हमें दो अध्याय पढ़ने को कहा ।",
+                       "1-0 2-7 3-2 4-6 5-5 6-3 7-4 8-8", tgt_lang="hi"))
+    assert view.src.pos[5] == "VERB"  # the parse this test relies on
+    why = cons.explain(view, Pair(4, 6, 5, 7))
+    assert "finite_verb_clash" in why and "'read'" in why["finite_verb_clash"], why
+    # the whole verb phrase may switch: "asked us दो अध्याय पढ़ने को"
+    assert "finite_verb_clash" not in cons.explain(view, Pair(4, 8, 3, 7))
+    # a noun alone is not touched by it
+    assert "finite_verb_clash" not in cons.explain(view, Pair(7, 8, 4, 5))
+
+
+def test_hindi_clause_verb_with_the_danda_or_a_passive_auxiliary(nlp):
+    # the aligner paired the sentence ends: "ice ." -> "आई ।" gives "because of the आई।"
+    view = View(parsed(nlp, "The bus did not come because of the ice .", "बर्फ़ के कारण बस नहीं आई ।",
+                       "1-3 3-4 4-5 5-2 6-1 8-5 9-6", tgt_lang="hi"))
+    why = cons.explain(view, Pair(8, 10, 5, 7))
+    assert "misaligned_edge" in why and "'आई'" in why["misaligned_edge"], why
+    # "The results" -> किए of "किए जाएँगे": a participle before a form of जाना is the verb position
+    view = View(parsed(nlp, "The results will be published online .", "नतीजे ऑनलाइन प्रकाशित किए जाएँगे ।",
+                       "1-3 2-4 3-4 4-2 5-1 6-5", tgt_lang="hi"))
+    why = cons.explain(view, Pair(1, 2, 3, 4))
+    assert "misaligned_edge" in why and "'किए'" in why["misaligned_edge"], why
+    assert "misaligned_edge" not in cons.explain(view, Pair(5, 6, 1, 2))  # "online" -> ऑनलाइन
+
+
+def test_hindi_enclitic_and_pronoun_at_the_span_edge(nlp):
+    # "still भी वारंटी": भी leans on अभी, which stays outside
+    view = View(parsed(nlp, "Is your laptop still under warranty ?", "क्या आपका लैपटॉप अभी भी वारंटी में है ?",
+                       "0-7 1-1 2-2 3-3 4-4 5-5 6-8", tgt_lang="hi"))
+    why = cons.explain(view, Pair(4, 6, 4, 6))
+    assert "dangling_function_word" in why and "'भी'" in why["dangling_function_word"], why
+    assert "dangling_function_word" not in cons.explain(view, Pair(5, 6, 5, 6))  # warranty -> वारंटी
+    # "wear a cast उसे छह हफ़्ते": a Hindi pronoun for "for"
+    view = View(parsed(nlp, "He had to wear a cast for six weeks .", "उसे छह हफ़्ते तक प्लास्टर चढ़ाए रखना पड़ा ।",
+                       "0-0 3-5 5-4 6-0 7-1 8-2 9-8", tgt_lang="hi"))
+    why = cons.explain(view, Pair(6, 9, 0, 3))
+    assert "dangling_function_word" in why and "'उसे'" in why["dangling_function_word"], why
+    assert "dangling_function_word" not in cons.explain(view, Pair(7, 9, 1, 3))  # six weeks -> छह हफ़्ते
+
+
+def test_span_opening_inside_a_hindi_compound_postposition(nlp):
+    # the aligner paired "luggage" with पास of "अपने पास" (with you)
+    en, hi, links = ("Please keep your luggage with you .", "कृपया अपना सामान अपने पास रखें ।",
+                     "0-0 2-3 3-4 4-5 6-6")
+    view = View(parsed(nlp, en, hi, links, tgt_lang="hi"))
+    why = cons.explain(view, Pair(3, 4, 4, 5))  # "keep your पास with you"
+    assert "dangling_function_word" in why and "अपने पास" in why["dangling_function_word"], why
+    # the same pair in a Hindi frame: "apne luggage rakhen"
+    view = _hindi_frame(nlp, en, hi, links)
+    why = cons.explain(view, Pair(4, 5, 3, 4))
+    assert "misaligned_edge" in why and "अपने पास" in why["misaligned_edge"], why
+    assert "misaligned_edge" not in cons.explain(view, Pair(2, 3, 3, 4))  # सामान -> luggage
+
+
+def test_span_edge_inside_a_hyphenated_devanagari_word(nlp):
+    # "सर्दी-ज़ुकाम" ends in a vowel sign, which str.isalnum does not count as a letter
+    rec = parsed(nlp, "She is sick with a cold .", "वह सर्दी - ज़ुकाम से बीमार है ।", "0-0 1-6 2-5 3-4 5-1 5-3 6-7",
+                 tgt_lang="hi")
+    rec = rec.evolve(tgt=Side(rec.tgt.text, "hi", rec.tgt.tokens, (True, False, False, True, True, True, False, False)))
+    why = cons.explain(View(rec), Pair(5, 6, 3, 4))  # "a ज़ुकाम" cut from सर्दी-
+    assert "split_compound" in why and "-ज़ुकाम" in why["split_compound"], why
+    assert "split_compound" not in cons.explain(View(rec), Pair(5, 6, 1, 4))  # the whole word
