@@ -474,6 +474,13 @@ def unaligned_edge(view, pair) -> Optional[str]:
             if view.tgt_lang == "hi" and j == pair.tgt_end and tgt[j] in HI_POSTPOSITIONS:
                 continue  # the ergative ने, the object's को: no English word says them
             return f"target word '{tgt[j]}' next to the span is unaligned"
+    # one Hindi postposition further: an English compound noun aligned to the
+    # first half of a Hindi phrase ("Dinner" -> रात of "रात का खाना", "headache"
+    # -> सिर of "सिर में दर्द", "lunch" -> दोपहर of "दोपहर के खाने")
+    j = pair.tgt_end + 1
+    if view.tgt_lang == "hi" and j < len(tgt) and tgt[j - 1] in HI_POSTPOSITIONS and j not in view.t2s and \
+            _is_devanagari(tgt[j]) and tgt[j] not in HI_POSTPOSITIONS | HI_VERB_FOLLOWERS:
+        return f"target word '{tgt[j]}' after '{tgt[j - 1]}' next to the span is unaligned"
     # a content word inside the target span with no link says what the
     # source span does not, often what a word outside it says ("walking and
     # drinking a beer" -> "walking and trinkt im Gehen ein Bier")
@@ -680,6 +687,11 @@ def misaligned_edge(view, pair) -> Optional[str]:
         return None
     tgt = view.tgt.tokens
     rng = _src_range(view, pair)
+    if view.tgt_lang == "hi" and rng is not None:
+        # "this बुख़ार कब" for "this fever": कब (when) came from "How long"
+        ask = next((tgt[j] for j in range(pair.tgt_start, pair.tgt_end) if tgt[j] in HI_QUESTION_WORDS), None)
+        if ask is not None and not any(view.src.tokens[i].casefold() in ENGLISH_QUESTION_WORDS for i in range(*rng)):
+            return f"Hindi question word '{ask}' in the span and no English question word"
     why = _split_loanword(view, pair, rng)
     if why is not None:
         return why
@@ -992,6 +1004,9 @@ DE_POSTPOSITIONS = frozenset({"entlang", "hinunter", "hinauf", "herunter", "hera
                               "zufolge", "entgegen", "herum", "hinein", "heraus", "hinaus", "herab", "hinab"})
 
 
+#: Hindi question words, and the English ones that may stand for them
+HI_QUESTION_WORDS = frozenset("क्या कब कहाँ कहां क्यों कैसे कैसा कैसी कौन किसने किसे किसको कितना कितनी कितने".split())
+ENGLISH_QUESTION_WORDS = frozenset("what when where why how who whom whose which".split())
 #: Hindi particles that lean on the word before them
 HI_ENCLITICS = frozenset({"भी", "ही", "तो"})
 #: Hindi personal pronouns, direct, oblique and dative forms

@@ -761,3 +761,18 @@ def test_span_edge_inside_a_hyphenated_devanagari_word(nlp):
     why = cons.explain(View(rec), Pair(5, 6, 3, 4))  # "a ज़ुकाम" cut from सर्दी-
     assert "split_compound" in why and "-ज़ुकाम" in why["split_compound"], why
     assert "split_compound" not in cons.explain(View(rec), Pair(5, 6, 1, 4))  # the whole word
+
+
+def test_unaligned_hindi_word_after_a_postposition_and_a_stray_question_word(nlp):
+    # "Dinner" -> रात of "रात का खाना": "रात will be ready"
+    view = View(parsed(nlp, "Dinner will be ready in twenty minutes .", "रात का खाना बीस मिनट में तैयार हो जाएगा ।",
+                       "0-0 1-8 2-7 3-6 4-5 5-3 6-4 7-9", tgt_lang="hi"))
+    why = cons.explain(view, Pair(0, 1, 0, 1))
+    assert "unaligned_edge" in why and "'खाना'" in why["unaligned_edge"], why
+    assert "unaligned_edge" not in cons.explain(view, Pair(6, 7, 4, 5))  # minutes -> मिनट
+    # "fever" linked to बुख़ार and to कब (of "How long"): "this बुख़ार कब?"
+    view = View(parsed(nlp, "How long have you had this fever ?", "आपको यह बुख़ार कब से है ?",
+                       "3-0 5-1 6-2 6-3 7-6", tgt_lang="hi"))
+    why = cons.explain(view, Pair(6, 7, 2, 4))
+    assert "misaligned_edge" in why and "'कब'" in why["misaligned_edge"], why
+    assert "misaligned_edge" not in cons.explain(view, Pair(6, 7, 2, 3))
