@@ -1183,10 +1183,37 @@ def split_compound(view, pair) -> Optional[str]:
                 return (f"the span edge cuts the word '{view.tgt.tokens[cut - 1]}{view.tgt.tokens[cut]}' "
                         f"in the target")
     hit = _split_dependency(view, pair, ("compound",))
-    if hit is None:
+    if hit is not None:
+        a, b = sorted(hit)
+        return f"the compound '{view.src.tokens[a]} {view.src.tokens[b]}' is split at the span edge"
+    return _split_target_name(view, pair)
+
+
+#: spaCy's entity labels for dates, times and amounts: not names
+NUMERIC_ENTITY_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
+
+
+def _split_target_name(view, pair) -> Optional[str]:
+    """The target span takes part of a named entity or of a compound proper
+    name of the target side (where it is annotated: the English side of a Hindi frame,
+    ``matrix: tgt``): "de janeiro mein" for "Rio de Janeiro", the span
+    took "de" alone."""
+    tgt = view.tgt
+    if pair.tgt_start < 0 or tgt is None:
         return None
-    a, b = sorted(hit)
-    return f"the compound '{view.src.tokens[a]} {view.src.tokens[b]}' is split at the span edge"
+    j1, j2 = pair.tgt_start, pair.tgt_end
+    for e in tgt.entities or ():
+        if e.label in NUMERIC_ENTITY_LABELS:
+            continue  # "aaj morning" for "this morning" (DATE) is fine
+        if e.start < j2 and j1 < e.end and not (j1 <= e.start and e.end <= j2):
+            return f"the span cuts the name '{' '.join(tgt.tokens[e.start:e.end])}' in the target"
+    if tgt.heads and tgt.deps and tgt.pos:
+        for j in range(len(tgt.tokens)):
+            h = tgt.heads[j]
+            if tgt.deps[j] == "compound" and tgt.pos[j] == tgt.pos[h] == "PROPN" and (j1 <= j < j2) != (j1 <= h < j2):
+                a, b = sorted((j, tgt.heads[j]))
+                return f"the compound '{tgt.tokens[a]} {tgt.tokens[b]}' is split at the span edge in the target"
+    return None
 
 
 #: dependency labels of a pronoun that is an argument of its verb

@@ -776,3 +776,31 @@ def test_unaligned_hindi_word_after_a_postposition_and_a_stray_question_word(nlp
     why = cons.explain(view, Pair(6, 7, 2, 4))
     assert "misaligned_edge" in why and "'कब'" in why["misaligned_edge"], why
     assert "misaligned_edge" not in cons.explain(view, Pair(6, 7, 2, 3))
+
+
+def test_hindi_frame_span_cutting_an_english_name(nlp):
+    # "de janeiro mein": the aligner gave रियो डी -> "de" alone
+    en = "More than 40,000 people attended the concert in Rio de Janeiro ."
+    hi = "रियो डी जेनेरो में हुए संगीत समारोह में 40,000 से ज़्यादा लोग पहुँचे ।"
+    # (English-Hindi links: the record the Hindi frame swaps)
+    links = " ".join("-".join(reversed(link.split("-"))) for link in
+                     "0-9 1-9 2-8 3-7 4-8 5-6 6-6 7-5 8-2 9-1 10-0 11-3 12-4 12-10 13-11".split())
+    view = _hindi_frame(nlp, en, hi, links)
+    assert view.tgt.pos[8:11] == ("PROPN",) * 3  # the parse this test relies on
+    why = cons.explain(view, Pair(0, 2, 9, 10))
+    assert "split_compound" in why and "in the target" in why["split_compound"], why
+    assert "split_compound" not in cons.explain(view, Pair(0, 3, 8, 11))  # the whole name
+    # the same from a named-entity span alone (no parse), and a DATE entity may be cut
+    from cs_synth.pipeline.record import Span
+
+    rec = swap_sides_of(parsed(nlp, en, hi, links, tgt_lang="hi"))
+    bare = rec.evolve(tgt=Side(rec.tgt.text, "en", rec.tgt.tokens, rec.tgt.spaces,
+                               entities=(Span(8, 11, "GPE"), Span(0, 3, "CARDINAL"))))
+    assert "split_compound" in cons.explain(View(bare), Pair(0, 2, 9, 10))
+    assert "split_compound" not in cons.explain(View(bare), Pair(9, 11, 0, 1))  # ज़्यादा लोग -> "More"
+
+
+def swap_sides_of(rec):
+    from cs_synth.transforms.codeswitch.matrix import swap_sides
+
+    return swap_sides(rec)
