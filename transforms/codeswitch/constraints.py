@@ -677,7 +677,7 @@ def misaligned_edge(view, pair) -> Optional[str]:
         # a Hindi frame (matrix: tgt) has no POS tags: the loanword and verb-position checks still run
         rng = _src_range(view, pair)
         return _split_loanword(view, pair, rng) or _hindi_verb_position(view, pair, rng) or \
-            _hindi_frame_postposition(view, rng)
+            _hindi_frame_postposition(view, rng) or _hindi_frame_lost_word(view, pair, rng)
     if not view.src.pos:
         return None
     from cs_synth.transforms.boundary import stop_words
@@ -865,6 +865,38 @@ def _hindi_clause_verb(view, pair, rng) -> Optional[str]:
         return None
     return (f"the Hindi span ends its clause with '{last}', the verb position, and the English span has no "
             f"verb: the verb would be said twice")
+
+
+def _hindi_frame_lost_word(view, pair, rng) -> Optional[str]:
+    """In a Hindi frame (no POS tags on the Hindi side), a Hindi content
+    word that the switch loses or misplaces:
+    - one at the span's edge with no link at all: the English span does
+      not say it ("har evening ke bad" for "शाम खाने के बाद", खाने lost);
+    - one next to the span linked only to English articles of the span's
+      own English noun: "airplane jahaj" for हवाई of "हवाई
+      जहाज़", with जहाज़ linked to "an"."""
+    if rng is None or view.tgt is None or not view.tgt.pos:
+        return None
+    from cs_synth.transforms.boundary import stop_words
+
+    stops = stop_words(view.src_lang)
+    src = view.src.tokens
+    pair_t1, pair_t2 = pair.tgt_start, pair.tgt_end
+
+    def content(i):
+        return _is_devanagari(src[i]) and src[i] not in stops and src[i] not in HI_POSTPOSITIONS and len(src[i]) > 2
+
+    for i in sorted({rng[0], rng[1] - 1}):
+        if i not in view.s2t and content(i):
+            return f"Hindi word '{src[i]}' at the span edge is unaligned: the switch would drop it"
+    for i in (rng[0] - 1, rng[1]):
+        if 0 <= i < len(src) and content(i) and \
+                src[i] not in HI_COMPOUND_POSTPOSITIONS | HI_PRONOUNS | HI_GENITIVE_FORMS | HI_DETERMINERS and \
+                view.s2t.get(i) and all(view.tgt.tokens[j].casefold() in ("a", "an", "the") and view.tgt.heads and
+                                        pair_t1 <= view.tgt.heads[j] < pair_t2 for j in view.s2t[i]):
+            return (f"Hindi word '{src[i]}' next to the span is linked only to the article "
+                    f"'{view.tgt.tokens[min(view.s2t[i])]}' of the span's English noun: it belongs with the span")
+    return None
 
 
 def _hindi_frame_postposition(view, rng) -> Optional[str]:
