@@ -926,7 +926,9 @@ def _hindi_verb_position(view, pair, rng) -> Optional[str]:
         return None
     src = view.src.tokens
     last = rng[1] - 1
-    nxt = src[rng[1]] if rng[1] < len(src) else None
+    while last > rng[0] and src[last] in CLAUSE_END:
+        last -= 1  # a span that takes the clause's punctuation too: "pura kar yet?" for "कर लिया?"
+    nxt = src[last + 1] if last + 1 < len(src) else None
     word = src[last]
     if nxt is None or nxt in CLAUSE_END:
         verb = True

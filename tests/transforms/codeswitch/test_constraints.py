@@ -821,3 +821,11 @@ def test_hindi_frame_word_lost_at_the_span_edge(nlp):
     assert view.tgt.heads[6] == 7  # "an" hangs from "airplane": the parse this test relies on
     why = cons.explain(view, Pair(3, 4, 7, 8))
     assert "misaligned_edge" in why and "'जहाज़'" in why["misaligned_edge"], why
+
+
+def test_hindi_frame_verb_position_past_the_question_mark(nlp):
+    # "लिया ?" -> "yet ?": the span took the Hindi verb and the clause's "?"
+    view = _hindi_frame(nlp, "Have you finished your homework yet ?", "क्या तुमने अपना होमवर्क पूरा कर लिया ?",
+                        "1-1 2-4 2-5 3-2 4-3 5-6 6-7")
+    why = cons.explain(view, Pair(6, 8, 5, 7))
+    assert "misaligned_edge" in why and "'लिया'" in why["misaligned_edge"], why
