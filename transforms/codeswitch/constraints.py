@@ -241,6 +241,11 @@ def _hindi_finite_verb_in_english_clause(view, pair) -> Optional[str]:
     for v in verbs:
         subj = [k for k in _children(src, v) if src.deps[k] in ("nsubj", "nsubjpass", "expl")]
         if subj and all(k in inside for k in subj):
+            # ... and the copula's complement with it: "The मीठा था too sweet" for "The dessert was"
+            out = [k for k in _children(src, v) if src.deps[k] in ("acomp", "attr") and k not in inside]
+            if out:
+                return (f"Hindi finite verb '{tgt[aux[0]]}' would stand before the English complement "
+                        f"'{src.tokens[out[0]]}' of its clause")
             return None
     return f"Hindi finite verb '{tgt[aux[0]]}' would stand inside an English clause whose subject stays outside"
 

@@ -829,3 +829,12 @@ def test_hindi_frame_verb_position_past_the_question_mark(nlp):
                         "1-1 2-4 2-5 3-2 4-3 5-6 6-7")
     why = cons.explain(view, Pair(6, 8, 5, 7))
     assert "misaligned_edge" in why and "'लिया'" in why["misaligned_edge"], why
+
+
+def test_hindi_copula_before_its_english_complement(nlp):
+    # "cake was" -> "मीठा था" (cake misaligned to मीठा): "The मीठा था too sweet"
+    view = View(parsed(nlp, "The cake was too sweet for my taste .", "केक मेरे स्वाद के हिसाब से बहुत ज़्यादा मीठा था ।",
+                       "1-8 2-9 3-6 4-4 4-7 5-5 6-1 7-2 8-10", tgt_lang="hi"))
+    assert view.src.deps[4] == "acomp"  # the parse this test relies on
+    why = cons.explain(view, Pair(1, 3, 8, 10))
+    assert "finite_verb_clash" in why and "'sweet'" in why["finite_verb_clash"], why
