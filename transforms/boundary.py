@@ -78,6 +78,8 @@ def _inflect():
 #: (its consonant rule, and its letter, ordinal and abbreviation rules for
 #: these letters), whatever follows
 _ALWAYS_A = frozenset("bcdgjkpqtvwzBCDGJKPQTVWZ")
+#: Devanagari independent vowel letters (अ ... औ, ॠ ॡ, ॲ ... ॷ)
+_DEVANAGARI_VOWELS = frozenset(chr(c) for c in [*range(0x0904, 0x0915), 0x0960, 0x0961, *range(0x0972, 0x0978)])
 #: first letters after which every one of its rules says ``an``
 _ALWAYS_AN = frozenset("aiAI")
 
@@ -92,6 +94,10 @@ def _plain_article(word: str):
     if not word or any(ch.isspace() for ch in word):
         return None
     first = word[0]
+    if "\u0900" <= first <= "\u097f":
+        # Devanagari: an independent vowel letter starts with a vowel sound (ऐप "app", एक्सपर्ट),
+        # a consonant letter with a consonant (बाज़ार)
+        return "an" if first in _DEVANAGARI_VOWELS else "a"
     if first in _ALWAYS_A:
         return "a"
     if first in _ALWAYS_AN or (first in "eE" and word[1:2] not in ("u", "w", "U", "W")):

@@ -125,3 +125,11 @@ def test_helpers():
     assert article_for("hour") == "an" and article_for("") in ("a", "an")
     assert "un" in stop_words("fr") and "hund" not in stop_words("de") and stop_words("xx-bad") == frozenset()
     assert tag_tokens(["l'"], "fr") == ("fr",)
+
+
+def test_article_before_a_devanagari_word():
+    # a Hindi noun switched into an English frame: "a ऐप" is read "a app"
+    assert [article_for(w) for w in ("ऐप", "एयरपोर्ट", "ऑफ़िस", "इंसान")] == ["an"] * 4
+    assert [article_for(w) for w in ("बाज़ार", "यूनिफ़ॉर्म", "दुकान")] == ["a"] * 3
+    o = out(rec(["I", "use", "a", "program", "."]), rep(3, 4, ["ऐप"], "hi"))
+    assert ("repair_article", "a", "an") in repairs(o)
