@@ -133,6 +133,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from cs_synth.pipeline.config import ConstraintsConfig as Constraints
 from cs_synth.pipeline.langs import is_language_independent
+from cs_synth.transforms.codeswitch.selectors import dependents, subtree_nodes
 
 #: universal POS tags of content words
 CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "ADV", "NUM"})
@@ -250,18 +251,6 @@ def _hindi_finite_verb_in_english_clause(view, pair) -> Optional[str]:
     return f"Hindi finite verb '{tgt[aux[0]]}' would stand inside an English clause whose subject stays outside"
 
 
-def _subtree(src, i: int) -> set:
-    """``i`` and every word that depends on it, directly or not."""
-    out, todo = {i}, [i]
-    while todo:
-        h = todo.pop()
-        for k in _children(src, h):
-            if k not in out:
-                out.add(k)
-                todo.append(k)
-    return out
-
-
 def _hindi_verb_in_english_frame(view, pair) -> Optional[str]:
     """An English frame with Hindi spans (en-hi, ``matrix: src``): an
     English verb is replaced by Hindi only together with everything that
@@ -281,10 +270,10 @@ def _hindi_verb_in_english_frame(view, pair) -> Optional[str]:
         return None
     src = view.src
     i1, i2 = rng
-    for i in range(i1, i2):
-        if src.pos[i] != "VERB" or src.deps[i] in AUX_DEPS:
-            continue
-        outside = sorted(k for k in _subtree(src, i) if not i1 <= k < i2 and src.pos[k] != "PUNCT")
+    verbs = [i for i in range(i1, i2) if src.pos[i] == "VERB" and src.deps[i] not in AUX_DEPS]
+    children = dependents(src.heads) if verbs else {}
+    for i in verbs:
+        outside = sorted(k for k in subtree_nodes(children, i) if not i1 <= k < i2 and src.pos[k] != "PUNCT")
         if outside:
             return (f"the English verb '{src.tokens[i]}' would become Hindi while its dependent "
                     f"'{src.tokens[outside[0]]}' stays English")
@@ -841,6 +830,16 @@ HI_VERB_FOLLOWERS = HI_AUXILIARIES | frozenset("जा जाता जाती
 CLAUSE_END = frozenset("। ॥ . ? ! , ; :".split())
 
 
+def _last_word(tokens: Sequence[str], start: int, end: int) -> int:
+    """The index of the last token of ``tokens[start:end]`` that is not
+    clause punctuation (a span may take the clause's danda or "?"), or
+    ``start`` when all of them are."""
+    last = end - 1
+    while last > start and tokens[last] in CLAUSE_END:
+        last -= 1
+    return last
+
+
 def _hindi_clause_verb(view, pair, rng) -> Optional[str]:
     """A Hindi target span that runs to the end of its clause takes the
     clause's verb (Hindi is verb-final); when the English span has no verb,
@@ -852,10 +851,8 @@ def _hindi_clause_verb(view, pair, rng) -> Optional[str]:
     if view.tgt_lang != "hi" or rng is None or view.tgt is None or not view.src.pos:
         return None
     tgt = view.tgt.tokens
-    end = pair.tgt_end
-    while end > pair.tgt_start and tgt[end - 1] in CLAUSE_END:
-        end -= 1
-    if end == pair.tgt_start:
+    end = _last_word(tgt, pair.tgt_start, pair.tgt_end) + 1
+    if tgt[end - 1] in CLAUSE_END:
         return None
     last = tgt[end - 1]
     if not _is_devanagari(last):
@@ -904,18 +901,20 @@ def _hindi_frame_lost_word(view, pair, rng) -> Optional[str]:
     return None
 
 
-def _hindi_frame_postposition(view, rng) -> Optional[str]:
-    """In a Hindi frame (``matrix: tgt``), a Hindi span that opens with the
-    second half of a compound postposition, its genitive left outside: the
-    English word it was aligned to can only be the aligner's mistake
-    ("apne luggage rakhen" for अपने पास "with you")."""
-    if rng is None or rng[0] == 0:
-        return None
-    src = view.src.tokens
-    first, before = src[rng[0]], src[rng[0] - 1]
-    if first in HI_COMPOUND_POSTPOSITIONS and before in HI_GENITIVE_FORMS:
-        return f"the span opens inside the Hindi postposition '{before} {first}', whose first half stays outside"
+def _opens_compound_postposition(tokens: Sequence[str], k: int) -> Optional[str]:
+    """The span's first Hindi word ``tokens[k]`` is the second half of a
+    compound postposition whose genitive (के, अपने ...) stays outside: the
+    English word it was aligned to can only be the aligner's mistake ("keep
+    your पास", "apne luggage rakhen" for अपने पास "with you")."""
+    if k > 0 and tokens[k] in HI_COMPOUND_POSTPOSITIONS and tokens[k - 1] in HI_GENITIVE_FORMS:
+        return (f"the span opens inside the Hindi postposition '{tokens[k - 1]} {tokens[k]}', whose first half "
+                f"stays outside")
     return None
+
+
+def _hindi_frame_postposition(view, rng) -> Optional[str]:
+    """:func:`_opens_compound_postposition` in a Hindi frame (``matrix: tgt``)."""
+    return None if rng is None else _opens_compound_postposition(view.src.tokens, rng[0])
 
 
 def _hindi_verb_position(view, pair, rng) -> Optional[str]:
@@ -930,9 +929,7 @@ def _hindi_verb_position(view, pair, rng) -> Optional[str]:
     if view.tgt is None or not view.tgt.pos or pair.tgt_start < 0 or rng is None:
         return None
     src = view.src.tokens
-    last = rng[1] - 1
-    while last > rng[0] and src[last] in CLAUSE_END:
-        last -= 1  # a span that takes the clause's punctuation too: "pura kar yet?" for "कर लिया?"
+    last = _last_word(src, *rng)  # past the clause's punctuation: "pura kar yet?" for "कर लिया?"
     nxt = src[last + 1] if last + 1 < len(src) else None
     word = src[last]
     if nxt is None or nxt in CLAUSE_END:
@@ -1097,22 +1094,20 @@ def _dangling_hindi_postposition(view, pair) -> Optional[str]:
     if not edges:
         return None
     first, last = tgt[edges[0]], tgt[edges[-1]]
-    rng0 = _src_range(view, pair)
+    rng = _src_range(view, pair)
     if first in HI_POSTPOSITIONS:
         return f"Hindi postposition '{first}' opens the span: the noun it follows stays outside"
     if first in HI_ENCLITICS:
         # "still भी वारंटी" for "अभी भी": भी, ही, तो lean on the word before them
         return f"Hindi particle '{first}' opens the span: the word it leans on stays outside"
-    if view.src.pos and rng0 is not None and not any(view.src.pos[i] == "PRON" for i in range(*rng0)):
+    if view.src.pos and rng is not None and not any(view.src.pos[i] == "PRON" for i in range(*rng)):
         pron = next((tgt[j] for j in (edges[0], edges[-1]) if tgt[j] in HI_PRONOUNS), None)
         if pron is not None:
             # "wear a cast उसे छह हफ़्ते" for "for six weeks"
             return f"Hindi pronoun '{pron}' at the span edge and no English pronoun in the span"
-    if first in HI_COMPOUND_POSTPOSITIONS and edges[0] > 0 and tgt[edges[0] - 1] in HI_GENITIVE_FORMS:
-        # "keep your पास" for "luggage": पास is the second half of "अपने पास" (with you)
-        return (f"the span opens inside the Hindi postposition '{tgt[edges[0] - 1]} {first}', whose first half "
-                f"stays outside")
-    rng = _src_range(view, pair)
+    why = _opens_compound_postposition(tgt, edges[0])  # "keep your पास" for "luggage" (अपने पास)
+    if why is not None:
+        return why
     if last in HI_CASE_MARKERS and view.src.pos and rng is not None and not any(
             view.src.pos[i] == "ADP" or view.src.tokens[i].casefold() in ENGLISH_CASE_WORDS for i in range(*rng)):
         # "The river" -> "नदी में", "the concert" -> "संगीत समारोह में" + "in Rio", "The guide" -> "गाइड ने"

@@ -316,24 +316,36 @@ def ec_spans(view: View, max_len: int = 4, min_len: int = 1) -> List[Pair]:
             if view.ec_valid(rng[0], rng[1], *hull)]
 
 
-def subtree_spans(view: View, min_size: int = 2, max_size: int = 6) -> List[Pair]:
-    """Contiguous (projective) dependency subtrees of the source with
-    ``min_size``..``max_size`` tokens, never the whole sentence, whose
-    aligned target span is consistent."""
-    heads = view.src.heads
-    n_src = len(view.src.tokens)
+def dependents(heads: Sequence[int]) -> Dict[int, List[int]]:
+    """{head: its direct dependents} of a parse given as head indices (the
+    root, its own head, is nobody's dependent)."""
     children: Dict[int, List[int]] = {}
     for i, h in enumerate(heads):
         if h != i:
             children.setdefault(h, []).append(i)
+    return children
+
+
+def subtree_nodes(children: Dict[int, List[int]], i: int) -> List[int]:
+    """``i`` and every word that depends on it, directly or not."""
+    nodes, stack = [], [i]
+    while stack:
+        x = stack.pop()
+        nodes.append(x)
+        stack.extend(children.get(x, ()))
+    return nodes
+
+
+def subtree_spans(view: View, min_size: int = 2, max_size: int = 6) -> List[Pair]:
+    """Contiguous (projective) dependency subtrees of the source with
+    ``min_size``..``max_size`` tokens, never the whole sentence, whose
+    aligned target span is consistent."""
+    n_src = len(view.src.tokens)
+    children = dependents(view.src.heads)
     out = []
     seen = set()
     for i in range(n_src):
-        nodes, stack = [], [i]
-        while stack:
-            x = stack.pop()
-            nodes.append(x)
-            stack.extend(children.get(x, ()))
+        nodes = subtree_nodes(children, i)
         a, b = min(nodes), max(nodes) + 1
         if len(nodes) != b - a or not min_size <= b - a <= max_size or b - a == n_src or (a, b) in seen:
             continue
