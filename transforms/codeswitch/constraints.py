@@ -1223,8 +1223,9 @@ def split_compound(view, pair) -> Optional[str]:
     return _split_target_name(view, pair)
 
 
-#: spaCy's entity labels for dates, times and amounts: not names
-NUMERIC_ENTITY_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
+#: spaCy / OntoNotes entity types for dates, times and amounts: not names
+#: (the entity recipe skips them too, :data:`~cs_synth.transforms.codeswitch.recipes.NUMERIC_TYPES`)
+NUMERIC_TYPES = ("DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL")
 
 
 def _split_target_name(view, pair) -> Optional[str]:
@@ -1237,7 +1238,7 @@ def _split_target_name(view, pair) -> Optional[str]:
         return None
     j1, j2 = pair.tgt_start, pair.tgt_end
     for e in tgt.entities or ():
-        if e.label in NUMERIC_ENTITY_LABELS:
+        if e.label in NUMERIC_TYPES:
             continue  # "aaj morning" for "this morning" (DATE) is fine
         if e.start < j2 and j1 < e.end and not (j1 <= e.start and e.end <= j2):
             return f"the span cuts the name '{' '.join(tgt.tokens[e.start:e.end])}' in the target"

@@ -767,7 +767,7 @@ def _inside_longer_name(tokens: Sequence[str], start: int, end: int) -> bool:
 
 ENTITY_SOURCES = ("auto", "lexicon", "annotations")
 #: spaCy / OntoNotes entity types that are not named entities
-NUMERIC_TYPES = ("DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL")
+NUMERIC_TYPES = cons.NUMERIC_TYPES
 
 
 class EntitySwitch(_Unit):
