@@ -6,7 +6,8 @@ held-out word is held out), against the rule-based ``hinglish`` backend.
 
 Prints top-1 accuracy against any attested romanization and against the
 most frequent one, for: the rules, the pair model alone, the pair model with
-loanword detection; then speed in words per second on one core: cold (every
+loanword detection, and with ``--neural`` the neural reranker (its forward
+network alone, then the noisy channel of both networks, the default); then speed in words per second on one core: cold (every
 held-out word once, nothing cached) and a cached stream (the words of the
 Hindi side of HinGE, when given with ``--stream``, in text order, through
 the lexicon and the word cache), each against the rule-based romanizer
@@ -22,9 +23,9 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from cs_synth.transforms.translit import hinglish  # noqa: E402
-from cs_synth.transforms.translit.learned import (LearnedRomanizer, PairModel, align_lexicon, english_index,  # noqa: E402
-                                                  hindi_lexicon, load_lexicon, loan_lexicon, neural_scorer,
-                                                  split_by_word)
+from cs_synth.transforms.translit.learned import (LearnedRomanizer, NeuralReranker, PairModel,  # noqa: E402
+                                                  align_lexicon, english_index, hindi_lexicon, load_lexicon,
+                                                  loan_lexicon, neural_reranker, split_by_word)
 
 #: the development split: this share of the training words (salt "dev"),
 #: the words every weight of the romanizer was tuned on; models scored on it
@@ -128,9 +129,13 @@ def evaluate(train, test, label, neural=False):
     scorer = None
     if neural:
         t0 = time.perf_counter()
-        scorer = neural_scorer(train)
-        print(f"training ({label}): neural reranker {time.perf_counter() - t0:.1f} s (0 s when cached)")
+        scorer = neural_reranker(train)
+        print(f"training ({label}): neural reranker, both networks {time.perf_counter() - t0:.1f} s "
+              "(0 s when cached)")
+        forward = NeuralReranker(scorer.forward, None)
+        one = LearnedRomanizer(train, model=hindi_model, loanwords=True, loan_model=loan_model, neural=forward)
         both = LearnedRomanizer(train, model=hindi_model, loanwords=True, loan_model=loan_model, neural=scorer)
+        rows.append(("  + neural, forward only", one.model_word))
         rows.append(("pair model + loanwords + neural", both.model_word))
     results = {}
     print(f"{label + ' top-1':32s} {'any attested':>12s} {'most frequent':>14s} {'cold words/s':>13s}")

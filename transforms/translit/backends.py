@@ -222,11 +222,14 @@ class LearnedBackend(Backend):
     hits give their most frequent romanization, other words a pair n-gram
     model, English loanwords their English spelling (``loanwords``), and
     with ``variation`` lexicon words draw among their attested spellings in
-    proportion to their counts, from the record's random stream."""
+    proportion to their counts, from the record's random stream; with
+    ``neural`` the two small networks of the neural reranker (needs torch;
+    trained once per lexicon, minutes, then cached on disk) rerank the
+    model's spellings of words outside the lexicon."""
 
     name = "learned"
 
-    def __init__(self, lexicon: str, loanwords: bool = True, variation: bool = False):
+    def __init__(self, lexicon: str, loanwords: bool = True, variation: bool = False, neural: bool = False):
         from cs_synth.transforms.translit.learned import load_romanizer
 
         if loanwords:
@@ -234,21 +237,23 @@ class LearnedBackend(Backend):
         self.lexicon = lexicon
         self.loanwords = bool(loanwords)
         self.variation = bool(variation)
+        self.neural = bool(neural)
         self.uses_rng = self.variation
-        self._romanizer = load_romanizer(lexicon, loanwords=self.loanwords)
+        self._romanizer = load_romanizer(lexicon, loanwords=self.loanwords, neural=self.neural)
 
     @property
     def detail(self) -> str:
         import os
 
-        flags = ("+loanwords" if self.loanwords else "") + ("+variation" if self.variation else "")
+        flags = ("+loanwords" if self.loanwords else "") + ("+variation" if self.variation else "") \
+            + ("+neural" if self.neural else "")
         return f"learned:{os.path.basename(self.lexicon)}{flags}"
 
     def transliterate(self, text: str, rng=None) -> str:
         return self._romanizer.romanize(text, rng if self.variation else None)
 
     def __reduce__(self):
-        return (LearnedBackend, (self.lexicon, self.loanwords, self.variation))
+        return (LearnedBackend, (self.lexicon, self.loanwords, self.variation, self.neural))
 
 
 BACKENDS = ("icu", "sanscript", "uroman", "hinglish", "learned")
@@ -257,13 +262,14 @@ BACKENDS = ("icu", "sanscript", "uroman", "hinglish", "learned")
 def build_backend(backend: str, *, transform_id: Optional[str] = None, scheme: Optional[str] = None,
                   source_scheme: Optional[str] = None, lcode: Optional[str] = None,
                   lexicon: Optional[str] = None, loanwords: Optional[bool] = None,
-                  variation: Optional[bool] = None, base_dir: Optional[str] = None) -> Backend:
+                  variation: Optional[bool] = None, neural: Optional[bool] = None,
+                  base_dir: Optional[str] = None) -> Backend:
     """Validate the backend options and build the backend (cheap, except
     ``learned``, which trains its model once per process)."""
     given = {"transform_id": transform_id, "scheme": scheme, "source_scheme": source_scheme, "lcode": lcode,
-             "lexicon": lexicon, "loanwords": loanwords, "variation": variation}
+             "lexicon": lexicon, "loanwords": loanwords, "variation": variation, "neural": neural}
     allowed = {"icu": {"transform_id"}, "sanscript": {"scheme", "source_scheme"}, "uroman": {"lcode"},
-               "hinglish": set(), "learned": {"lexicon", "loanwords", "variation"}}
+               "hinglish": set(), "learned": {"lexicon", "loanwords", "variation", "neural"}}
     if backend not in allowed:
         raise ConfigError(f"option 'backend': unknown transliteration backend {backend!r}; "
                           f"valid backends: {', '.join(BACKENDS)}")
@@ -290,5 +296,5 @@ def build_backend(backend: str, *, transform_id: Optional[str] = None, scheme: O
                               "file such as Dakshina's hi.translit.sampled.train.tsv (relative to the config)")
         path = lexicon if os.path.isabs(lexicon) else os.path.join(base_dir or ".", lexicon)
         return LearnedBackend(os.path.normpath(path), loanwords=True if loanwords is None else loanwords,
-                              variation=bool(variation))
+                              variation=bool(variation), neural=bool(neural))
     return HinglishBackend()

@@ -17,7 +17,10 @@ Options (``factory(ctx, **options)``):
     pair n-gram model trained on the lexicon; ``loanwords`` (default true)
     gives English words written in Devanagari their English spelling;
     ``variation`` (default false) draws lexicon words among their attested
-    spellings in proportion to their counts, seeded per record; see
+    spellings in proportion to their counts, seeded per record; ``neural``
+    (default false, needs torch) adds the neural reranker for words outside
+    the lexicon, two small networks trained once per lexicon (about six
+    minutes on one core for Dakshina's) and cached on disk; see
     :mod:`cs_synth.transforms.translit.learned`).
 ``mode``
     ``text`` (every token), ``lang`` (tokens whose language tag is in
@@ -150,14 +153,14 @@ def translit_factory(ctx: Context, backend: str = "icu", transform_id: Optional[
                      scheme: Optional[str] = None, source_scheme: Optional[str] = None,
                      lcode: Optional[str] = None, lexicon: Optional[str] = None,
                      loanwords: Optional[bool] = None, variation: Optional[bool] = None,
-                     mode: Optional[str] = None,
+                     neural: Optional[bool] = None, mode: Optional[str] = None,
                      langs: Union[str, Sequence[str], None] = None, predicate: Optional[str] = None,
                      predicate_options: Optional[dict] = None) -> Transliterate:
     if backend == "icu" and transform_id is None:
         transform_id = DEFAULT_ICU_ID
     be = build_backend(backend, transform_id=transform_id, scheme=scheme, source_scheme=source_scheme,
                        lcode=lcode, lexicon=lexicon, loanwords=loanwords, variation=variation,
-                       base_dir=getattr(ctx, "base_dir", None))
+                       neural=neural, base_dir=getattr(ctx, "base_dir", None))
     if mode is None:  # inferred from the other options
         mode = "lang" if langs is not None else "predicate" if predicate is not None else "text"
     if mode not in MODES:

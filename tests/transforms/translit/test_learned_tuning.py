@@ -149,3 +149,59 @@ def test_the_bigram_model_joins_the_reranking(slice_lexicon, monkeypatch):
     # the same romanizer twice gives the same spellings (no state between words)
     monkeypatch.setattr(learned, "LOW_ORDER_WEIGHT", 0.5)
     assert [r.model_word(w) for w in words] == default
+
+
+def test_the_channel_network_scores_the_word_given_the_spelling(tiny):
+    """With ``reverse`` the network reads the spelling and predicts the
+    native units: ``log p(native | spelling)``, deterministic, saved with its
+    direction, and a spelling of another word explains घर worse."""
+    rev = NeuralScorer(tiny, epochs=40, seed=0, reverse=True)
+    units = units_of("घर")
+    right, other = rev.score(units, ["ghar", "kamra"])
+    assert right > other
+    assert rev.reverse and NeuralScorer(state=rev.state()).reverse
+    # the same score alone as in a batch with a longer spelling (packed, not padded; up to float rounding)
+    alone = rev.score(units, ["ghar"])
+    assert alone == pytest.approx([right], abs=1e-5)
+    assert NeuralScorer(state=rev.state()).score(units, ["ghar"]) == alone
+    assert NeuralScorer(tiny, epochs=40, seed=0, reverse=True).score(units, ["ghar"]) == alone
+    assert NeuralScorer(tiny, epochs=40, seed=0).score(units, ["ghar"]) != alone  # not the forward network
+    assert rev.score(units, ["qhar"]) == [-100.0]  # a letter the lexicon never shows
+    # a state saved before the channel network existed (three parts) is a forward network
+    fwd = NeuralScorer(tiny, epochs=2, seed=0)
+    assert NeuralScorer(state=fwd.state()[:3]).reverse is False
+
+
+def test_the_reranker_adds_the_channel_score(tiny):
+    fwd, rev = NeuralScorer(tiny, epochs=2, seed=0), NeuralScorer(tiny, epochs=2, seed=0, reverse=True)
+    units, spellings = units_of("मगर"), ["magar", "mgr", "magara"]
+    both = learned.NeuralReranker(fwd, rev, channel_weight=0.5).score(units, spellings)
+    assert both == pytest.approx([a + 0.5 * b for a, b in zip(fwd.score(units, spellings),
+                                                               rev.score(units, spellings))])
+    assert learned.NeuralReranker(fwd, None).score(units, spellings) == fwd.score(units, spellings)
+    assert learned.NeuralReranker(fwd, rev).channel_weight == learned.CHANNEL_WEIGHT > 0
+
+
+def test_the_backend_takes_the_neural_option(tmp_path, monkeypatch):
+    """``neural: true`` on the learned backend trains both networks once
+    (cached on disk), says so in the edit detail, and survives pickling."""
+    import pickle
+
+    from cs_synth.transforms.translit.backends import build_backend
+
+    path = tmp_path / "lex.tsv"
+    path.write_text("घर\tghar\t3\nकर\tkar\t2\nनगर\tnagar\t2\nमकान\tmakan\t2\n", encoding="utf-8")
+    monkeypatch.setenv("CS_SYNTH_CACHE", str(tmp_path / "cache"))
+    be = build_backend("learned", lexicon=str(path), loanwords=False, neural=True)
+    assert be.detail == "learned:lex.tsv+neural"
+    reranker = be._romanizer.neural
+    assert isinstance(reranker, learned.NeuralReranker)
+    assert reranker.forward.reverse is False and reranker.reverse.reverse is True
+    assert len(list((tmp_path / "cache" / "romanizer").glob("*-neural.pt"))) == 2
+    assert be.transliterate("घर") == "ghar" and be.transliterate("नगरकर").isascii()
+    again = pickle.loads(pickle.dumps(be))
+    assert again.neural and again.detail == be.detail
+    assert again.transliterate("नगरकर") == be.transliterate("नगरकर")
+    assert build_backend("learned", lexicon=str(path), loanwords=False).detail == "learned:lex.tsv"
+    with pytest.raises(ConfigError, match="option 'neural' does not apply to backend 'hinglish'"):
+        build_backend("hinglish", neural=True)
