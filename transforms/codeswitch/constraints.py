@@ -383,7 +383,7 @@ def _split_locution(view, pair) -> Optional[str]:
 def dangling_function_word(view, pair) -> Optional[str]:
     src = view.src
     if not src.pos:
-        return None
+        return _hindi_frame_focus_word(view, pair)
     why = _dangling_target_preposition(view, pair) or _split_locution(view, pair) or _left_article(view, pair)
     if why is not None:
         return why
@@ -617,7 +617,8 @@ def _span_start_case(view, pair) -> Optional[str]:
 def case_government(view, pair) -> Optional[str]:
     if pair.tgt_start < 0 or view.tgt is None:
         return None
-    why = _contraction(view, pair) or _span_start_case(view, pair) or _hindi_oblique(view, pair)
+    why = _contraction(view, pair) or _span_start_case(view, pair) or _hindi_oblique(view, pair) or \
+        _hindi_frame_number(view, pair)
     if why is not None:
         return why
     if pair.tgt_start == 0:
@@ -1134,6 +1135,52 @@ def _dangling_hindi_postposition(view, pair) -> Optional[str]:
         i -= 1
     if i >= 0 and view.src.pos[i] == "ADP":
         return f"Hindi postposition '{last}' ends the span and '{view.src.tokens[i]}' before it says it again"
+    return None
+
+
+#: English focus adverbs: Hindi says them with the clitics ही / भी on the word they focus
+ENGLISH_FOCUS_WORDS = frozenset({"only", "just", "even", "also", "too"})
+#: Hindi determiners that take a singular noun (every, each)
+HI_SINGULAR_DETERMINERS = frozenset({"हर", "प्रत्येक"})
+
+
+def _is_hindi_frame(view) -> bool:
+    return view.src_lang == "hi" and not view.src.pos and view.tgt is not None
+
+
+def _hindi_frame_focus_word(view, pair) -> Optional[str]:
+    """In a Hindi frame (``matrix: tgt``), an English span of focus adverbs
+    only (:data:`ENGLISH_FOCUS_WORDS`): Hindi focuses a word with the
+    clitics ही / भी on it, so the English adverb can only replace a Hindi
+    word it was wrongly aligned to ("mujhe iska pata only chala" for तभी,
+    "only then")."""
+    if pair.tgt_start < 0 or not _is_hindi_frame(view):
+        return None
+    words = [w.casefold() for w in view.tgt.tokens[pair.tgt_start:pair.tgt_end] if any(ch.isalpha() for ch in w)]
+    if words and all(w in ENGLISH_FOCUS_WORDS for w in words):
+        return (f"English focus adverb '{' '.join(words)}' alone in the Hindi frame: Hindi marks focus with "
+                f"ही / भी on the word it focuses")
+    return None
+
+
+def _hindi_frame_number(view, pair) -> Optional[str]:
+    """In a Hindi frame, a plural English noun opening the span right after
+    हर / प्रत्येक (every, each), which take a singular ("apna saman har
+    times apne paas rakhen" for हर समय, from "at all times").  A noun is
+    plural when its lemma differs from it; needs lemmas on the English side."""
+    if pair.tgt_start < 0 or not _is_hindi_frame(view) or not view.tgt.pos or not view.tgt.lemmas:
+        return None
+    rng = _src_range(view, pair)
+    if rng is None or rng[0] == 0 or view.src.tokens[rng[0] - 1] not in HI_SINGULAR_DETERMINERS:
+        return None
+    for j in range(pair.tgt_start, pair.tgt_end):
+        if view.tgt.pos[j] in ("DET", "ADJ", "NUM"):
+            continue
+        word = view.tgt.tokens[j]
+        if view.tgt.pos[j] == "NOUN" and view.tgt.lemmas[j].casefold() != word.casefold():
+            return (f"plural English noun '{word}' after the Hindi '{view.src.tokens[rng[0] - 1]}' (every), "
+                    f"which takes a singular")
+        return None
     return None
 
 

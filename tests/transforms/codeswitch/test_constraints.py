@@ -838,3 +838,28 @@ def test_hindi_copula_before_its_english_complement(nlp):
     assert view.src.deps[4] == "acomp"  # the parse this test relies on
     why = cons.explain(view, Pair(1, 3, 8, 10))
     assert "finite_verb_clash" in why and "'sweet'" in why["finite_verb_clash"], why
+
+
+def test_english_focus_adverb_alone_in_a_hindi_frame(nlp):
+    # "mujhe iska pata only chala" for तभी ("only then"): Hindi focuses with ही / भी, not a word of its own
+    view = _hindi_frame(nlp, "I only noticed it then .", "मुझे इसका पता तभी चला ।", "0-0 1-3 2-2 2-4 3-1 4-3 5-5")
+    why = cons.explain(view, Pair(3, 4, 1, 2))
+    assert "dangling_function_word" in why and "'only'" in why["dangling_function_word"], why
+    # a content word in the span with it is fine, and so is a discourse connector ("so humne")
+    assert "dangling_function_word" not in cons.explain(view, Pair(2, 3, 2, 3))  # पता -> noticed
+    view = _hindi_frame(nlp, "We missed it , so we took a taxi .", "हमसे वह छूट गई , इसलिए हमने टैक्सी ले ली ।",
+                        "0-0 1-2 1-3 2-1 3-4 4-5 5-6 6-8 6-9 8-7 9-10")
+    assert "dangling_function_word" not in cons.explain(view, Pair(5, 6, 4, 5))
+
+
+def test_plural_english_noun_after_every_in_a_hindi_frame(nlp):
+    # "apna saman har times apne paas rakhen" for हर समय ("at all times"): हर takes a singular
+    view = _hindi_frame(nlp, "Please keep your luggage with you at all times .",
+                        "कृपया अपना सामान हर समय अपने पास रखें ।", "0-0 1-7 2-1 3-2 4-6 5-5 7-3 8-4 9-8")
+    assert view.tgt.lemmas[8] == "time"
+    why = cons.explain(view, Pair(4, 5, 8, 9))
+    assert "case_government" in why and "'times'" in why["case_government"], why
+    # a singular noun after हर is fine ("har din"), and a plural one elsewhere too ("saman" -> luggage)
+    view2 = _hindi_frame(nlp, "I walk every day .", "मैं हर दिन चलता हूँ ।", "0-0 1-3 2-1 3-2 4-5")
+    assert "case_government" not in cons.explain(view2, Pair(2, 3, 3, 4))
+    assert "case_government" not in cons.explain(view, Pair(2, 3, 3, 4))
