@@ -383,7 +383,7 @@ def _split_locution(view, pair) -> Optional[str]:
 def dangling_function_word(view, pair) -> Optional[str]:
     src = view.src
     if not src.pos:
-        return _hindi_frame_focus_word(view, pair)
+        return _hindi_frame_focus_word(view, pair) or _hindi_frame_quantifier(view, pair)
     why = _dangling_target_preposition(view, pair) or _split_locution(view, pair) or _left_article(view, pair)
     if why is not None:
         return why
@@ -906,8 +906,11 @@ def _opens_compound_postposition(tokens: Sequence[str], k: int) -> Optional[str]
     """The span's first Hindi word ``tokens[k]`` is the second half of a
     compound postposition whose genitive (के, अपने ...) stays outside: the
     English word it was aligned to can only be the aligner's mistake ("keep
-    your पास", "apne luggage rakhen" for अपने पास "with you")."""
-    if k > 0 and tokens[k] in HI_COMPOUND_POSTPOSITIONS and tokens[k - 1] in HI_GENITIVE_FORMS:
+    your पास", "apne luggage rakhen" for अपने पास "with you"); so is one
+    of :data:`HI_SE_POSTPOSITIONS` after a से that stays outside ("shahar se
+    colleagues rahte hain" for शहर से बाहर "outside the city")."""
+    if k > 0 and (tokens[k] in HI_COMPOUND_POSTPOSITIONS and tokens[k - 1] in HI_GENITIVE_FORMS or
+                  tokens[k] in HI_SE_POSTPOSITIONS and tokens[k - 1] == "से"):
         return (f"the span opens inside the Hindi postposition '{tokens[k - 1]} {tokens[k]}', whose first half "
                 f"stays outside")
     return None
@@ -1067,6 +1070,9 @@ HI_COMPOUND_POSTPOSITIONS = frozenset({"किनारे", "पास", "ब�
                                        "बाहर", "पीछे", "सामने", "दौरान", "कारण", "बीच", "तरफ़", "तरफ", "तरह",
                                        "बिना", "द्वारा", "वजह", "जैसे", "पहले", "आसपास", "ख़िलाफ़", "खिलाफ",
                                        "अलावा", "बजाय", "मुताबिक", "अनुसार"})
+#: second parts of Hindi compound postpositions opened by से (से बाहर
+#: "outside", से पहले "before", से दूर "far from", से अलग "apart from")
+HI_SE_POSTPOSITIONS = frozenset({"बाहर", "पहले", "दूर", "अलग"})
 #: Hindi determiners that only stand before a noun (oblique demonstratives, हर, किसी)
 HI_DETERMINERS = frozenset({"इस", "उस", "इन", "उन", "हर", "किसी", "प्रत्येक"})
 #: the Hindi genitive postposition (its three agreement forms)
@@ -1160,6 +1166,23 @@ def _hindi_frame_focus_word(view, pair) -> Optional[str]:
     if words and all(w in ENGLISH_FOCUS_WORDS for w in words):
         return (f"English focus adverb '{' '.join(words)}' alone in the Hindi frame: Hindi marks focus with "
                 f"ही / भी on the word it focuses")
+    return None
+
+
+#: English quantifiers that need their article: "a little" is some, "little" not much
+ENGLISH_ARTICLE_QUANTIFIERS = frozenset({"little", "few", "lot", "bit", "couple"})
+
+
+def _hindi_frame_quantifier(view, pair) -> Optional[str]:
+    """In a Hindi frame, an English span opening with a quantifier whose
+    article stays outside: "a little" is one word and "little" alone says
+    the opposite ("is soup mein little aur namak chahiye" for थोड़ा, from
+    "a little more salt")."""
+    if pair.tgt_start <= 0 or not _is_hindi_frame(view):
+        return None
+    first, before = view.tgt.tokens[pair.tgt_start].casefold(), view.tgt.tokens[pair.tgt_start - 1].casefold()
+    if first in ENGLISH_ARTICLE_QUANTIFIERS and before in ("a", "an"):
+        return f"English quantifier '{view.tgt.tokens[pair.tgt_start]}' without its article '{before}'"
     return None
 
 

@@ -863,3 +863,22 @@ def test_plural_english_noun_after_every_in_a_hindi_frame(nlp):
     view2 = _hindi_frame(nlp, "I walk every day .", "मैं हर दिन चलता हूँ ।", "0-0 1-3 2-1 3-2 4-5")
     assert "case_government" not in cons.explain(view2, Pair(2, 3, 3, 4))
     assert "case_government" not in cons.explain(view, Pair(2, 3, 3, 4))
+
+
+def test_span_inside_a_se_postposition_in_a_hindi_frame(nlp):
+    # eflomal paired बाहर with "colleagues": "shahar se colleagues rahte hain" for शहर से बाहर
+    view = _hindi_frame(nlp, "Most of my colleagues live outside the city .",
+                        "मेरे ज़्यादातर सहकर्मी शहर से बाहर रहते हैं ।", "2-0 0-1 5-2 7-3 1-4 3-5 4-6 8-8")
+    why = cons.explain(view, Pair(5, 6, 3, 4))
+    assert "misaligned_edge" in why and "'से बाहर'" in why["misaligned_edge"], why
+    assert "misaligned_edge" not in cons.explain(view, Pair(3, 4, 7, 8))  # शहर -> city
+
+
+def test_quantifier_without_its_article_in_a_hindi_frame(nlp):
+    # "is soup mein little aur namak chahiye" for थोड़ा ("a little more salt")
+    view = _hindi_frame(nlp, "This soup needs a little more salt .", "इस सूप में थोड़ा और नमक चाहिए ।",
+                        "0-0 1-1 3-2 4-3 5-4 6-5 7-7")
+    why = cons.explain(view, Pair(3, 4, 4, 5))
+    assert "dangling_function_word" in why and "'little'" in why["dangling_function_word"], why
+    assert "dangling_function_word" not in cons.explain(view, Pair(5, 6, 6, 7))  # नमक -> salt
+    assert "dangling_function_word" not in cons.explain(view, Pair(2, 4, 3, 5))  # "a little" keeps its article
