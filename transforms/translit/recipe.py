@@ -22,6 +22,16 @@ Options (``factory(ctx, **options)``):
     the lexicon, two small networks trained once per lexicon (about six
     minutes on one core for Dakshina's) and cached on disk; see
     :mod:`cs_synth.transforms.translit.learned`).
+``capitalize_names``
+    (default false) a romanized token that spells a capitalized token of a
+    name entity (PERSON, GPE, LOC, ORG, FAC, NORP) on the record's other
+    side (at least :data:`NAME_SIMILARITY` alike) gets a capital first
+    letter, so names read the same whether they were switched or romanized
+    (*Madrid se Lima*, not *Madrid se lima*).  It goes by spelling, not by
+    the alignment, whose stray links on a small corpus would capitalize
+    verbs.  It needs entities on the other side (spaCy's, for English);
+    without them nothing changes.  Only a result in a cased script whose
+    first letter is lower case is touched.
 ``mode``
     ``text`` (every token), ``lang`` (tokens whose language tag is in
     ``langs``, e.g. romanize the ``hi`` tokens of a code-switched Hindi-English
@@ -54,7 +64,7 @@ all is rejected with ``no_tokens``.
 from __future__ import annotations
 
 import unicodedata
-from typing import Optional, Sequence, Union
+from typing import Optional, Sequence, Tuple, Union
 
 from cs_synth.pipeline.langs import LANG_INDEPENDENT
 from cs_synth.pipeline.record import Edit, Record
@@ -81,11 +91,12 @@ class Transliterate:
     recipe = RECIPE
 
     def __init__(self, backend: Backend, mode: str = "text", langs: Sequence[str] = (),
-                 predicate: Optional[Predicate] = None):
+                 predicate: Optional[Predicate] = None, capitalize_names: bool = False):
         self.backend = backend
         self.mode = mode
         self.langs = frozenset(langs)
         self.predicate = predicate
+        self.capitalize_names = bool(capitalize_names)
 
     def selected(self, token: str, lang: str) -> bool:
         if self.mode == "text":
@@ -102,6 +113,7 @@ class Transliterate:
         detail = self.backend.detail
         reps, failed = [], []
         n_selected = 0
+        names = name_words(record) if self.capitalize_names else ()
         for i, (tok, lang) in enumerate(zip(base.tokens, base.langs)):
             if not self.selected(tok, lang):
                 # mode lang: a language-independent token (the danda, native
@@ -121,6 +133,8 @@ class Transliterate:
                                    out_end=i + 1, before=tok, after=tok,
                                    detail=f"backend_error:{detail}:{type(exc).__name__}"))
                 continue
+            if names and new[:1].islower() and new[:1].upper() != new[:1] and is_name(new, names):
+                new = new[:1].upper() + new[1:]
             if new and new != tok:
                 reps.append(Replacement(i, i + 1, (new,), (lang,), op="transliterate", detail=detail))
         out = build_output(record, base, reps, unit=self.name, recipe=self.recipe)
@@ -134,6 +148,35 @@ class Transliterate:
 
     def __repr__(self) -> str:
         return f"<Transliterate {self.backend.detail} mode={self.mode}>"
+
+
+#: entity labels whose tokens are names (spaCy's OntoNotes scheme)
+NAME_LABELS = frozenset({"PERSON", "GPE", "LOC", "ORG", "FAC", "NORP"})
+#: how alike (difflib's ratio, 2 * matches / total length) a romanized word
+#: and a name of the other side must be for the word to be that name
+NAME_SIMILARITY = 0.75
+
+
+def name_words(record: Record) -> Tuple[str, ...]:
+    """The casefolded capitalized tokens (3+ letters) inside the
+    :data:`NAME_LABELS` entities of the record's other side."""
+    other = record.tgt
+    if other is None or not other.entities:
+        return ()
+    return tuple(sorted({other.tokens[j].casefold() for e in other.entities if e.label in NAME_LABELS
+                         for j in range(e.start, min(e.end, len(other.tokens)))
+                         if other.tokens[j][:1].isupper() and len(other.tokens[j]) >= 3}))
+
+
+def is_name(word: str, names: Sequence[str]) -> bool:
+    """Whether a romanized word spells one of ``names`` (at least
+    :data:`NAME_SIMILARITY` alike: *lima* / Lima, *singapur* / Singapore)."""
+    import difflib
+
+    w = word.casefold()
+    if len(w) < 3:
+        return False
+    return any(difflib.SequenceMatcher(None, w, n).ratio() >= NAME_SIMILARITY for n in names)
 
 
 def _langs(value) -> tuple:
@@ -153,7 +196,8 @@ def translit_factory(ctx: Context, backend: str = "icu", transform_id: Optional[
                      scheme: Optional[str] = None, source_scheme: Optional[str] = None,
                      lcode: Optional[str] = None, lexicon: Optional[str] = None,
                      loanwords: Optional[bool] = None, variation: Optional[bool] = None,
-                     neural: Optional[bool] = None, mode: Optional[str] = None,
+                     neural: Optional[bool] = None, capitalize_names: bool = False,
+                     mode: Optional[str] = None,
                      langs: Union[str, Sequence[str], None] = None, predicate: Optional[str] = None,
                      predicate_options: Optional[dict] = None) -> Transliterate:
     if backend == "icu" and transform_id is None:
@@ -170,12 +214,13 @@ def translit_factory(ctx: Context, backend: str = "icu", transform_id: Optional[
     if mode != "predicate" and (predicate is not None or predicate_options is not None):
         raise ConfigError(f"options 'predicate'/'predicate_options' only apply to mode 'predicate' (mode is {mode!r})")
     if mode == "lang":
-        return Transliterate(be, mode, langs=_langs(langs))
+        return Transliterate(be, mode, langs=_langs(langs), capitalize_names=capitalize_names)
     if mode == "predicate":
         if predicate is None:
             from cs_synth.transforms.translit.predicates import predicate_names
 
             raise ConfigError(f"option 'predicate' is required for mode 'predicate'; known: "
                               f"{', '.join(predicate_names())}")
-        return Transliterate(be, mode, predicate=build_predicate(ctx, predicate, predicate_options or {}))
-    return Transliterate(be, mode)
+        return Transliterate(be, mode, predicate=build_predicate(ctx, predicate, predicate_options or {}),
+                             capitalize_names=capitalize_names)
+    return Transliterate(be, mode, capitalize_names=capitalize_names)

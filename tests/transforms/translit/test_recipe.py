@@ -283,3 +283,33 @@ def test_augment_end_to_end():
     assert [o.text for o in out] == ["main ghar ja raha hoon."]
     assert out[0].langs == ("hi", "hi", "hi", "hi", "hi", "zxx")
     assert out[0].scores["switch_points"] == 0.0
+
+
+def test_capitalize_names_from_the_aligned_english_entities(ctx, make_record, run):
+    """A romanized word that spells a capitalized token of an English name
+    entity gets a capital (Madrid se Lima); other words, and the same words
+    with the option off or without entities, stay as the backend spells
+    them.  It goes by spelling: a verb linked to a name stays lower case."""
+    from cs_synth.pipeline.record import Side
+
+    hi = ("मैड्रिड", "से", "लीमा", "की", "उड़ान", "सोमवार", "को", "है", "।")
+    en = Side(text="The flight from Madrid to Lima is on Monday .", lang="en",
+              tokens=("The", "flight", "from", "Madrid", "to", "Lima", "is", "on", "Monday", "."),
+              entities=(Span(3, 4, "GPE"), Span(5, 6, "GPE"), Span(8, 9, "DATE")))
+    links = ((0, 3), (1, 2), (2, 5), (4, 1), (5, 8), (7, 5), (8, 9))  # a stray link: है -> Lima
+    rec = make_record(hi, tgt=en, alignment=links)
+    on = run(translit_factory(ctx, backend="hinglish", capitalize_names=True), rec)
+    off = run(translit_factory(ctx, backend="hinglish"), rec)
+    assert [t[:1].isupper() for t in on.tokens] == [True, False, True, False, False, False, False, False, False]
+    assert on.tokens[0] == off.tokens[0].capitalize() and on.tokens[2] == off.tokens[2].capitalize()
+    assert on.tokens[5] == off.tokens[5]  # सोमवार: a DATE, not a name
+    assert not any(t[:1].isupper() for t in off.tokens)
+    plain = en.evolve(entities=()) if hasattr(en, "evolve") else Side(text=en.text, lang="en", tokens=en.tokens)
+    bare = run(translit_factory(ctx, backend="hinglish", capitalize_names=True), make_record(hi, tgt=plain))
+    assert bare.tokens == off.tokens  # no entities: nothing to go by
+    # a code-switched output: the base positions follow the source map
+    cs = rec.evolve(recipe="prev", tokens=("Madrid",) + hi[1:], langs=("en",) + ("hi",) * 7 + ("zxx",),
+                    spaces=rec.src.spaces, text="Madrid " + rec.src.text.split(" ", 1)[1],
+                    source_map=(-1,) + tuple(range(1, len(hi))))
+    out = run(translit_factory(ctx, backend="hinglish", mode="lang", langs=["hi"], capitalize_names=True), cs)
+    assert out.tokens[0] == "Madrid" and out.tokens[2][:1].isupper() and out.tokens[4][:1].islower()
