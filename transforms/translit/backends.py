@@ -225,11 +225,15 @@ class LearnedBackend(Backend):
     proportion to their counts, from the record's random stream; with
     ``neural`` the two small networks of the neural reranker (needs torch;
     trained once per lexicon, minutes, then cached on disk) rerank the
-    model's spellings of words outside the lexicon."""
+    model's spellings of words outside the lexicon; with ``pair_hints`` a
+    loanword takes the spelling of the pair's English side (फ़ेरी *ferry*
+    when the English sentence says "ferry"), which the recipe passes as
+    ``hints``."""
 
     name = "learned"
 
-    def __init__(self, lexicon: str, loanwords: bool = True, variation: bool = False, neural: bool = False):
+    def __init__(self, lexicon: str, loanwords: bool = True, variation: bool = False, neural: bool = False,
+                 pair_hints: bool = False):
         from cs_synth.transforms.translit.learned import load_romanizer
 
         if loanwords:
@@ -238,7 +242,12 @@ class LearnedBackend(Backend):
         self.loanwords = bool(loanwords)
         self.variation = bool(variation)
         self.neural = bool(neural)
+        self.pair_hints = bool(pair_hints)
+        if self.pair_hints and not self.loanwords:
+            raise ConfigError("option 'pair_hints' needs 'loanwords' (it spells loanwords as the pair's English "
+                              "side does)")
         self.uses_rng = self.variation
+        self.uses_hints = self.pair_hints
         self._romanizer = load_romanizer(lexicon, loanwords=self.loanwords, neural=self.neural)
 
     @property
@@ -246,14 +255,14 @@ class LearnedBackend(Backend):
         import os
 
         flags = ("+loanwords" if self.loanwords else "") + ("+variation" if self.variation else "") \
-            + ("+neural" if self.neural else "")
+            + ("+neural" if self.neural else "") + ("+pair_hints" if self.pair_hints else "")
         return f"learned:{os.path.basename(self.lexicon)}{flags}"
 
-    def transliterate(self, text: str, rng=None) -> str:
-        return self._romanizer.romanize(text, rng if self.variation else None)
+    def transliterate(self, text: str, rng=None, hints=()) -> str:
+        return self._romanizer.romanize(text, rng if self.variation else None, hints if self.pair_hints else ())
 
     def __reduce__(self):
-        return (LearnedBackend, (self.lexicon, self.loanwords, self.variation, self.neural))
+        return (LearnedBackend, (self.lexicon, self.loanwords, self.variation, self.neural, self.pair_hints))
 
 
 BACKENDS = ("icu", "sanscript", "uroman", "hinglish", "learned")
@@ -263,13 +272,14 @@ def build_backend(backend: str, *, transform_id: Optional[str] = None, scheme: O
                   source_scheme: Optional[str] = None, lcode: Optional[str] = None,
                   lexicon: Optional[str] = None, loanwords: Optional[bool] = None,
                   variation: Optional[bool] = None, neural: Optional[bool] = None,
-                  base_dir: Optional[str] = None) -> Backend:
+                  pair_hints: Optional[bool] = None, base_dir: Optional[str] = None) -> Backend:
     """Validate the backend options and build the backend (cheap, except
     ``learned``, which trains its model once per process)."""
     given = {"transform_id": transform_id, "scheme": scheme, "source_scheme": source_scheme, "lcode": lcode,
-             "lexicon": lexicon, "loanwords": loanwords, "variation": variation, "neural": neural}
+             "lexicon": lexicon, "loanwords": loanwords, "variation": variation, "neural": neural,
+             "pair_hints": pair_hints}
     allowed = {"icu": {"transform_id"}, "sanscript": {"scheme", "source_scheme"}, "uroman": {"lcode"},
-               "hinglish": set(), "learned": {"lexicon", "loanwords", "variation", "neural"}}
+               "hinglish": set(), "learned": {"lexicon", "loanwords", "variation", "neural", "pair_hints"}}
     if backend not in allowed:
         raise ConfigError(f"option 'backend': unknown transliteration backend {backend!r}; "
                           f"valid backends: {', '.join(BACKENDS)}")
@@ -296,5 +306,5 @@ def build_backend(backend: str, *, transform_id: Optional[str] = None, scheme: O
                               "file such as Dakshina's hi.translit.sampled.train.tsv (relative to the config)")
         path = lexicon if os.path.isabs(lexicon) else os.path.join(base_dir or ".", lexicon)
         return LearnedBackend(os.path.normpath(path), loanwords=True if loanwords is None else loanwords,
-                              variation=bool(variation), neural=bool(neural))
+                              variation=bool(variation), neural=bool(neural), pair_hints=bool(pair_hints))
     return HinglishBackend()

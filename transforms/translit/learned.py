@@ -903,6 +903,14 @@ NEURAL_EPOCHS = 8
 NEURAL_NBEST = 16
 NEURAL_WEIGHT = 0.7
 NEURAL_LOAN = 0.1
+#: pair hints (``hints`` of :meth:`LearnedRomanizer.romanize`): how alike
+#: (rapidfuzz ratio) an English word of the pair must be to the word's own
+#: spelling, and how far below the loanword model's best spelling (per
+#: unit) its score may be
+HINT_SIMILARITY = 0.5
+HINT_MARGIN = 2.0
+#: Hindi plural and oblique plural endings (a hint for such a word must be an English plural)
+HINDI_PLURAL_ENDINGS = ("\u094b\u0902", "\u0947\u0902", "\u0913\u0902", "\u090f\u0902")
 #: the weight of the channel direction (``log p(native | spelling)``) in the
 #: neural score of :class:`NeuralReranker` (development split, from 0.8606
 #: without it: 0.5 0.8614, 0.7 0.8619, 1.0 0.8635, 1.5 0.8614; before its
@@ -1167,6 +1175,7 @@ class LearnedRomanizer:
         if loanwords:
             english_index()
         self.word = functools.lru_cache(maxsize=200_000)(self._word)
+        self._hint_cache: Dict[tuple, Optional[str]] = {}
 
     # the top-1 spelling of one word of Devanagari letters
     def _word(self, word: str) -> str:
@@ -1433,10 +1442,68 @@ class LearnedRomanizer:
                 return roman
         return entry[-1][0]
 
-    def romanize(self, text: str, rng=None) -> str:
+    def hinted_word(self, word: str, hints: Sequence[str]) -> Optional[str]:
+        """The English word among ``hints`` (the words of the pair's English
+        side, casefolded) that this Devanagari word writes, or None: an
+        English loanword is spelt as the English sentence spells it (फ़ेरी
+        *ferry* for "the last ferry", not *fry*; चिली *chile* next to
+        "Chile").  A hint qualifies when it is alike enough to the word's own
+        spelling (rapidfuzz ratio at least :data:`HINT_SIMILARITY`), the
+        loanword model can spell it from the word with every consonant
+        written (:func:`silent_units` 0) and its score is within
+        :data:`HINT_MARGIN` per unit of that model's best.  A lexicon word
+        takes a hint only when the hint is also one of its attested
+        spellings, and a word with a Hindi plural ending only an English
+        plural (नर्सों *nurses*, not *nurse*)."""
+        if not self.loanwords or not hints:
+            return None
+        key = (word, tuple(hints))
+        cached = self._hint_cache.get(key, False)
+        if cached is not False:
+            return cached
+        found = self._hinted(word, hints)
+        if len(self._hint_cache) < 100_000:
+            self._hint_cache[key] = found
+        return found
+
+    def _hinted(self, word: str, hints: Sequence[str]) -> Optional[str]:
+        entry = self.entry(word)
+        own = self.word(word)
+        if own in hints:
+            return None
+        units = units_of(word.replace(CANDRABINDU, ANUSVARA))
+        lm = self.loan_model
+        if len(units) < 2 or lm is None or not lm.knows(units):
+            return None
+        _import_rapidfuzz()
+        close = [h for h in sorted(set(hints)) if len(h) >= 3 and h.isascii() and h.isalpha()
+                 and _rf_fuzz.ratio(h, own) >= 100.0 * HINT_SIMILARITY]
+        if entry is not None:  # a lexicon word: only a spelling people wrote for it
+            attested = {r for r, _ in entry}
+            close = [h for h in close if h in attested]
+        if word.endswith(HINDI_PLURAL_ENDINGS):  # a Hindi plural: an English plural (पेंसिलों *pencils*)
+            close = [h for h in close if h.endswith("s")]
+        if not close:
+            return None
+        top = lm.nbest(units, beam=self.beam, n=1, segments=True)
+        if not top:
+            return None
+        best = None
+        for h in close:
+            res = lm.nbest(units, beam=self.beam, n=1, allowed=h, segments=True)
+            if not res or silent_units(units, res[0][2]):
+                continue
+            delta = (res[0][0] - top[0][0]) / len(units)
+            if delta >= -HINT_MARGIN and (best is None or (delta, h) > best):
+                best = (delta, h)
+        return None if best is None else best[1]
+
+    def romanize(self, text: str, rng=None, hints: Sequence[str] = ()) -> str:
         """Romanize every Devanagari word in ``text``; other characters pass
         through (Devanagari digits become ASCII digits, the danda a full stop).
-        With ``rng``, lexicon words draw among their attested spellings."""
+        With ``rng``, lexicon words draw among their attested spellings; with
+        ``hints`` (the pair's English words), a loanword takes the English
+        spelling the pair uses (:meth:`hinted_word`)."""
         from cs_synth.transforms.translit.hinglish import _DIGITS, _PUNCT, _is_devanagari_letter
 
         out: List[str] = []
@@ -1445,7 +1512,11 @@ class LearnedRomanizer:
         def flush():
             if run:
                 w = unicodedata.normalize("NFC", "".join(run))
-                out.append(self.word(w) if rng is None else self.sample_word(w, rng))
+                hinted = self.hinted_word(w, hints) if hints else None
+                if hinted is not None:
+                    out.append(hinted)
+                else:
+                    out.append(self.word(w) if rng is None else self.sample_word(w, rng))
                 run.clear()
 
         for ch in text:

@@ -20,7 +20,10 @@ Options (``factory(ctx, **options)``):
     spellings in proportion to their counts, seeded per record; ``neural``
     (default false, needs torch) adds the neural reranker for words outside
     the lexicon, two small networks trained once per lexicon (about six
-    minutes on one core for Dakshina's) and cached on disk; see
+    minutes on one core for Dakshina's) and cached on disk; ``pair_hints``
+    (default false) spells a loanword the way the pair's English side does
+    (फ़ेरी *ferry* when the English says "ferry", not the model's *fry*);
+    see
     :mod:`cs_synth.transforms.translit.learned`).
 ``capitalize_names``
     (default false) a romanized token that spells a capitalized token of a
@@ -64,7 +67,7 @@ all is rejected with ``no_tokens``.
 from __future__ import annotations
 
 import unicodedata
-from typing import Optional, Sequence, Tuple, Union
+from typing import Dict, Optional, Sequence, Tuple, Union
 
 from cs_synth.pipeline.langs import LANG_INDEPENDENT
 from cs_synth.pipeline.record import Edit, Record
@@ -114,6 +117,7 @@ class Transliterate:
         reps, failed = [], []
         n_selected = 0
         names = name_words(record) if self.capitalize_names else ()
+        hints, caps = pair_english_words(record) if getattr(self.backend, "uses_hints", False) else ((), {})
         for i, (tok, lang) in enumerate(zip(base.tokens, base.langs)):
             if not self.selected(tok, lang):
                 # mode lang: a language-independent token (the danda, native
@@ -124,7 +128,11 @@ class Transliterate:
             else:
                 n_selected += 1
             try:
-                if getattr(self.backend, "uses_rng", False):  # casual variation: the record's own stream
+                if hints:  # the pair's English words (learned backend, pair_hints), and their capitals
+                    new = unicodedata.normalize("NFC", self.backend.transliterate(
+                        tok, rng if getattr(self.backend, "uses_rng", False) else None, hints))
+                    new = caps.get(new, new)
+                elif getattr(self.backend, "uses_rng", False):  # casual variation: the record's own stream
                     new = unicodedata.normalize("NFC", self.backend.transliterate(tok, rng))
                 else:
                     new = unicodedata.normalize("NFC", self.backend.transliterate(tok))
@@ -168,6 +176,29 @@ def name_words(record: Record) -> Tuple[str, ...]:
                          if other.tokens[j][:1].isupper() and len(other.tokens[j]) >= 3}))
 
 
+def pair_english_words(record: Record) -> Tuple[Tuple[str, ...], Dict[str, str]]:
+    """The words of the pair's English side(s), casefolded, with their
+    lemmas (*cup* for "cups": Hindi writes दो कप), ASCII letters only,
+    3+ letters, English function words (spaCy's stop words) left out,
+    sorted: the spellings a loanword may take; and the capitalized form of
+    those the English writes with a capital after its first token
+    (*January*, *Accra*)."""
+    from cs_synth.transforms.boundary import stop_words
+
+    stops = stop_words("en")
+    out, caps = set(), {}
+    for side in (record.src, record.tgt):
+        if side is None or side.lang != "en":
+            continue
+        for k, w in enumerate(tuple(side.tokens) + tuple(side.lemmas or ())):
+            low = w.casefold()
+            if len(low) >= 3 and low.isascii() and low.isalpha() and low not in stops:
+                out.add(low)
+                if 0 < k < len(side.tokens) and w[:1].isupper() and not w.isupper():
+                    caps.setdefault(low, w)
+    return tuple(sorted(out)), caps
+
+
 def is_name(word: str, names: Sequence[str]) -> bool:
     """Whether a romanized word spells one of ``names`` (at least
     :data:`NAME_SIMILARITY` alike: *lima* / Lima, *singapur* / Singapore)."""
@@ -196,7 +227,8 @@ def translit_factory(ctx: Context, backend: str = "icu", transform_id: Optional[
                      scheme: Optional[str] = None, source_scheme: Optional[str] = None,
                      lcode: Optional[str] = None, lexicon: Optional[str] = None,
                      loanwords: Optional[bool] = None, variation: Optional[bool] = None,
-                     neural: Optional[bool] = None, capitalize_names: bool = False,
+                     neural: Optional[bool] = None, pair_hints: Optional[bool] = None,
+                     capitalize_names: bool = False,
                      mode: Optional[str] = None,
                      langs: Union[str, Sequence[str], None] = None, predicate: Optional[str] = None,
                      predicate_options: Optional[dict] = None) -> Transliterate:
@@ -204,7 +236,7 @@ def translit_factory(ctx: Context, backend: str = "icu", transform_id: Optional[
         transform_id = DEFAULT_ICU_ID
     be = build_backend(backend, transform_id=transform_id, scheme=scheme, source_scheme=source_scheme,
                        lcode=lcode, lexicon=lexicon, loanwords=loanwords, variation=variation,
-                       neural=neural, base_dir=getattr(ctx, "base_dir", None))
+                       neural=neural, pair_hints=pair_hints, base_dir=getattr(ctx, "base_dir", None))
     if mode is None:  # inferred from the other options
         mode = "lang" if langs is not None else "predicate" if predicate is not None else "text"
     if mode not in MODES:

@@ -249,3 +249,55 @@ def test_config_errors(tmp_path):
         build_backend("learned", lexicon=str(bad))
     with pytest.raises(ConfigError, match="option 'lexicon' does not apply to backend 'hinglish'"):
         build_backend("hinglish", lexicon=str(bad))
+
+
+#: loanwords outside the test lexicon that the model misspells, and the English word of the pair
+HINTED = {"फ़ेरी": "ferry", "बालकनी": "balcony", "कार्ट्रिज": "cartridge", "मानसून": "monsoon", "सिंगापुर": "singapore"}
+
+
+def test_pair_hints_spell_a_loanword_as_the_english_side_does(romanizer, monkeypatch):
+    from cs_synth.transforms.translit import learned
+
+    for word, english in HINTED.items():
+        assert word not in romanizer.lexicon and romanizer.word(word) != english
+        hints = tuple(sorted({english, "the", "we", "last", "missed", "station"}))
+        assert romanizer.hinted_word(word, hints) == english, word
+        assert romanizer.romanize(word + " से", hints=hints) == english + " se"
+        # no similar English word in the pair: the model's own spelling
+        assert romanizer.romanize(word, hints=("station", "missed")) == romanizer.word(word)
+    assert romanizer.romanize("फ़ेरी") == romanizer.word("फ़ेरी")  # no hints, no change
+    # a lexicon word takes only a spelling people wrote for it
+    word = next(w for w in sorted(romanizer.lexicon.entries) if len(w) >= 4 and len(romanizer.lexicon.entries[w]) == 1)
+    near = romanizer.word(word) + "e"
+    assert romanizer.hinted_word(word, (near,)) is None
+    # a Hindi plural takes only an English plural (नर्सों "nurses", not "nurse")
+    fresh = LearnedRomanizer(romanizer.lexicon, model=romanizer.model, loan_model=romanizer.loan_model)
+    monkeypatch.setattr(learned, "HINDI_PLURAL_ENDINGS", ("\u0940",))  # फ़ेरी's ending counted as a plural
+    assert fresh.hinted_word("फ़ेरी", ("ferry",)) is None
+    assert fresh.hinted_word("बालकनी", ("balcony",)) is None
+
+
+def test_recipe_passes_the_english_side_as_hints(small, romanizer, make_record, run):
+    from cs_synth.pipeline.record import Side
+    from cs_synth.transforms.translit.recipe import pair_english_words
+
+    en = Side(text="We missed the last ferry to Singapore in January .", lang="en",
+              tokens=("We", "missed", "the", "last", "ferry", "to", "Singapore", "in", "January", "."),
+              lemmas=("we", "miss", "the", "last", "ferry", "to", "Singapore", "in", "January", "."))
+    words, caps = pair_english_words(make_record(("x",), lang="hi", tgt=en))
+    assert "the" not in words and "miss" in words and "missed" in words and "ferry" in words  # no stop words
+    assert caps == {"singapore": "Singapore", "january": "January"}
+    ctx = Context(base_dir=str(small.parent), src_lang="hi")
+    rec = make_record(("हमारी", "आख़िरी", "फ़ेरी", "छूट", "गई", "।"), tgt=en)
+    on = run(translit_factory(ctx, backend="learned", lexicon=small.name, pair_hints=True), rec)
+    off = run(translit_factory(ctx, backend="learned", lexicon=small.name), rec)
+    assert on.tokens[2] == "ferry" and off.tokens[2] == romanizer.word("फ़ेरी") != "ferry"
+    assert on.tokens[:2] == off.tokens[:2] and on.tokens[3:] == off.tokens[3:]
+    assert {e.detail for e in on.edits} == {"learned:hi.small.tsv+loanwords+pair_hints"}
+    rec = make_record(("सिंगापुर",), tgt=en)
+    assert run(translit_factory(ctx, backend="learned", lexicon=small.name, pair_hints=True), rec).tokens == \
+        ("Singapore",)  # the English side's capital
+    with pytest.raises(ConfigError, match="'pair_hints' needs 'loanwords'"):
+        build_backend("learned", lexicon=str(small), loanwords=False, pair_hints=True)
+    with pytest.raises(ConfigError, match="option 'pair_hints' does not apply to backend 'hinglish'"):
+        build_backend("hinglish", pair_hints=True)
