@@ -13,11 +13,14 @@ side, against the rated Hinglish as the reference (sacrebleu corpus chrF):
   ``hinglish`` backend (no switching);
 * ``hindi + learned``: the Hindi sentence romanized by the ``learned``
   backend (Dakshina lexicon + pair model + loanwords);
+* ``hindi + learned + pair hints``: the same with ``pair_hints`` (a loanword
+  spelt as the English sentence spells it);
 * ``span-ml matrix tgt + learned``: the sample recipe
   ``samples/recipes/en-hi-hinglish-matrix.yaml``'s chain (Hindi frame, English
   content spans, eflomal alignment over these pairs), through the real job.
   A pair the chain rejects counts as its Hindi sentence romanized (learned), so
-  every system is scored on the same pairs.
+  every system is scored on the same pairs; ``+ pair hints``: the chain with
+  ``pair_hints: true`` on its translit step.
 
 Also chrF restricted to the pairs rated >= 7 (the references people liked).
 
@@ -39,6 +42,7 @@ import argparse
 import csv
 import glob
 import os
+import re
 import sys
 import tempfile
 
@@ -59,8 +63,9 @@ def read_hinge(path: str, rows: int):
     return out
 
 
-def chain_outputs(pairs, lexicon: str, work: str):
-    """The sample chain through the real job: {pair index: output text}."""
+def chain_outputs(pairs, lexicon: str, work: str, translit_options=None):
+    """The sample chain through the real job: {pair index: output text}
+    (``translit_options``: more options of its translit step)."""
     import yaml
     from datasets import Dataset
 
@@ -75,7 +80,7 @@ def chain_outputs(pairs, lexicon: str, work: str):
            "align": {"backend": "eflomal"},
            "transform": [{"recipe": "span-ml", "options": {"matrix": "tgt", "probability": 0.5, "max_len": 2}},
                          {"recipe": "translit", "options": {"backend": "learned", "lexicon": os.path.abspath(lexicon),
-                                                            "langs": ["hi"]}}],
+                                                            "langs": ["hi"], **(translit_options or {})}}],
            "seed": 0}
     path = os.path.join(work, "cfg.yaml")
     with open(path, "w", encoding="utf-8") as fh:
@@ -116,10 +121,26 @@ def main(argv=None):
         "hindi + rules": [rules.transliterate(p["hi"]) for p in pairs],
         "hindi + learned": [learned.transliterate(p["hi"]) for p in pairs],
     }
+    from cs_synth.pipeline.record import Record, Side
+    from cs_synth.transforms.translit.recipe import pair_english_words
+
+    hinted = build_backend("learned", lexicon=args.lexicon, pair_hints=True)
+    hyps = []
+    for p in pairs:  # the English sentence's words as hints (a regex tokenization: no annotate step here)
+        words = tuple(re.findall(r"[A-Za-z]+", p["en"]))
+        rec = Record(id="h", src=Side(text=p["hi"], lang="hi", tokens=(p["hi"],)),
+                     tgt=Side(text=" ".join(words), lang="en", tokens=words))
+        hints, _ = pair_english_words(rec)
+        hyps.append(hinted.transliterate(p["hi"], None, hints))
+    systems["hindi + learned + pair hints"] = hyps
     with tempfile.TemporaryDirectory() as work:
         chained = chain_outputs(pairs, args.lexicon, work)
+    with tempfile.TemporaryDirectory() as work:
+        chained_hints = chain_outputs(pairs, args.lexicon, work, {"pair_hints": True})
     systems["span-ml matrix tgt + learned"] = [chained.get(i, systems["hindi + learned"][i])
                                                for i in range(len(pairs))]
+    systems["  + pair hints"] = [chained_hints.get(i, systems["hindi + learned + pair hints"][i])
+                                 for i in range(len(pairs))]
     good = [i for i, p in enumerate(pairs) if p["rating"] >= 7]
     print(f"HinGE {args.hinge}: {len(pairs)} pairs ({len(good)} rated >= 7); the chain wrote {len(chained)} of them")
     print(f"{'system':32s} {'chrF all':>9s} {'chrF rated>=7':>14s}")
