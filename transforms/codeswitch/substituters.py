@@ -24,9 +24,27 @@ def aligned_target(view: View, pair: Pair, *, op: str = "switch", entity: Option
     toks = view.tgt.tokens[j1:j2]
     sps = view.tgt.token_spaces()[j1:j2]
     info = f"tgt={j1}:{j2}" + (f" {detail}" if detail else "")
+    initial = j1 == 0 and entity is None
     return Replacement(pair.start, pair.end, toks, tag_tokens(toks, view.tgt_lang), sps,
                        origins=target_origins(view, pair), op=op, detail=info, entity=entity,
-                       initial=j1 == 0 and entity is None)
+                       initial=initial, common_initial=initial and _common_first_word(view.tgt))
+
+
+#: entity labels of names: a sentence-initial token inside one keeps its capital
+_NAME_LABELS = frozenset({"PERSON", "GPE", "LOC", "ORG", "FAC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART",
+                          "LANGUAGE", "DATE"})
+
+
+def _common_first_word(side) -> bool:
+    """Whether the parse says the side's first token is a common word: POS
+    tags present, not PROPN, not inside a name entity (dates too: *Monday*),
+    in a language that does not capitalize nouns."""
+    from cs_synth.transforms.boundary import NOUN_CAPITALS
+
+    if not side.pos or not side.tokens or side.pos[0] in ("PROPN", "X") or \
+            side.lang.split("-")[0] in NOUN_CAPITALS:
+        return False
+    return not any(e.start == 0 and e.label in _NAME_LABELS for e in side.entities)
 
 
 def lexicon_label(lexicon: EntityLexicon, entity_id: str, lang: str, start: int, end: int,
