@@ -828,6 +828,12 @@ HI_PARTICIPLE_ENDINGS = ("ते", "ता", "ती", "या", "ये", "य�
 HI_VERB_FOLLOWERS = HI_AUXILIARIES | frozenset("जा जाता जाती जाते जाएगा जाएगी जाएँगे जाएंगे जायेगा जायेगी जायेंगे "
                                                "गया गई गए गयी गये".split())
 #: sentence or clause punctuation (the danda too)
+#: participles of the light and common verbs whose stems end in a consonant
+#: (लगना, होना, करना, देना, लेना, रहना, पड़ना, सकना, चुकना), which
+#: :data:`HI_PARTICIPLE_ENDINGS` cannot tell from adjectives (अच्छी है):
+#: before a form of होना they are the verb ("bhukh nahin hungry hai" for लगी है)
+HI_LIGHT_VERB_FORMS = frozenset("लगा लगी लगे हुआ हुई हुए हुईं किया की किए किये दिया दी दिए दिये लिया ली लिए लिये "
+                                "रहा रही रहे पड़ा पड़ी पड़े सका सकी सके चुका चुकी चुके".split())
 CLAUSE_END = frozenset("। ॥ . ? ! , ; :".split())
 
 
@@ -877,7 +883,9 @@ def _hindi_frame_lost_word(view, pair, rng) -> Optional[str]:
       not say it ("har evening ke bad" for "शाम खाने के बाद", खाने lost);
     - one next to the span linked only to English articles of the span's
       own English noun: "airplane jahaj" for हवाई of "हवाई
-      जहाज़", with जहाज़ linked to "an"."""
+      जहाज़", with जहाज़ linked to "an";
+    - the bound half of a compound adjective right after the span
+      (:data:`HI_BOUND_ADJECTIVES`): "dusty bhari" for धूल भरी."""
     if rng is None or view.tgt is None or not view.tgt.pos:
         return None
     from cs_synth.transforms.boundary import stop_words
@@ -892,6 +900,9 @@ def _hindi_frame_lost_word(view, pair, rng) -> Optional[str]:
     for i in sorted({rng[0], rng[1] - 1}):
         if i not in view.s2t and content(i):
             return f"Hindi word '{src[i]}' at the span edge is unaligned: the switch would drop it"
+    if rng[1] < len(src) and src[rng[1]] in HI_BOUND_ADJECTIVES:
+        # "hawa sukhi aur dusty bhari" for धूल भरी ("dusty"): भरी makes one adjective of the noun before it
+        return f"the span cuts the Hindi compound '{src[rng[1] - 1]} {src[rng[1]]}': '{src[rng[1]]}' stays outside"
     for i in (rng[0] - 1, rng[1]):
         if 0 <= i < len(src) and content(i) and \
                 src[i] not in HI_COMPOUND_POSTPOSITIONS | HI_PRONOUNS | HI_GENITIVE_FORMS | HI_DETERMINERS and \
@@ -939,7 +950,7 @@ def _hindi_verb_position(view, pair, rng) -> Optional[str]:
     if nxt is None or nxt in CLAUSE_END:
         verb = True
     elif nxt in HI_AUXILIARIES:
-        verb = word.endswith(HI_PARTICIPLE_ENDINGS)
+        verb = word.endswith(HI_PARTICIPLE_ENDINGS) or word in HI_LIGHT_VERB_FORMS
     else:
         verb = False
     if not verb or not _is_devanagari(word):
@@ -1144,6 +1155,8 @@ def _dangling_hindi_postposition(view, pair) -> Optional[str]:
     return None
 
 
+#: second halves of Hindi compound adjectives (धूल भरी "dusty", पानी भरा "full of water")
+HI_BOUND_ADJECTIVES = frozenset({"भरा", "भरी", "भरे"})
 #: English focus adverbs: Hindi says them with the clitics ही / भी on the word they focus
 ENGLISH_FOCUS_WORDS = frozenset({"only", "just", "even", "also", "too"})
 #: Hindi determiners that take a singular noun (every, each)

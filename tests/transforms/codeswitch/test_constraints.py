@@ -882,3 +882,23 @@ def test_quantifier_without_its_article_in_a_hindi_frame(nlp):
     assert "dangling_function_word" in why and "'little'" in why["dangling_function_word"], why
     assert "dangling_function_word" not in cons.explain(view, Pair(5, 6, 6, 7))  # नमक -> salt
     assert "dangling_function_word" not in cons.explain(view, Pair(2, 4, 3, 5))  # "a little" keeps its article
+
+
+def test_light_verb_participle_in_the_verb_position_of_a_hindi_frame(nlp):
+    # "mujhe abhi bhukh nahin hungry hai": लगी (of भूख लगना) before है is the verb, not an adjective
+    view = _hindi_frame(nlp, "I am not hungry yet .", "मुझे अभी भूख नहीं लगी है ।", "0-0 1-5 2-3 3-4 4-1 5-6")
+    why = cons.explain(view, Pair(4, 5, 3, 4))
+    assert "misaligned_edge" in why and "verb position" in why["misaligned_edge"], why
+    assert "verb position" not in cons.explain(view, Pair(2, 3, 3, 4)).get("misaligned_edge", "")  # भूख
+    # an adjective before है is not a verb: "kamra small hai" may switch
+    view = _hindi_frame(nlp, "The room is small .", "कमरा छोटा है ।", "1-0 2-2 3-1 4-3")
+    assert "misaligned_edge" not in cons.explain(view, Pair(1, 2, 3, 4))
+
+
+def test_span_cutting_a_hindi_compound_adjective(nlp):
+    # "hawa sukhi aur dusty bhari" for धूल भरी ("dusty"): the span must take भरी too
+    view = _hindi_frame(nlp, "The air feels dry and dusty today .", "आज हवा सूखी और धूल भरी लग रही है ।",
+                        "1-1 2-6 3-2 4-3 5-4 5-5 6-0 7-9")
+    why = cons.explain(view, Pair(4, 5, 5, 6))
+    assert "misaligned_edge" in why and "'धूल भरी'" in why["misaligned_edge"], why
+    assert "compound" not in cons.explain(view, Pair(4, 6, 5, 6)).get("misaligned_edge", "")
