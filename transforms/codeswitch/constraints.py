@@ -383,7 +383,8 @@ def _split_locution(view, pair) -> Optional[str]:
 def dangling_function_word(view, pair) -> Optional[str]:
     src = view.src
     if not src.pos:
-        return _hindi_frame_focus_word(view, pair) or _hindi_frame_quantifier(view, pair)
+        return _hindi_frame_focus_word(view, pair) or _hindi_frame_quantifier(view, pair) or \
+            _hindi_frame_adverb_postposition(view, pair)
     why = _dangling_target_preposition(view, pair) or _split_locution(view, pair) or _left_article(view, pair)
     if why is not None:
         return why
@@ -1196,6 +1197,23 @@ def _hindi_frame_quantifier(view, pair) -> Optional[str]:
     first, before = view.tgt.tokens[pair.tgt_start].casefold(), view.tgt.tokens[pair.tgt_start - 1].casefold()
     if first in ENGLISH_ARTICLE_QUANTIFIERS and before in ("a", "an"):
         return f"English quantifier '{view.tgt.tokens[pair.tgt_start]}' without its article '{before}'"
+    return None
+
+
+def _hindi_frame_adverb_postposition(view, pair) -> Optional[str]:
+    """In a Hindi frame, a Hindi case marker right after an English span
+    that ends in an adverb: a postposition follows a noun, so it was part of
+    a Hindi adverbial the span cut ("kya April mein usually par itni thand"
+    for आमतौर पर, "usually")."""
+    if pair.tgt_start < 0 or not _is_hindi_frame(view) or not view.tgt.pos:
+        return None
+    rng = _src_range(view, pair)
+    if rng is None or rng[1] >= len(view.src.tokens) or view.src.tokens[rng[1]] not in HI_CASE_MARKERS:
+        return None
+    last = max((j for j in range(pair.tgt_start, pair.tgt_end) if view.tgt.pos[j] != "PUNCT"), default=None)
+    if last is not None and view.tgt.pos[last] == "ADV":
+        return (f"Hindi postposition '{view.src.tokens[rng[1]]}' after the English adverb "
+                f"'{view.tgt.tokens[last]}': it belonged to the Hindi adverbial the span cut")
     return None
 
 

@@ -902,3 +902,14 @@ def test_span_cutting_a_hindi_compound_adjective(nlp):
     why = cons.explain(view, Pair(4, 5, 5, 6))
     assert "misaligned_edge" in why and "'धूल भरी'" in why["misaligned_edge"], why
     assert "compound" not in cons.explain(view, Pair(4, 6, 5, 6)).get("misaligned_edge", "")
+
+
+def test_hindi_postposition_after_an_english_adverb(nlp):
+    # "kya April mein usually par itni thand hoti hai" for आमतौर पर ("usually")
+    view = _hindi_frame(nlp, "Is it usually this cold in April ?", "क्या अप्रैल में आमतौर पर इतनी ठंड होती है ?",
+                        "0-0 2-3 2-4 3-5 4-6 5-2 6-1 7-9")
+    assert view.tgt.pos[2] == "ADV"
+    why = cons.explain(view, Pair(3, 4, 2, 3))
+    assert "dangling_function_word" in why and "'पर'" in why["dangling_function_word"], why
+    assert "dangling_function_word" not in cons.explain(view, Pair(3, 5, 2, 3))  # आमतौर पर -> usually
+    assert "dangling_function_word" not in cons.explain(view, Pair(1, 2, 6, 7))  # अप्रैल में: April, a noun
