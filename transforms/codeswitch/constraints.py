@@ -673,7 +673,8 @@ def misaligned_edge(view, pair) -> Optional[str]:
         # a Hindi frame (matrix: tgt) has no POS tags: the loanword and verb-position checks still run
         rng = _src_range(view, pair)
         return _split_loanword(view, pair, rng) or _hindi_verb_position(view, pair, rng) or \
-            _hindi_frame_postposition(view, rng) or _hindi_frame_lost_word(view, pair, rng)
+            _hindi_frame_postposition(view, rng) or _hindi_frame_lost_word(view, pair, rng) or \
+            _english_phrase_not_a_constituent(view, pair)
     if not view.src.pos:
         return None
     from cs_synth.transforms.boundary import stop_words
@@ -925,6 +926,23 @@ def _opens_compound_postposition(tokens: Sequence[str], k: int) -> Optional[str]
                   tokens[k] in HI_SE_POSTPOSITIONS and tokens[k - 1] == "से"):
         return (f"the span opens inside the Hindi postposition '{tokens[k - 1]} {tokens[k]}', whose first half "
                 f"stays outside")
+    return None
+
+
+def _english_phrase_not_a_constituent(view, pair) -> Optional[str]:
+    """In a Hindi frame, an English span of several words that is not one
+    phrase of the English parse (more than one of its words has its head
+    outside it, punctuation aside): two phrases side by side in English
+    order, which the Hindi frame would read as one ("class today mein" for
+    आज कक्षा में, from "in class today")."""
+    tgt = view.tgt
+    if pair.tgt_start < 0 or tgt is None or not tgt.heads or pair.tgt_end - pair.tgt_start < 2:
+        return None
+    words = [j for j in range(pair.tgt_start, pair.tgt_end) if not tgt.pos or tgt.pos[j] != "PUNCT"]
+    roots = [j for j in words if not pair.tgt_start <= tgt.heads[j] < pair.tgt_end or tgt.heads[j] == j]
+    if len(roots) > 1:
+        return (f"English span '{' '.join(tgt.tokens[pair.tgt_start:pair.tgt_end])}' is not one phrase: "
+                f"'{tgt.tokens[roots[0]]}' and '{tgt.tokens[roots[1]]}' attach outside it")
     return None
 
 

@@ -913,3 +913,15 @@ def test_hindi_postposition_after_an_english_adverb(nlp):
     assert "dangling_function_word" in why and "'पर'" in why["dangling_function_word"], why
     assert "dangling_function_word" not in cons.explain(view, Pair(3, 5, 2, 3))  # आमतौर पर -> usually
     assert "dangling_function_word" not in cons.explain(view, Pair(1, 2, 6, 7))  # अप्रैल में: April, a noun
+
+
+def test_english_span_of_two_phrases_in_a_hindi_frame(nlp):
+    # "class today mein" for आज कक्षा में ("in class today"): class and today attach to different heads
+    view = _hindi_frame(nlp, "We talked in class today .", "आज कक्षा में हमने बात की ।",
+                        "0-3 1-4 1-5 2-2 3-1 4-0 5-6")
+    assert view.tgt.heads[3] != 4 and view.tgt.heads[4] != 3
+    why = cons.explain(view, Pair(0, 2, 3, 5))
+    assert "misaligned_edge" in why and "not one phrase" in why["misaligned_edge"], why
+    # one phrase is fine: "last night" (last attaches to night)
+    view = _hindi_frame(nlp, "It rained last night .", "कल रात बारिश हुई ।", "0-2 1-2 1-3 2-0 3-1 4-4")
+    assert "not one phrase" not in cons.explain(view, Pair(0, 2, 2, 4)).get("misaligned_edge", "")
