@@ -674,7 +674,7 @@ def misaligned_edge(view, pair) -> Optional[str]:
         rng = _src_range(view, pair)
         return _split_loanword(view, pair, rng) or _hindi_verb_position(view, pair, rng) or \
             _hindi_frame_postposition(view, rng) or _hindi_frame_lost_word(view, pair, rng) or \
-            _english_phrase_not_a_constituent(view, pair)
+            _english_phrase_not_a_constituent(view, pair) or _hindi_frame_question_word(view, pair, rng)
     if not view.src.pos:
         return None
     from cs_synth.transforms.boundary import stop_words
@@ -829,13 +829,15 @@ HI_PARTICIPLE_ENDINGS = ("ते", "ता", "ती", "या", "ये", "य�
 #: (passive and compound verbs: किए जाएँगे, टूट गया)
 HI_VERB_FOLLOWERS = HI_AUXILIARIES | frozenset("जा जाता जाती जाते जाएगा जाएगी जाएँगे जाएंगे जायेगा जायेगी जायेंगे "
                                                "गया गई गए गयी गये".split())
-#: sentence or clause punctuation (the danda too)
 #: participles of the light and common verbs whose stems end in a consonant
 #: (लगना, होना, करना, देना, लेना, रहना, पड़ना, सकना, चुकना), which
 #: :data:`HI_PARTICIPLE_ENDINGS` cannot tell from adjectives (अच्छी है):
 #: before a form of होना they are the verb ("bhukh nahin hungry hai" for लगी है)
 HI_LIGHT_VERB_FORMS = frozenset("लगा लगी लगे हुआ हुई हुए हुईं किया की किए किये दिया दी दिए दिये लिया ली लिए लिये "
                                 "रहा रही रहे पड़ा पड़ी पड़े सका सकी सके चुका चुकी चुके".split())
+#: the forms of हुआ that make a perfective participle stative (कटा हुआ, टूटी हुई)
+HI_STATIVE_HUA = frozenset({"हुआ", "हुई", "हुए", "हुईं"})
+#: sentence or clause punctuation (the danda too)
 CLAUSE_END = frozenset("। ॥ . ? ! , ; :".split())
 
 
@@ -929,6 +931,19 @@ def _opens_compound_postposition(tokens: Sequence[str], k: int) -> Optional[str]
     return None
 
 
+def _hindi_frame_question_word(view, pair, rng) -> Optional[str]:
+    """In a Hindi frame, a Hindi question word inside the span while the
+    English span has none: the question would be lost ("aapko yah fever se
+    hai?" for बुख़ार कब, "How long have you had this fever?")."""
+    if rng is None or view.tgt is None or pair.tgt_start < 0:
+        return None
+    ask = next((view.src.tokens[i] for i in range(*rng) if view.src.tokens[i] in HI_QUESTION_WORDS), None)
+    if ask is not None and not any(view.tgt.tokens[j].casefold() in ENGLISH_QUESTION_WORDS
+                                   for j in range(pair.tgt_start, pair.tgt_end)):
+        return f"Hindi question word '{ask}' in the span and no English question word"
+    return None
+
+
 def _english_phrase_not_a_constituent(view, pair) -> Optional[str]:
     """In a Hindi frame, an English span of several words that is not one
     phrase of the English parse (more than one of its words has its head
@@ -970,6 +985,11 @@ def _hindi_verb_position(view, pair, rng) -> Optional[str]:
         verb = True
     elif nxt in HI_AUXILIARIES:
         verb = word.endswith(HI_PARTICIPLE_ENDINGS) or word in HI_LIGHT_VERB_FORMS
+    elif nxt in HI_VERB_FOLLOWERS or nxt in HI_STATIVE_HUA:
+        # a perfective participle before a form of जाना, the passive ("fir se renovation gaya" for खोला
+        # गया, "servers jata hai" for रखा जाता है), or before हुआ, the stative ("sampark ab bhi landslide
+        # hua hai" for कटा हुआ); a bare noun before जाना (घर गया) has no vowel sign
+        verb = word.endswith(HI_PARTICIPLE_ENDINGS + ("\u093e", "\u0940", "\u0947")) or word in HI_LIGHT_VERB_FORMS
     else:
         verb = False
     if not verb or not _is_devanagari(word):
@@ -1201,6 +1221,9 @@ def _hindi_frame_focus_word(view, pair) -> Optional[str]:
     return None
 
 
+#: English quantifiers that go with a degree word (too much, so many, very few)
+ENGLISH_DEGREE_QUANTIFIERS = frozenset({"much", "many", "few", "little", "more", "less"})
+ENGLISH_DEGREE_WORDS = frozenset({"too", "so", "very", "how", "as"})
 #: English quantifiers that need their article: "a little" is some, "little" not much
 ENGLISH_ARTICLE_QUANTIFIERS = frozenset({"little", "few", "lot", "bit", "couple"})
 
@@ -1209,28 +1232,34 @@ def _hindi_frame_quantifier(view, pair) -> Optional[str]:
     """In a Hindi frame, an English span opening with a quantifier whose
     article stays outside: "a little" is one word and "little" alone says
     the opposite ("is soup mein little aur namak chahiye" for थोड़ा, from
-    "a little more salt")."""
+    "a little more salt"); or with much/many/few whose degree word (too,
+    so, very) stays outside, where the Hindi frame says it again ("bahut
+    much chini" for "too much sugar", "bahut few hain")."""
     if pair.tgt_start <= 0 or not _is_hindi_frame(view):
         return None
     first, before = view.tgt.tokens[pair.tgt_start].casefold(), view.tgt.tokens[pair.tgt_start - 1].casefold()
     if first in ENGLISH_ARTICLE_QUANTIFIERS and before in ("a", "an"):
         return f"English quantifier '{view.tgt.tokens[pair.tgt_start]}' without its article '{before}'"
+    if first in ENGLISH_DEGREE_QUANTIFIERS and before in ENGLISH_DEGREE_WORDS:
+        # "bahut much chini" for बहुत ज़्यादा ("too much sugar"): बहुत says "too" and "much" is half of it
+        return f"English quantifier '{view.tgt.tokens[pair.tgt_start]}' without its '{before}'"
     return None
 
 
 def _hindi_frame_adverb_postposition(view, pair) -> Optional[str]:
-    """In a Hindi frame, a Hindi case marker right after an English span
-    that ends in an adverb: a postposition follows a noun, so it was part of
-    a Hindi adverbial the span cut ("kya April mein usually par itni thand"
-    for आमतौर पर, "usually")."""
+    """In a Hindi frame, a Hindi case marker or clitic (भी, ही, तो) right
+    after an English span that ends in an adverb: it was part of a Hindi
+    adverbial the span cut ("kya April mein usually par itni thand" for
+    आमतौर पर, "usually"; "sampark still bhi kata hua hai" for अभी भी)."""
     if pair.tgt_start < 0 or not _is_hindi_frame(view) or not view.tgt.pos:
         return None
     rng = _src_range(view, pair)
-    if rng is None or rng[1] >= len(view.src.tokens) or view.src.tokens[rng[1]] not in HI_CASE_MARKERS:
+    if rng is None or rng[1] >= len(view.src.tokens) or \
+            view.src.tokens[rng[1]] not in HI_CASE_MARKERS | HI_ENCLITICS:
         return None
     last = max((j for j in range(pair.tgt_start, pair.tgt_end) if view.tgt.pos[j] != "PUNCT"), default=None)
     if last is not None and view.tgt.pos[last] == "ADV":
-        return (f"Hindi postposition '{view.src.tokens[rng[1]]}' after the English adverb "
+        return (f"Hindi postposition or clitic '{view.src.tokens[rng[1]]}' after the English adverb "
                 f"'{view.tgt.tokens[last]}': it belonged to the Hindi adverbial the span cut")
     return None
 

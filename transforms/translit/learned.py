@@ -1454,7 +1454,8 @@ class LearnedRomanizer:
         :data:`HINT_MARGIN` per unit of that model's best.  A lexicon word
         takes a hint only when the hint is also one of its attested
         spellings, and a word with a Hindi plural ending only an English
-        plural (नर्सों *nurses*, not *nurse*)."""
+        plural (नर्सों *nurses*, not *nurse*), which its stem may spell in
+        the singular (कारें: कार *car*, so *cars*)."""
         if not self.loanwords or not hints:
             return None
         key = (word, tuple(hints))
@@ -1467,29 +1468,53 @@ class LearnedRomanizer:
         return found
 
     def _hinted(self, word: str, hints: Sequence[str]) -> Optional[str]:
-        entry = self.entry(word)
         own = self.word(word)
         if own in hints:
+            return None
+        _import_rapidfuzz()
+        close = [h for h in sorted(set(hints)) if len(h) >= 3 and h.isascii() and h.isalpha()
+                 and _rf_fuzz.ratio(h, own) >= 100.0 * HINT_SIMILARITY]
+        if not close:
+            return None
+        ending = next((e for e in HINDI_PLURAL_ENDINGS if word.endswith(e)), None)
+        if ending is not None:
+            # a Hindi plural takes only an English plural (नर्सों *nurses*), spelt by the word or by its
+            # stem with the English singular (कारें: कार *car* -> *cars*)
+            plurals = [h for h in close if h.endswith("s")]
+            found = self._spelt_by(word, plurals)
+            if found is not None:
+                return found
+            stem = word[:-len(ending)]
+            for h in plurals:
+                singulars = [h[:-1]] + ([h[:-2]] if h.endswith("es") else [])
+                if any(self._spelt_by(stem, [sg]) == sg for sg in singulars if len(sg) >= 3):
+                    return h
+            return None
+        return self._spelt_by(word, close)
+
+    def _spelt_by(self, word: str, candidates: Sequence[str]) -> Optional[str]:
+        """The candidate the loanword model spells ``word`` as, every
+        consonant written, within :data:`HINT_MARGIN` per unit of its best
+        (the best such one), or None; for a lexicon word only its attested
+        spellings qualify."""
+        if not candidates:
+            return None
+        entry = self.entry(word)
+        if entry is not None:
+            attested = {r for r, _ in entry}
+            candidates = [h for h in candidates if h in attested]
+            if candidates:
+                return candidates[0]
             return None
         units = units_of(word.replace(CANDRABINDU, ANUSVARA))
         lm = self.loan_model
         if len(units) < 2 or lm is None or not lm.knows(units):
             return None
-        _import_rapidfuzz()
-        close = [h for h in sorted(set(hints)) if len(h) >= 3 and h.isascii() and h.isalpha()
-                 and _rf_fuzz.ratio(h, own) >= 100.0 * HINT_SIMILARITY]
-        if entry is not None:  # a lexicon word: only a spelling people wrote for it
-            attested = {r for r, _ in entry}
-            close = [h for h in close if h in attested]
-        if word.endswith(HINDI_PLURAL_ENDINGS):  # a Hindi plural: an English plural (पेंसिलों *pencils*)
-            close = [h for h in close if h.endswith("s")]
-        if not close:
-            return None
         top = lm.nbest(units, beam=self.beam, n=1, segments=True)
         if not top:
             return None
         best = None
-        for h in close:
+        for h in candidates:
             res = lm.nbest(units, beam=self.beam, n=1, allowed=h, segments=True)
             if not res or silent_units(units, res[0][2]):
                 continue

@@ -925,3 +925,43 @@ def test_english_span_of_two_phrases_in_a_hindi_frame(nlp):
     # one phrase is fine: "last night" (last attaches to night)
     view = _hindi_frame(nlp, "It rained last night .", "कल रात बारिश हुई ।", "0-2 1-2 1-3 2-0 3-1 4-4")
     assert "not one phrase" not in cons.explain(view, Pair(0, 2, 2, 4)).get("misaligned_edge", "")
+
+
+def test_degree_quantifier_without_its_degree_word_in_a_hindi_frame(nlp):
+    # "bahut much chini khana" for बहुत ज़्यादा चीनी ("too much sugar"): बहुत says "too" again
+    view = _hindi_frame(nlp, "Eating too much sugar is bad .", "बहुत ज़्यादा चीनी खाना बुरा है ।",
+                        "0-3 1-0 2-1 3-2 4-5 5-4 6-6")
+    why = cons.explain(view, Pair(1, 2, 2, 3))
+    assert "dangling_function_word" in why and "'much' without its 'too'" in why["dangling_function_word"], why
+    assert "dangling_function_word" not in cons.explain(view, Pair(0, 2, 1, 3))  # "too much" together
+
+
+def test_hindi_question_word_lost_in_a_hindi_frame(nlp):
+    # "aapko yah fever se hai?" for बुख़ार कब ("How long ... this fever?")
+    view = _hindi_frame(nlp, "How long have you had this fever ?", "आपको यह बुख़ार कब से है ?",
+                        "0-3 1-4 3-0 4-5 5-1 6-2 7-6")
+    why = cons.explain(view, Pair(2, 4, 6, 7))
+    assert "misaligned_edge" in why and "'कब'" in why["misaligned_edge"], why
+    assert "question word" not in cons.explain(view, Pair(2, 3, 6, 7)).get("misaligned_edge", "")
+
+
+def test_passive_participle_before_jana_in_a_hindi_frame(nlp):
+    # "fir se renovation gaya" for खोला गया: the participle of the passive is the verb
+    view = _hindi_frame(nlp, "The museum was opened again .", "संग्रहालय फिर से खोला गया ।",
+                        "1-0 2-4 3-3 4-1 4-2 5-5")
+    why = cons.explain(view, Pair(3, 4, 1, 2))  # खोला -> museum: an English noun in the verb position
+    assert "misaligned_edge" in why and "verb position" in why["misaligned_edge"], why
+    # before हुआ too: "sampark ab bhi landslide hua hai" for कटा हुआ
+    view2 = _hindi_frame(nlp, "The village is cut off .", "गाँव कटा हुआ है ।", "1-0 3-1 4-1 2-3 5-4")
+    assert "verb position" in cons.explain(view2, Pair(1, 2, 1, 2)).get("misaligned_edge", "")
+    # a bare noun before गया is not a participle: "vah ghar gaya" may switch घर
+    view = _hindi_frame(nlp, "He went home .", "वह घर गया ।", "0-0 1-2 2-1 3-3")
+    assert "verb position" not in cons.explain(view, Pair(1, 2, 2, 3)).get("misaligned_edge", "")
+
+
+def test_hindi_clitic_after_an_english_adverb(nlp):
+    # "sampark still bhi kata hua hai" for अभी भी ("still")
+    view = _hindi_frame(nlp, "The road is still closed .", "सड़क अभी भी बंद है ।", "1-0 2-4 3-1 3-2 4-3 5-5")
+    why = cons.explain(view, Pair(1, 2, 3, 4))
+    assert "dangling_function_word" in why and "'भी'" in why["dangling_function_word"], why
+    assert "dangling_function_word" not in cons.explain(view, Pair(1, 3, 3, 4))  # अभी भी -> still

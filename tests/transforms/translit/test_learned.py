@@ -270,6 +270,11 @@ def test_pair_hints_spell_a_loanword_as_the_english_side_does(romanizer, monkeyp
     word = next(w for w in sorted(romanizer.lexicon.entries) if len(w) >= 4 and len(romanizer.lexicon.entries[w]) == 1)
     near = romanizer.word(word) + "e"
     assert romanizer.hinted_word(word, (near,)) is None
+    # a Hindi plural whose stem spells the English singular takes the English plural (कारें: कार car -> cars)
+    plural = "कार्ट्रिज\u0947\u0902"
+    assert plural not in romanizer.lexicon
+    assert romanizer.hinted_word(plural, ("cartridge", "cartridges", "new")) == "cartridges"
+    assert romanizer.hinted_word(plural, ("cartridge", "new")) is None  # never the singular
     # a Hindi plural takes only an English plural (नर्सों "nurses", not "nurse")
     fresh = LearnedRomanizer(romanizer.lexicon, model=romanizer.model, loan_model=romanizer.loan_model)
     monkeypatch.setattr(learned, "HINDI_PLURAL_ENDINGS", ("\u0940",))  # फ़ेरी's ending counted as a plural
