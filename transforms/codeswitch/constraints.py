@@ -669,7 +669,7 @@ def misaligned_edge(view, pair) -> Optional[str]:
     the aligner's mistakes ("people playing" -> "Leute , die")."""
     if pair.tgt_start < 0 or view.tgt is None:
         return None
-    if view.src_lang == "hi" and not view.src.pos:
+    if _is_hindi_frame(view):
         # a Hindi frame (matrix: tgt) has no POS tags: the loanword and verb-position checks still run
         rng = _src_range(view, pair)
         return _split_loanword(view, pair, rng) or _hindi_verb_position(view, pair, rng) or \
@@ -686,9 +686,9 @@ def misaligned_edge(view, pair) -> Optional[str]:
     rng = _src_range(view, pair)
     if view.tgt_lang == "hi" and rng is not None:
         # "this बुख़ार कब" for "this fever": कब (when) came from "How long"
-        ask = next((tgt[j] for j in range(pair.tgt_start, pair.tgt_end) if tgt[j] in HI_QUESTION_WORDS), None)
-        if ask is not None and not any(view.src.tokens[i].casefold() in ENGLISH_QUESTION_WORDS for i in range(*rng)):
-            return f"Hindi question word '{ask}' in the span and no English question word"
+        why = _lost_question_word(tgt[pair.tgt_start:pair.tgt_end], view.src.tokens[rng[0]:rng[1]])
+        if why is not None:
+            return why
     why = _split_loanword(view, pair, rng)
     if why is not None:
         return why
@@ -835,6 +835,9 @@ HI_VERB_FOLLOWERS = HI_AUXILIARIES | frozenset("जा जाता जाती
 #: before a form of होना they are the verb ("bhukh nahin hungry hai" for लगी है)
 HI_LIGHT_VERB_FORMS = frozenset("लगा लगी लगे हुआ हुई हुए हुईं किया की किए किये दिया दी दिए दिये लिया ली लिए लिये "
                                 "रहा रही रहे पड़ा पड़ी पड़े सका सकी सके चुका चुकी चुके".split())
+#: a participle's endings, with the vowel signs ा ी े that end the perfective
+#: participle of a consonant stem (खोला, रखी, कटे)
+HI_PERFECTIVE_ENDINGS = HI_PARTICIPLE_ENDINGS + ("\u093e", "\u0940", "\u0947")
 #: the forms of हुआ that make a perfective participle stative (कटा हुआ, टूटी हुई)
 HI_STATIVE_HUA = frozenset({"हुआ", "हुई", "हुए", "हुईं"})
 #: sentence or clause punctuation (the danda too)
@@ -931,17 +934,22 @@ def _opens_compound_postposition(tokens: Sequence[str], k: int) -> Optional[str]
     return None
 
 
-def _hindi_frame_question_word(view, pair, rng) -> Optional[str]:
-    """In a Hindi frame, a Hindi question word inside the span while the
-    English span has none: the question would be lost ("aapko yah fever se
-    hai?" for बुख़ार कब, "How long have you had this fever?")."""
-    if rng is None or view.tgt is None or pair.tgt_start < 0:
-        return None
-    ask = next((view.src.tokens[i] for i in range(*rng) if view.src.tokens[i] in HI_QUESTION_WORDS), None)
-    if ask is not None and not any(view.tgt.tokens[j].casefold() in ENGLISH_QUESTION_WORDS
-                                   for j in range(pair.tgt_start, pair.tgt_end)):
+def _lost_question_word(hindi: Sequence[str], english: Sequence[str]) -> Optional[str]:
+    """A Hindi question word among the span's Hindi words while its English
+    words have none: one side of the switch loses the question."""
+    ask = next((w for w in hindi if w in HI_QUESTION_WORDS), None)
+    if ask is not None and not any(w.casefold() in ENGLISH_QUESTION_WORDS for w in english):
         return f"Hindi question word '{ask}' in the span and no English question word"
     return None
+
+
+def _hindi_frame_question_word(view, pair, rng) -> Optional[str]:
+    """:func:`_lost_question_word` in a Hindi frame: the English span would
+    drop the question ("aapko yah fever se hai?" for बुख़ार कब, "How long
+    have you had this fever?")."""
+    if rng is None or view.tgt is None or pair.tgt_start < 0:
+        return None
+    return _lost_question_word(view.src.tokens[rng[0]:rng[1]], view.tgt.tokens[pair.tgt_start:pair.tgt_end])
 
 
 def _english_phrase_not_a_constituent(view, pair) -> Optional[str]:
@@ -989,7 +997,7 @@ def _hindi_verb_position(view, pair, rng) -> Optional[str]:
         # a perfective participle before a form of जाना, the passive ("fir se renovation gaya" for खोला
         # गया, "servers jata hai" for रखा जाता है), or before हुआ, the stative ("sampark ab bhi landslide
         # hua hai" for कटा हुआ); a bare noun before जाना (घर गया) has no vowel sign
-        verb = word.endswith(HI_PARTICIPLE_ENDINGS + ("\u093e", "\u0940", "\u0947")) or word in HI_LIGHT_VERB_FORMS
+        verb = word.endswith(HI_PERFECTIVE_ENDINGS) or word in HI_LIGHT_VERB_FORMS
     else:
         verb = False
     if not verb or not _is_devanagari(word):
@@ -1246,6 +1254,10 @@ def _hindi_frame_quantifier(view, pair) -> Optional[str]:
     return None
 
 
+#: Hindi words that cannot follow an English adverb in a Hindi frame
+HI_AFTER_ADVERB = HI_CASE_MARKERS | HI_ENCLITICS
+
+
 def _hindi_frame_adverb_postposition(view, pair) -> Optional[str]:
     """In a Hindi frame, a Hindi case marker or clitic (भी, ही, तो) right
     after an English span that ends in an adverb: it was part of a Hindi
@@ -1255,7 +1267,7 @@ def _hindi_frame_adverb_postposition(view, pair) -> Optional[str]:
         return None
     rng = _src_range(view, pair)
     if rng is None or rng[1] >= len(view.src.tokens) or \
-            view.src.tokens[rng[1]] not in HI_CASE_MARKERS | HI_ENCLITICS:
+            view.src.tokens[rng[1]] not in HI_AFTER_ADVERB:
         return None
     last = max((j for j in range(pair.tgt_start, pair.tgt_end) if view.tgt.pos[j] != "PUNCT"), default=None)
     if last is not None and view.tgt.pos[last] == "ADV":

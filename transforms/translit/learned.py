@@ -1175,7 +1175,7 @@ class LearnedRomanizer:
         if loanwords:
             english_index()
         self.word = functools.lru_cache(maxsize=200_000)(self._word)
-        self._hint_cache: Dict[tuple, Optional[str]] = {}
+        self._hinted_cached = functools.lru_cache(maxsize=100_000)(self._hinted)
 
     # the top-1 spelling of one word of Devanagari letters
     def _word(self, word: str) -> str:
@@ -1458,14 +1458,7 @@ class LearnedRomanizer:
         the singular (कारें: कार *car*, so *cars*)."""
         if not self.loanwords or not hints:
             return None
-        key = (word, tuple(hints))
-        cached = self._hint_cache.get(key, False)
-        if cached is not False:
-            return cached
-        found = self._hinted(word, hints)
-        if len(self._hint_cache) < 100_000:
-            self._hint_cache[key] = found
-        return found
+        return self._hinted_cached(word, tuple(hints))
 
     def _hinted(self, word: str, hints: Sequence[str]) -> Optional[str]:
         own = self.word(word)
