@@ -69,8 +69,38 @@ def stop_words(lang: str) -> frozenset:
     return frozenset(w.casefold() for w in getattr(mod, "STOP_WORDS", ()))
 
 
+def _passthrough(target=None, **_options):
+    """typeguard's ``typechecked`` that checks nothing (a decorator with or
+    without options)."""
+    if target is None:
+        return _passthrough
+    return target
+
+
 @functools.lru_cache(maxsize=1)
 def _inflect():
+    """inflect's engine.  inflect decorates its API with typeguard's
+    ``@typechecked``, which re-parses and instruments the module's source at
+    import (about 2 s of its 2.2 s import here); so unless inflect is in
+    already, it is imported with a ``typeguard`` whose ``typechecked`` leaves
+    functions as they are (the same answers; only its argument type checks
+    are gone, and the callers pass strings).  The real typeguard, if any
+    was imported, is put back at once."""
+    import sys
+    import types
+
+    if "inflect" not in sys.modules:
+        stand_in = types.ModuleType("typeguard")
+        stand_in.typechecked = _passthrough
+        real = sys.modules.get("typeguard")
+        sys.modules["typeguard"] = stand_in
+        try:
+            import inflect  # noqa: F401
+        finally:
+            if real is None:
+                del sys.modules["typeguard"]
+            else:
+                sys.modules["typeguard"] = real
     import inflect
 
     return inflect.engine()

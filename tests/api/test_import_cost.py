@@ -206,3 +206,52 @@ def test_plain_articles_agree_with_inflect():
         assert plain is None or plain == engine.a(word).split(" ", 1)[0].lower(), word
     assert decided > 30000
     assert boundary._plain_article("hour") is None and boundary._plain_article("euro") is None
+
+
+ARTICLES_CHILD = r"""
+import json, sys
+words = json.loads(sys.argv[2])
+if sys.argv[1] == "plain":  # inflect imported as anyone would, typeguard and all
+    import inflect
+    engine = inflect.engine()
+else:
+    if sys.argv[1] == "typeguard-first":
+        import typeguard
+        before = typeguard
+    from cs_synth.transforms import boundary
+    engine = boundary._inflect()
+answers = [engine.a(w) for w in words] + [engine.plural(w) for w in words if w.isalpha()]
+state = {"answers": answers, "typeguard": "typeguard" in sys.modules}
+if sys.argv[1] == "typeguard-first":
+    state["same_typeguard"] = sys.modules["typeguard"] is before
+    state["checks"] = hasattr(sys.modules["typeguard"], "check_type")
+print(json.dumps(state))
+"""
+
+#: the words the plain-article shortcut leaves to inflect (h, u, o, eu, y,
+#: capitals, digits), and some that it decides
+ARTICLE_WORDS = ["hour", "honest", "house", "heir", "university", "umbrella", "one", "onion", "euro", "Ewe",
+                 "FBI", "FBI agent", "NASA", "yttrium", "year", "x-ray", "8th", "11", "SQL", "unicorn", "cat", "apple"]
+
+
+def _articles(mode):
+    proc = subprocess.run([sys.executable, "-c", ARTICLES_CHILD, mode, json.dumps(ARTICLE_WORDS)], cwd=REPO,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_inflect_is_imported_without_typeguard_and_answers_the_same():
+    """boundary._inflect() imports inflect with a do-nothing ``typechecked``
+    (typeguard instruments inflect's source at import, ~2 s): typeguard stays
+    out of the process, and every article and plural is what inflect
+    imported as usual gives; a typeguard imported before is left in place."""
+    plain = _articles("plain")
+    assert plain["typeguard"] is True
+    fast = _articles("boundary")
+    assert fast["typeguard"] is False
+    assert fast["answers"] == plain["answers"]
+    assert "an hour" in fast["answers"] and "a university" in fast["answers"]
+    first = _articles("typeguard-first")
+    assert first["answers"] == plain["answers"]
+    assert first["same_typeguard"] is True and first["checks"] is True
