@@ -8,14 +8,17 @@ language by the code-mixing metrics.
 """
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 LANG_INDEPENDENT = "zxx"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_language_independent(token: str) -> bool:
     """True when every character is punctuation, a number, a symbol, a mark or
-    whitespace (so ``"3.5"``, ``"..."``, ``"%"``, ``"🙂"`` are; ``"x2"`` is not)."""
+    whitespace (so ``"3.5"``, ``"..."``, ``"%"``, ``"🙂"`` are; ``"x2"`` is not).
+    Cached: the switch-point checks ask it of the same words again and again."""
     if not token:
         return True
     for ch in token:

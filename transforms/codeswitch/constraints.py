@@ -133,12 +133,15 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from cs_synth.pipeline.config import ConstraintsConfig as Constraints
 from cs_synth.pipeline.langs import is_language_independent
+from cs_synth.transforms.boundary import stop_words
 from cs_synth.transforms.codeswitch.selectors import dependents, subtree_nodes
 
 #: universal POS tags of content words
 CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "ADV", "NUM"})
 #: nouns and adjectives (what a target compound swallows)
 NOMINAL_POS = frozenset({"NOUN", "PROPN", "ADJ"})
+_NOMINAL_OR_VERB = NOMINAL_POS | {"VERB"}
+_NOMINAL_OR_NUM = NOMINAL_POS | {"NUM"}
 #: dependency labels (spaCy English / ClearNLP and UD) of auxiliaries
 AUX_DEPS = frozenset({"aux", "auxpass", "aux:pass"})
 #: dependency labels of a negation particle ("not", "n't"): it stays in the
@@ -474,13 +477,11 @@ def unaligned_edge(view, pair) -> Optional[str]:
     # -> सिर of "सिर में दर्द", "lunch" -> दोपहर of "दोपहर के खाने")
     j = pair.tgt_end + 1
     if view.tgt_lang == "hi" and j < len(tgt) and tgt[j - 1] in HI_POSTPOSITIONS and j not in view.t2s and \
-            _is_devanagari(tgt[j]) and tgt[j] not in HI_POSTPOSITIONS | HI_VERB_FOLLOWERS:
+            _is_devanagari(tgt[j]) and tgt[j] not in _HI_POSTPOSITIONS_OR_FOLLOWERS:
         return f"target word '{tgt[j]}' after '{tgt[j - 1]}' next to the span is unaligned"
     # a content word inside the target span with no link says what the
     # source span does not, often what a word outside it says ("walking and
     # drinking a beer" -> "walking and trinkt im Gehen ein Bier")
-    from cs_synth.transforms.boundary import stop_words
-
     stops = stop_words(view.tgt_lang)
     for j in range(pair.tgt_start + 1, pair.tgt_end - 1):
         # (a capital inside a German sentence is a noun, stop word or not: "Gehen")
@@ -496,7 +497,7 @@ def unaligned_edge(view, pair) -> Optional[str]:
         # span: the switch drops it ("woman with umbrellas run" -> "avec des
         # parapluies", "hikers wearing" -> "Wanderer")
         for i in range(*rng):
-            if src.pos[i] in NOMINAL_POS | {"VERB"} and i not in view.s2t:
+            if src.pos[i] in _NOMINAL_OR_VERB and i not in view.s2t:
                 return f"source word '{src.tokens[i]}' inside the span is unaligned: the switch would drop it"
         # a copula inside the span with no counterpart whose complement stays
         # outside: the English clause loses its verb ("The screen is bright"
@@ -531,7 +532,7 @@ def unaligned_edge(view, pair) -> Optional[str]:
             near.append((rng[0] - 2, NOMINAL_POS))
         if rng[1] + 1 < len(src.tokens) and src.pos[rng[1]] in FUNCTION_POS:
             # (a number too: "groups of four" -> "Vierergruppen" with "four" unaligned)
-            near.append((rng[1] + 1, NOMINAL_POS | {"NUM"}))
+            near.append((rng[1] + 1, _NOMINAL_OR_NUM))
     src_stops = stop_words(view.src_lang) if not src.pos else frozenset()
     if src_stops:
         # no POS tags (a Hindi frame, matrix: tgt): the source language's stop words are the function
@@ -559,8 +560,6 @@ def _is_determiner(src, i: int) -> bool:
 def _edge_is_function_word(view, pair) -> bool:
     """The first word of the target span is a function word of its
     language (spaCy's stop words)."""
-    from cs_synth.transforms.boundary import stop_words
-
     edges = _edge_words(view.tgt.tokens, pair)
     return bool(edges) and view.tgt.tokens[edges[0]].casefold() in stop_words(view.tgt_lang)
 
@@ -597,8 +596,6 @@ def _span_start_case(view, pair) -> Optional[str]:
         return f"dative '{first}' at the span start, after '{src.tokens[before] if before >= 0 else ''}'"
     if not (src.heads and src.deps) or not first[:1].islower() or prev_pos != "DET":
         return None
-    from cs_synth.transforms.boundary import stop_words
-
     if low in stop_words(lang):
         return None
     adj = [i for i in view.t2s.get(pair.tgt_start, ()) if src.pos[i] == "ADJ"]
@@ -677,8 +674,6 @@ def misaligned_edge(view, pair) -> Optional[str]:
             _english_phrase_not_a_constituent(view, pair) or _hindi_frame_question_word(view, pair, rng)
     if not view.src.pos:
         return None
-    from cs_synth.transforms.boundary import stop_words
-
     stops = stop_words(view.tgt_lang)
     if not stops:
         return None
@@ -895,8 +890,6 @@ def _hindi_frame_lost_word(view, pair, rng) -> Optional[str]:
       (:data:`HI_BOUND_ADJECTIVES`): "dusty bhari" for धूल भरी."""
     if rng is None or view.tgt is None or not view.tgt.pos:
         return None
-    from cs_synth.transforms.boundary import stop_words
-
     stops = stop_words(view.src_lang)
     src = view.src.tokens
     pair_t1, pair_t2 = pair.tgt_start, pair.tgt_end
@@ -1517,3 +1510,6 @@ def explain(view, pair, constraints: Constraints = DEFAULT) -> Dict[str, str]:
 
 def summary(removed: Counter) -> str:
     return ", ".join(f"{name} {n}" for name, n in sorted(removed.items()))
+
+#: (built once: unaligned_edge reads it for every candidate span)
+_HI_POSTPOSITIONS_OR_FOLLOWERS = HI_POSTPOSITIONS | HI_VERB_FOLLOWERS
