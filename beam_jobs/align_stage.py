@@ -129,8 +129,10 @@ class AlignStage(beam.PTransform):
         todo = checked.todo
         side = []
         if st.uses_priors:
-            items = todo | "SampleItem" >> beam.Map(lambda r: (stages.id_hash(r.id), r.id, r.src.tokens,
-                                                               r.tgt.tokens))
+            # each side packed into one string: the sample is the whole corpus up to priors_sample
+            items = todo | "SampleItem" >> beam.Map(lambda r: (stages.id_hash(r.id), r.id,
+                                                               stages.pack_side(r.src.tokens),
+                                                               stages.pack_side(r.tgt.tokens)))
             cap = st.priors_sample_size
             if cap:
                 sample = items | "PriorsSample" >> beam.combiners.Top.Of(cap, key=lambda x: (x[0], x[1]),

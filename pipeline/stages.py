@@ -18,6 +18,7 @@ reason ``unit_error`` (file:line in the detail) instead of crashing the run.
 """
 from __future__ import annotations
 
+import collections.abc
 import hashlib
 import threading
 import traceback
@@ -135,6 +136,45 @@ DEFAULT_PAIR_BATCH = 32
 TODO, GIVEN, REJECTED = "todo", "given", "rejected"
 
 
+#: the priors sample carries each side of a pair as one string, every token
+#: after this separator (a whole corpus waits in the sample at once: two
+#: strings a pair instead of two lists of strings)
+SIDE_SEP = "\x1f"
+
+
+def pack_side(tokens: Sequence[str]):
+    """A side's tokens as one string for the priors sample (``""`` for no
+    tokens, each token after :data:`SIDE_SEP`); the tokens as a tuple when
+    one of them holds the separator.  :func:`unpack_side` reverses it."""
+    if any(SIDE_SEP in t for t in tokens):
+        return tuple(tokens)
+    return SIDE_SEP + SIDE_SEP.join(tokens) if tokens else ""
+
+
+def unpack_side(side) -> Sequence[str]:
+    """The tokens :func:`pack_side` packed (a token sequence is returned as
+    it is)."""
+    return side.split(SIDE_SEP)[1:] if isinstance(side, str) else side
+
+
+class PackedPairs(collections.abc.Sequence):
+    """``(src_tokens, tgt_tokens)`` of ``(id, src, tgt)`` items whose sides
+    may be packed, unpacked when read (the aligner's priors pass reads each
+    pair a couple of times, never all at once)."""
+
+    def __init__(self, items: Sequence[Tuple[str, object, object]]):
+        self._items = items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        _, src, tgt = self._items[k]
+        return unpack_side(src), unpack_side(tgt)
+
+
 class AlignStage:
     """Word alignment (``align`` block), defined once for both runners.
 
@@ -241,20 +281,21 @@ class AlignStage:
         return self._emit(record, links)
 
     def fit(self, pairs: Sequence[Tuple[str, Sequence[str], Sequence[str]]]):
-        """Priors from ``(id, src_tokens, tgt_tokens)`` items (sorted here)."""
-        pairs = [(s, t) for _, s, t in sorted(pairs, key=lambda x: x[0])]
-        return self.aligner.fit(pairs) if pairs else None
+        """Priors from ``(id, src_tokens, tgt_tokens)`` items (sorted here;
+        a side may be :func:`pack_side`'s string)."""
+        items = sorted(pairs, key=lambda x: x[0])
+        return self.aligner.fit(PackedPairs(items)) if items else None
 
     def fit_links(self, pairs: Sequence[Tuple[str, Sequence[str], Sequence[str]]]):
         """:meth:`fit`, and ``(id, links)`` for every sample pair the priors
         pass aligned on the way (empty when the backend's fit aligns
         nothing); the job emits those links instead of aligning the pair
         again.  A pair's links depend on the sample's content, not on its
-        order or the workers."""
+        order or the workers.  A side may be :func:`pack_side`'s string."""
         items = sorted(pairs, key=lambda x: x[0])
         if not items:
             return None, []
-        priors, links = self.aligner.fit_with_links([(s, t) for _, s, t in items])
+        priors, links = self.aligner.fit_with_links(PackedPairs(items))
         if not self.learns_priors(len(items)):
             priors = None  # the pass's links stay; pairs outside it are aligned without priors
         if links is None:

@@ -397,39 +397,58 @@ class EflomalAligner(Aligner):
             return tuple(self.iterations)  # type: ignore[return-value]
         return default_iterations(n, self.model, self.rel_iterations)
 
+    def normalised_line(self, tokens: Sequence[str], side: int) -> str:
+        """One side of a pair as eflomal reads it: normalised words joined
+        by spaces (``side`` 0 source, 1 target)."""
+        prefix, suffix = self.stem[2 * side], self.stem[2 * side + 1]
+        return " ".join([_normalise(t, self.lowercase, prefix, suffix) for t in tokens])
+
     def run_directional(self, pairs: Sequence[TokenPair], priors: Optional[EflomalPriors] = None
                         ) -> Tuple[List[Links], List[Links]]:
         """Forward and reverse links for ``pairs`` (one eflomal run).  Pairs
         with an empty side, or too long for eflomal, get no links."""
+        fwd_lines, rev_lines = self._run_directional_lines(
+            [self.normalised_line(s, 0) for s, _ in pairs], [self.normalised_line(t, 1) for _, t in pairs],
+            [len(s) for s, _ in pairs], [len(t) for _, t in pairs], priors)
+        return [_links(line) for line in fwd_lines], [_links(line) for line in rev_lines]
+
+    def _run_directional_lines(self, src_lines: Sequence[str], tgt_lines: Sequence[str], src_lens: Sequence[int],
+                               tgt_lens: Sequence[int], priors: Optional[EflomalPriors] = None
+                               ) -> Tuple[List[str], List[str]]:
+        """eflomal's forward and reverse output lines (``"i-j ..."``) for
+        normalised lines with their word counts; ``""`` for a pair with an
+        empty side or too long for eflomal.  Lines, not parsed links: the
+        priors pass holds them for a whole corpus."""
         from eflomal import read_text, write_text
 
-        norm = [self.normalise_pair(s, t) for s, t in pairs]
-        usable = [k for k, (s, t) in enumerate(norm)
-                  if s and t and len(s) <= MAX_EFLOMAL_TOKENS and len(t) <= MAX_EFLOMAL_TOKENS]
-        fwd: List[Links] = [()] * len(pairs)
-        rev: List[Links] = [()] * len(pairs)
+        usable = [k for k, (ns, nt) in enumerate(zip(src_lens, tgt_lens))
+                  if ns and nt and ns <= MAX_EFLOMAL_TOKENS and nt <= MAX_EFLOMAL_TOKENS]
+        fwd: List[str] = [""] * len(src_lines)
+        rev: List[str] = [""] * len(src_lines)
         if not usable:
             return fwd, rev
         with tempfile.TemporaryDirectory(prefix="cs-synth-eflomal-") as work:
-            src_sents, src_index = read_text([" ".join(norm[k][0]) for k in usable], False, 0, 0)
-            tgt_sents, tgt_index = read_text([" ".join(norm[k][1]) for k in usable], False, 0, 0)
+            src_sents, src_index = read_text([src_lines[k] for k in usable], False, 0, 0)
+            tgt_sents, tgt_index = read_text([tgt_lines[k] for k in usable], False, 0, 0)
             paths = {name: os.path.join(work, name) for name in ("source", "target", "fwd", "rev", "priors")}
             with open(paths["source"], "wb") as fh:
                 write_text(fh, tuple(src_sents), len(src_index))
             with open(paths["target"], "wb") as fh:
                 write_text(fh, tuple(tgt_sents), len(tgt_index))
+            del src_sents, tgt_sents
             priors = merge_priors(priors if priors is not None else self.default_priors, self.dictionary_priors())
             if priors is not None and len(priors):
                 with open(paths["priors"], "w", encoding="utf-8") as fh:
                     write_indexed_priors(priors, src_index, tgt_index, fh)
             else:
                 paths.pop("priors")
+            del src_index, tgt_index
             self._run_binary(work, paths, len(usable))
             f_lines = _read_lines(paths["fwd"], len(usable))
             r_lines = _read_lines(paths["rev"], len(usable))
         for k, fl, rl in zip(usable, f_lines, r_lines):
-            fwd[k] = _links(fl)
-            rev[k] = _links(rl)
+            fwd[k] = fl
+            rev[k] = rl
         return fwd, rev
 
     def _run_binary(self, work: str, paths: Dict[str, str], n: int) -> None:
@@ -474,22 +493,37 @@ class EflomalAligner(Aligner):
 
         The priors run aligns the sample sorted by a hash of each pair's
         text, so a pair's links depend on the sample's content only, never
-        on its order, the batching or the workers."""
-        pairs = [(tuple(s), tuple(t)) for s, t in corpus]
-        keep = [k for k, p in enumerate(pairs) if p[0] and p[1]]
+        on its order, the batching or the workers.
+
+        The pass holds a whole corpus, so besides ``corpus`` it keeps one
+        line of text per side and per direction for each pair (the
+        normalised words, eflomal's output) and parses a pair's links only
+        when it counts or symmetrizes them."""
+        hashes = [_pair_hash(p) if p[0] and p[1] else None for p in corpus]
+        keep = [k for k, h in enumerate(hashes) if h is not None]
         cap = self.fit_sample_size
         if cap is not None and len(keep) > cap:
-            keep = sorted(keep, key=lambda k: _pair_hash(pairs[k]))[:cap]
-        links: List[Optional[Links]] = [None] * len(pairs)
+            keep = sorted(keep, key=hashes.__getitem__)[:cap]
+        links: List[Optional[Links]] = [None] * len(corpus)
         if not keep:
             return None, links
-        keep.sort(key=lambda k: _pair_hash(pairs[k]))  # order-independent input to eflomal
-        sample = [pairs[k] for k in keep]
-        fwd, rev = self.run_directional(sample, priors=self.default_priors)
-        norm = [self.normalise_pair(s, t) for s, t in sample]
-        priors = priors_from_alignments([n[0] for n in norm], [n[1] for n in norm], fwd, rev)
-        for k, (s, t), f, r in zip(keep, sample, fwd, rev):
-            links[k] = self._sym(f, r, len(s), len(t))
+        keep.sort(key=hashes.__getitem__)  # order-independent input to eflomal
+        del hashes
+        src_lines, tgt_lines, src_lens, tgt_lens = [], [], [], []
+        for k in keep:
+            src, tgt = corpus[k]
+            src_lines.append(self.normalised_line(src, 0))
+            tgt_lines.append(self.normalised_line(tgt, 1))
+            src_lens.append(len(src))
+            tgt_lens.append(len(tgt))
+        fwd, rev = self._run_directional_lines(src_lines, tgt_lines, src_lens, tgt_lens, priors=self.default_priors)
+        priors = priors_from_alignments((line.split(" ") for line in src_lines),
+                                        (line.split(" ") for line in tgt_lines),
+                                        (_links(line) for line in fwd), (_links(line) for line in rev),
+                                        n_pairs=len(keep))
+        del src_lines, tgt_lines
+        for k, ns, nt, f, r in zip(keep, src_lens, tgt_lens, fwd, rev):
+            links[k] = self._sym(_links(f), _links(r), ns, nt)
         return priors, links
 
     def align_pairs(self, pairs: Sequence[TokenPair], priors: Optional[EflomalPriors] = None) -> List[Links]:

@@ -230,3 +230,32 @@ def test_priors_auto_small_pass_aligns_the_rest_without_priors(corpus):
     big = AlignConfig(backend="eflomal", batch_size=30, priors="auto", priors_min_pairs=40,
                       options=dict(EFLOMAL.options))
     assert stages.stage(_cfg(big), "align").fit_links(items)[0] is not None
+
+
+def test_packed_sides_round_trip():
+    """The priors sample's packed sides give back exactly the tokens: none,
+    one empty token, spaces and marks inside tokens, and a token holding the
+    separator itself (that side stays a tuple)."""
+    cases = [(), ("",), ("a",), ("", ""), ("New York", "’s", "\u00a0", "दिल्ली"), ("a\x1fb", "c"), ("x",) * 300]
+    for tokens in cases:
+        packed = stages.pack_side(tokens)
+        assert list(stages.unpack_side(packed)) == list(tokens), tokens
+    assert isinstance(stages.pack_side(["a", "b"]), str) and isinstance(stages.pack_side(["a\x1fb"]), tuple)
+    assert stages.pack_side([]) != stages.pack_side([""])
+    pairs = stages.PackedPairs([("i1", stages.pack_side(["a", "b"]), ("c",)), ("i2", "", stages.pack_side([""]))])
+    assert len(pairs) == 2 and list(pairs) == [(["a", "b"], ("c",)), ([], [""])]
+    assert pairs[-1:] == [([], [""])]
+
+
+def test_fit_links_same_for_packed_and_plain_sides(corpus):
+    """The job hands the priors pass packed sides: the priors and every
+    pair's links are those of the same pairs given as token lists."""
+    cfg = AlignConfig(backend="eflomal", batch_size=30, priors=True, options=dict(EFLOMAL.options))
+    st = stages.stage(_cfg(cfg), "align")
+    plain = [(r.id, r.src.tokens, r.tgt.tokens) for r in corpus if r.tgt and r.tgt.tokens]
+    packed = [(rid, stages.pack_side(s), stages.pack_side(t)) for rid, s, t in plain]
+    assert all(isinstance(s, str) for _, s, _ in packed)
+    priors, links = st.fit_links(plain)
+    priors2, links2 = st.fit_links(list(reversed(packed)))
+    assert priors is not None and len(links) > 10
+    assert priors2 == priors and links2 == links
