@@ -84,7 +84,8 @@ def _inflect():
     import (about 2 s of its 2.2 s import here); so unless inflect is in
     already, it is imported with a ``typeguard`` whose ``typechecked`` leaves
     functions as they are (the same answers; only its argument type checks
-    are gone, and the callers pass strings).  The real typeguard, if any
+    are gone: :func:`article_for` makes the one its input can fail, an
+    empty word, itself).  The real typeguard, if any
     was imported, is put back at once."""
     import sys
     import types
@@ -144,6 +145,8 @@ def article_for(word: str) -> str:
     if plain is not None:
         return plain
     try:
+        if not word:  # inflect's typeguard check refuses it (and _inflect leaves typeguard out)
+            raise ValueError("inflect takes a word of at least one character")
         return _inflect().a(word).split(" ", 1)[0].lower()
     except Exception:  # noqa: BLE001 - inflect refuses some inputs (empty, symbols)
         return "an" if word[:1].lower() in "aeiou" else "a"

@@ -255,3 +255,13 @@ def test_inflect_is_imported_without_typeguard_and_answers_the_same():
     first = _articles("typeguard-first")
     assert first["answers"] == plain["answers"]
     assert first["same_typeguard"] is True and first["checks"] is True
+
+
+def test_empty_word_article_as_when_typeguard_refused_it():
+    """inflect's typeguard check refused an empty word (article_for fell
+    back to its first-letter rule, 'an' for ''); without typeguard,
+    article_for refuses it itself and gives the same."""
+    from cs_synth.transforms import boundary
+
+    assert boundary.article_for("") == "an"
+    assert boundary.article_for("hour") == "an" and boundary.article_for("university") == "a"
