@@ -85,6 +85,7 @@ class View:
         self.protected: Tuple[bool, ...] = tuple(False for _ in range(self.n))
         self._chunks = _chunks(self.base)
         self._blocked = None
+        self._neighbours = None
 
     # ------------------------------------------------------------ basics
     @property
@@ -159,10 +160,18 @@ class View:
 
     # ------------------------------------------------------- alignment
     def target_hull(self, i1: int, i2: int) -> Optional[Tuple[int, int]]:
-        js = [j for i in range(i1, i2) for j in self.s2t.get(i, ())]
-        if not js:
+        lo = hi = None
+        s2t = self.s2t
+        for i in range(i1, i2):
+            js = s2t.get(i)  # sorted
+            if js:
+                if lo is None or js[0] < lo:
+                    lo = js[0]
+                if hi is None or js[-1] > hi:
+                    hi = js[-1]
+        if lo is None:
             return None
-        return min(js), max(js) + 1
+        return lo, hi + 1
 
     def consistent(self, i1: int, i2: int, j1: int, j2: int) -> bool:
         """The phrase-extraction rule, anchored: no link leaves the pair, and
@@ -189,13 +198,37 @@ class View:
         return (i1 in self.s2t and (i2 - 1) in self.s2t and j1 in self.t2s and (j2 - 1) in self.t2s)
 
     def order_agrees(self, i1: int, i2: int, j1: int, j2: int) -> bool:
-        left = next((i for i in range(i1 - 1, -1, -1) if i in self.s2t), None)
-        right = next((i for i in range(i2, len(self.src.tokens)) if i in self.s2t), None)
-        if left is not None and any(j >= j1 for j in self.s2t[left]):
+        """The nearest aligned source word left of the span links only left
+        of the target span, the nearest one right of it only right of it."""
+        if self._neighbours is None:
+            self._neighbours = self._neighbour_links()
+        left_max, right_min = self._neighbours
+        if left_max[i1] is not None and left_max[i1] >= j1:
             return False
-        if right is not None and any(j < j2 for j in self.s2t[right]):
+        if right_min[i2] is not None and right_min[i2] < j2:
             return False
         return True
+
+    def _neighbour_links(self):
+        """For each source boundary ``b``: the highest target index linked to
+        the nearest aligned source word before ``b``, and the lowest linked
+        to the nearest one at or after ``b`` (None where there is none)."""
+        n = len(self.src.tokens)
+        left_max: List[Optional[int]] = [None] * (n + 1)
+        last = None
+        for b in range(1, n + 1):
+            js = self.s2t.get(b - 1)
+            if js:
+                last = js[-1]
+            left_max[b] = last
+        right_min: List[Optional[int]] = [None] * (n + 1)
+        nxt = None
+        for b in range(n - 1, -1, -1):
+            js = self.s2t.get(b)
+            if js:
+                nxt = js[0]
+            right_min[b] = nxt
+        return left_max, right_min
 
     def ec_valid(self, i1: int, i2: int, j1: int, j2: int) -> bool:
         return (self.consistent(i1, i2, j1, j2) and self.tight(i1, i2, j1, j2)
