@@ -368,10 +368,14 @@ class EflomalAligner(Aligner):
         self.deterministic = deterministic
 
     # -- helpers
+    def normalise_side(self, tokens: Sequence[str], side: int) -> List[str]:
+        """One side's words as eflomal sees them (``side`` 0 source, 1
+        target: its stemming)."""
+        prefix, suffix = self.stem[2 * side], self.stem[2 * side + 1]
+        return [_normalise(t, self.lowercase, prefix, suffix) for t in tokens]
+
     def normalise_pair(self, src: Sequence[str], tgt: Sequence[str]) -> Tuple[List[str], List[str]]:
-        sp, ss, tp, ts = self.stem
-        return ([_normalise(t, self.lowercase, sp, ss) for t in src],
-                [_normalise(t, self.lowercase, tp, ts) for t in tgt])
+        return self.normalise_side(src, 0), self.normalise_side(tgt, 1)
 
     def dictionary_priors(self) -> Optional[EflomalPriors]:
         if self.dictionary is None:
@@ -398,10 +402,9 @@ class EflomalAligner(Aligner):
         return default_iterations(n, self.model, self.rel_iterations)
 
     def normalised_line(self, tokens: Sequence[str], side: int) -> str:
-        """One side of a pair as eflomal reads it: normalised words joined
-        by spaces (``side`` 0 source, 1 target)."""
-        prefix, suffix = self.stem[2 * side], self.stem[2 * side + 1]
-        return " ".join([_normalise(t, self.lowercase, prefix, suffix) for t in tokens])
+        """One side of a pair as eflomal reads it: :meth:`normalise_side`'s
+        words joined by spaces."""
+        return " ".join(self.normalise_side(tokens, side))
 
     def run_directional(self, pairs: Sequence[TokenPair], priors: Optional[EflomalPriors] = None
                         ) -> Tuple[List[Links], List[Links]]:

@@ -1511,5 +1511,6 @@ def explain(view, pair, constraints: Constraints = DEFAULT) -> Dict[str, str]:
 def summary(removed: Counter) -> str:
     return ", ".join(f"{name} {n}" for name, n in sorted(removed.items()))
 
+
 #: (built once: unaligned_edge reads it for every candidate span)
 _HI_POSTPOSITIONS_OR_FOLLOWERS = HI_POSTPOSITIONS | HI_VERB_FOLLOWERS
